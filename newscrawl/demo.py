@@ -1,0 +1,122 @@
+"""The bundled demo news site, served over HTTP on loopback, and a crawl of it.
+
+``python -m newscrawl.demo crawl`` serves ``fixtures/demo/site`` on 127.0.0.1 and
+runs a real ``scrapy crawl news`` over it; ``python -m newscrawl.demo serve``
+only serves (tests start it this way, on port 0, and read the base URL it prints).
+"""
+
+from __future__ import annotations
+
+import argparse
+import mimetypes
+import subprocess
+import sys
+import tempfile
+import threading
+from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+DEMO_DIR = Path("fixtures/demo")
+_TEXT_TYPES = ("text/", "application/xml", "application/rss+xml", "application/atom+xml")
+_TYPES = {".xml": "application/xml", ".html": "text/html; charset=utf-8",
+          ".txt": "text/plain; charset=utf-8", ".gz": "application/gzip"}
+
+
+class SiteHandler(BaseHTTPRequestHandler):
+    """Serve files of ``root``; ``{{base}}`` in text files becomes the server's URL."""
+
+    server_version = "LoopbackHerald/1.0"
+
+    def __init__(self, *args, root: Path, **kwargs):
+        self.root = root
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        path = self._file_for(urlsplit(self.path).path)
+        if path is None:
+            self.send_error(404)
+            return
+        content_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        body = path.read_bytes()
+        if content_type.startswith(_TEXT_TYPES):
+            body = body.replace(b"{{base}}", self.base_url.encode())
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def _file_for(self, url_path: str) -> Path | None:
+        relative = unquote(url_path).lstrip("/")
+        candidate = (self.root / relative).resolve()
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        if not candidate.is_file() or not candidate.is_relative_to(self.root.resolve()):
+            return None
+        return candidate
+
+    def log_message(self, format: str, *args) -> None:  # keep test and demo output quiet
+        pass
+
+
+def start_server(root: Path, port: int = 0, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """Serve ``root`` in a daemon thread; the caller shuts the server down."""
+    server = ThreadingHTTPServer((host, port), partial(SiteHandler, root=root))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def render_sites(template: Path, base_url: str, destination: Path) -> Path:
+    """Write the demo sites config with ``{{base}}`` replaced by the server's URL."""
+    destination.write_text(template.read_text(encoding="utf-8").replace("{{base}}", base_url))
+    return destination
+
+
+def serve(args: argparse.Namespace) -> None:
+    server = ThreadingHTTPServer((args.host, args.port), partial(SiteHandler, root=args.root))
+    host, port = server.server_address[:2]
+    print(f"http://{host}:{port}", flush=True)
+    server.serve_forever()
+
+
+def crawl(args: argparse.Namespace) -> int:
+    server = start_server(args.root, args.port)
+    host, port = server.server_address[:2]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            sites = render_sites(args.sites, f"http://{host}:{port}", Path(tmp) / "sites.toml")
+            command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}",
+                       *args.scrapy_args]
+            print("running:", " ".join(command), flush=True)
+            return subprocess.run(command).returncode
+    finally:
+        server.shutdown()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newscrawl.demo", description=__doc__)
+    parser.add_argument("--root", type=Path, default=DEMO_DIR / "site", help="site files")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="serve the demo site and print its base URL")
+    crawl_parser = commands.add_parser("crawl", help="serve the demo site and crawl it")
+    crawl_parser.add_argument("--sites", type=Path, default=DEMO_DIR / "sites.toml")
+    crawl_parser.add_argument("scrapy_args", nargs=argparse.REMAINDER,
+                              help="more scrapy crawl options, e.g. -s NEWSCRAWL_OUTPUT_DIR=out")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args)
+        return 0
+    return crawl(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

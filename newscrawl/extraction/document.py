@@ -1,0 +1,66 @@
+"""One parsed page, shared by every extractor.
+
+A page is decoded and parsed exactly once; structured data, metadata and body
+extraction all read the same tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree, html as lxml_html
+from parsel import Selector
+from w3lib.encoding import html_to_unicode
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass
+class Document:
+    """A decoded, parsed page: the text, its lxml root and a parsel selector."""
+
+    url: str
+    text: str
+    root: lxml_html.HtmlElement
+    selector: Selector = field(repr=False)
+    cache: dict = field(default_factory=dict, repr=False)  # per-page memo for extractors
+
+
+def decode_html(html: str | bytes, content_type: str | None = None) -> str:
+    """Decode page bytes using the header charset, a BOM or ``<meta charset>``.
+
+    >>> decode_html('<p>café</p>'.encode('cp1252') + b'<meta charset="windows-1252">')
+    '<p>café</p><meta charset="windows-1252">'
+    >>> decode_html(b'\\xef\\xbb\\xbf<p>caf\\xc3\\xa9</p>')
+    '<p>café</p>'
+    """
+    if isinstance(html, str):
+        return html
+    _, text = html_to_unicode(content_type, html)
+    return text
+
+
+def parse_document(html: str | bytes, url: str, content_type: str | None = None) -> Document:
+    """Decode and parse a page into a :class:`Document`; never raises on content.
+
+    >>> doc = parse_document(b'<title>Hi</title><p>One', 'https://example.com/')
+    >>> doc.selector.css('p::text').get()
+    'One'
+    >>> parse_document('', 'https://example.com/').selector.css('p').getall()
+    []
+    """
+    text = decode_html(html, content_type)
+    cleaned = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
+    root = _parse_tree(cleaned)
+    return Document(url=url, text=cleaned, root=root, selector=Selector(root=root, type="html"))
+
+
+def _parse_tree(text: str) -> lxml_html.HtmlElement:
+    parser = lxml_html.HTMLParser(remove_comments=True, huge_tree=True)
+    try:
+        root = lxml_html.document_fromstring(text or "<html></html>", parser=parser)
+    except (etree.ParserError, ValueError):
+        root = lxml_html.document_fromstring("<html></html>", parser=parser)
+    return root

@@ -1,0 +1,106 @@
+"""Assemble the article record of one page through the item loader."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone as dt_timezone
+from urllib.parse import urlsplit
+
+from newscrawl.config import is_xpath
+from newscrawl.extraction.body import extract_body
+from newscrawl.extraction.classify import page_type
+from newscrawl.extraction.document import Document, parse_document
+from newscrawl.extraction.metadata import extract_metadata
+from newscrawl.items import SCHEMA_VERSION, empty_record
+from newscrawl.loaders import ArticleLoader
+from newscrawl.processors import word_count
+from newscrawl.urls import canonical_url, is_http_url, record_id
+
+_METADATA_FIELDS = (
+    "headline", "description", "authors", "datePublished", "dateModified", "inLanguage",
+    "publisher", "articleSection", "keywords",
+)
+_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"})
+
+
+def extract_article(
+    html: str | bytes,
+    url: str,
+    *,
+    selectors: dict[str, str] | None = None,
+    timezone: str | None = None,
+    content_type: str | None = None,
+) -> dict:
+    """Turn one page into an article record; never raises on page content.
+
+    ``selectors`` (record field -> CSS or XPath) win over generic extraction;
+    ``timezone`` (an IANA name) applies to dates the page gives without an offset.
+
+    >>> record = extract_article(b"<title>Hi</title><p>" + b"Some words here. " * 40, "https://e.com/a")
+    >>> record["headline"], record["wordCount"], record["metadata"]["pageType"]
+    ('Hi', 120, 'article')
+    """
+    doc = parse_document(html, url, content_type)
+    return build_record(doc, selectors or {}, timezone)
+
+
+def build_record(doc: Document, selectors: dict[str, str], timezone: str | None) -> dict:
+    """The record of a parsed page: site selectors first, then metadata, then the body."""
+    loader = ArticleLoader(timezone=timezone)
+    for field, query in selectors.items():
+        loader.add_value(field, _selected_values(doc, field, query))
+    metadata = extract_metadata(doc, timezone)
+    for field in _METADATA_FIELDS:
+        if not loader.get_collected_values(field):
+            loader.add_value(field, metadata.get(field))
+    if not loader.get_collected_values("articleBody"):
+        loader.add_value("articleBody", "\n".join(extract_body(doc)))
+    record = empty_record() | loader.load_item()
+    _add_identity(record, doc.url, metadata)
+    record["wordCount"] = word_count(record["articleBody"])
+    record["metadata"] = _record_metadata(metadata, record["articleBody"])
+    return record
+
+
+def _add_identity(record: dict, url: str, metadata: dict) -> None:
+    canonical = metadata.get("canonicalUrl")
+    if not (canonical and is_http_url(canonical) and _same_site(canonical, url)):
+        canonical = url
+    record["url"] = url
+    record["canonicalUrl"] = canonical_url(canonical)
+    record["id"] = record_id(canonical)
+    image = metadata.get("mainImage")
+    record["mainImage"] = {"url": image} if is_http_url(image) else None
+
+
+def _same_site(candidate: str, url: str) -> bool:
+    """A canonical link is trusted only on the page's own host (``www.`` aside)."""
+    def host(u: str) -> str:
+        return (urlsplit(u).hostname or "").removeprefix("www.")
+    return host(candidate) == host(url)
+
+
+def _record_metadata(metadata: dict, body: str | None) -> dict:
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "dateDownloaded": datetime.now(dt_timezone.utc).isoformat(timespec="seconds"),
+        "pageType": page_type(metadata.get("pageTypes") or [], body),
+    }
+
+
+def _selected_values(doc: Document, field: str, query: str) -> list[str]:
+    selected = doc.selector.xpath(query) if is_xpath(query) else doc.selector.css(query)
+    values = []
+    for node in selected:
+        root = node.root
+        if isinstance(root, str):
+            values.append(root)
+        elif field == "articleBody":
+            values.append(_element_blocks(root))
+        else:
+            values.append(root.text_content())
+    return ["\n".join(values)] if field == "articleBody" else values
+
+
+def _element_blocks(element) -> str:
+    blocks = [el.text_content() for el in element.iter(*_BLOCK_TAGS)]
+    return "\n".join(blocks) if blocks else element.text_content()

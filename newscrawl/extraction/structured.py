@@ -1,0 +1,213 @@
+"""Structured data embedded in a page: JSON-LD objects and ``<meta>`` properties."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from newscrawl.extraction.document import Document
+
+_MAX_JSONLD_CHARS = 2_000_000
+_MAX_DEPTH = 20
+_CDATA = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+def jsonld_objects(doc: Document) -> list[dict]:
+    """Every JSON-LD object of the page, ``@graph`` members and nested lists flattened.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> page = '''<script type="application/ld+json">
+    ... {"@graph": [{"@type": "NewsArticle", "headline": "A",}, {"@type": "Person"}]}
+    ... </script>'''
+    >>> [o["@type"] for o in jsonld_objects(parse_document(page, "https://e.com/"))]
+    ['NewsArticle', 'Person']
+    """
+    objects = doc.cache.get("jsonld")
+    if objects is None:
+        objects = doc.cache["jsonld"] = []
+        for script in doc.root.xpath('//script[contains(@type, "ld+json")]'):
+            objects.extend(_flatten(parse_jsonld(script.text or ""), 0))
+    return objects
+
+
+def parse_jsonld(text: str) -> object:
+    """Parse one JSON-LD script leniently; ``None`` when it is not JSON.
+
+    >>> parse_jsonld('<!-- {"a": [1, 2,],} -->')
+    {'a': [1, 2]}
+    >>> parse_jsonld('{broken') is None
+    True
+    """
+    if len(text) > _MAX_JSONLD_CHARS:
+        return None
+    text = _CDATA.sub("", text.strip())
+    for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
+        try:
+            return json.loads(candidate, strict=False)
+        except (ValueError, RecursionError):
+            continue
+    return None
+
+
+def _flatten(data: object, depth: int) -> Iterator[dict]:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(data, list):
+        for member in data:
+            yield from _flatten(member, depth + 1)
+    elif isinstance(data, dict):
+        graph = data.get("@graph")
+        if isinstance(graph, list):
+            yield from _flatten(graph, depth + 1)
+        if "@type" in data or graph is None:
+            yield data
+
+
+def meta_content(doc: Document, *names: str) -> str | None:
+    """The first non-empty ``<meta>`` content whose ``property``/``name``/``itemprop`` is in ``names``.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> doc = parse_document('<meta property="og:title" content=" T ">', "https://e.com/")
+    >>> meta_content(doc, "twitter:title", "og:title")
+    'T'
+    """
+    index = _meta_index(doc)
+    for name in names:
+        for value in index.get(name.lower(), ()):
+            if value.strip():
+                return value.strip()
+    return None
+
+
+def meta_contents(doc: Document, *names: str) -> list[str]:
+    """Every non-empty ``<meta>`` content for ``names``, in the order of ``names``.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> doc = parse_document('<meta name="author" content="A"><meta name="author" content="B">', "https://e.com/")
+    >>> meta_contents(doc, "author")
+    ['A', 'B']
+    """
+    index = _meta_index(doc)
+    return [value.strip() for name in names for value in index.get(name.lower(), ()) if value.strip()]
+
+
+def _meta_index(doc: Document) -> dict[str, list[str]]:
+    cached = doc.cache.get("meta_index")
+    if cached is None:
+        cached = doc.cache["meta_index"] = {}
+        for meta in doc.root.iter("meta"):
+            content = meta.get("content")
+            if content is None:
+                continue
+            for attr in ("property", "name", "itemprop"):
+                key = meta.get(attr)
+                if key:
+                    cached.setdefault(key.strip().lower(), []).append(content)
+    return cached
+
+
+_ARTICLE_TYPES = frozenset({"blogposting", "liveblogposting", "socialmediaposting", "report"})
+_AUXILIARY_TYPES = frozenset({
+    "breadcrumblist", "listitem", "imageobject", "organization", "newsmediaorganization",
+    "person", "website", "searchaction", "sitenavigationelement", "wpheader", "wpfooter",
+    "wpsidebar", "thing", "entrypoint", "contactpoint", "postaladdress", "corporation",
+    "readaction", "speakablespecification", "propertyvalue", "country", "place",
+})
+
+
+def jsonld_types(obj: dict) -> list[str]:
+    """The lowercase ``@type`` names of a JSON-LD object, prefixes dropped.
+
+    >>> jsonld_types({"@type": ["schema:NewsArticle", "http://schema.org/WebPage"]})
+    ['newsarticle', 'webpage']
+    >>> jsonld_types({"@type": 7})
+    []
+    """
+    types = obj.get("@type")
+    if isinstance(types, str):
+        types = [types]
+    if not isinstance(types, list):
+        return []
+    names = (t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for t in types if isinstance(t, str))
+    return [name.strip().lower() for name in names if name.strip()]
+
+
+def is_article_type(name: str) -> bool:
+    """Whether a lowercase schema.org type names an article.
+
+    >>> is_article_type("reportagenewsarticle"), is_article_type("webpage")
+    (True, False)
+    """
+    return name.endswith("article") or name in _ARTICLE_TYPES
+
+
+def article_object(doc: Document) -> dict | None:
+    """The JSON-LD object of the page's article (``mainEntity`` members included).
+
+    When several qualify, the one carrying the most article fields wins.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> page = '''<script type="application/ld+json">[{"@type": "VideoObject", "name": "V"},
+    ... {"@type": "WebPage", "mainEntity": {"@type": "NewsArticle", "headline": "H"}}]</script>'''
+    >>> article_object(parse_document(page, "https://e.com/"))["headline"]
+    'H'
+    """
+    if "jsonld_article" not in doc.cache:
+        candidates = [obj for obj in _with_main_entities(jsonld_objects(doc))
+                      if any(is_article_type(t) for t in jsonld_types(obj))]
+        doc.cache["jsonld_article"] = max(candidates, key=_article_weight, default=None)
+    return doc.cache["jsonld_article"]
+
+
+def page_types(doc: Document) -> list[str]:
+    """Lowercase type hints of the main JSON-LD objects (not logos, breadcrumbs, people...).
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> page = '<script type="application/ld+json">[{"@type": "NewsArticle"}, {"@type": "Person"}]</script>'
+    >>> page_types(parse_document(page, "https://e.com/"))
+    ['newsarticle']
+    """
+    names = {t for obj in _with_main_entities(jsonld_objects(doc)) for t in jsonld_types(obj)}
+    return sorted(names - _AUXILIARY_TYPES)
+
+
+def resolve_reference(doc: Document, value: object) -> object:
+    """Replace a bare ``{"@id": ...}`` reference by the ``@graph`` object it names.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> page = '<script type="application/ld+json">{"@graph": [{"@id": "#p", "name": "Ann"}]}</script>'
+    >>> resolve_reference(parse_document(page, "https://e.com/"), {"@id": "#p"})
+    {'@id': '#p', 'name': 'Ann'}
+    """
+    if not isinstance(value, dict) or "name" in value:
+        return value
+    key = value.get("@id")
+    if not isinstance(key, str):
+        return value
+    return _id_index(doc).get(key, value)
+
+
+def _id_index(doc: Document) -> dict[str, dict]:
+    index = doc.cache.get("jsonld_ids")
+    if index is None:
+        index = doc.cache["jsonld_ids"] = {}
+        for obj in jsonld_objects(doc):
+            key = obj.get("@id")
+            if isinstance(key, str) and len(obj) > 1:
+                index.setdefault(key, obj)
+    return index
+
+
+def _with_main_entities(objects: list[dict]) -> Iterator[dict]:
+    for obj in objects:
+        yield obj
+        entity = obj.get("mainEntity")
+        if isinstance(entity, dict) and entity is not obj:
+            yield entity
+
+
+def _article_weight(obj: dict) -> int:
+    fields = ("headline", "datePublished", "author", "articleBody", "inLanguage")
+    return sum(1 for name in fields if obj.get(name))

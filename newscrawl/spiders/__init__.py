@@ -1,0 +1,1 @@
+"""The newscrawl spiders."""

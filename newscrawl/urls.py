@@ -1,0 +1,54 @@
+"""URL canonicalisation and record ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+_TRACKING_PARAM = re.compile(
+    r"^(?:utm_\w*|fbclid|gclid|gclsrc|dclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid|"
+    r"ocid|cmpid|ns_\w+|at_\w+|ito|icid|xtor|spm|ref_src|__twitter_impression)$",
+    re.IGNORECASE,
+)
+
+
+def is_http_url(url: object) -> bool:
+    """True for an absolute http(s) URL with a host.
+
+    >>> is_http_url("https://example.com/a"), is_http_url("javascript:alert(1)")
+    (True, False)
+    """
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+def canonical_url(url: str) -> str:
+    """The URL without tracking parameters or fragment, in w3lib's canonical form.
+
+    >>> canonical_url("HTTPS://Example.com/a?utm_source=x&b=2&fbclid=y&a=1#top")
+    'https://example.com/a?a=1&b=2'
+    """
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not _TRACKING_PARAM.match(k)]
+    cleaned = urlunsplit(parts._replace(query=urlencode(query)))
+    return canonicalize_url(cleaned)
+
+
+def record_id(url: str) -> str:
+    """A stable record id: the first 16 bytes of SHA-256 of the canonical URL, in hex.
+
+    >>> record_id("https://example.com/a?utm_medium=email") == record_id("https://example.com/a")
+    True
+    >>> len(record_id("https://example.com/a"))
+    32
+    """
+    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:32]
