@@ -35,11 +35,26 @@ def decode_html(html: str | bytes, content_type: str | None = None) -> str:
     '<p>café</p><meta charset="windows-1252">'
     >>> decode_html(b'\\xef\\xbb\\xbf<p>caf\\xc3\\xa9</p>')
     '<p>café</p>'
+    >>> decode_html('<p>café</p>'.encode('cp1252'))
+    '<p>café</p>'
     """
     if isinstance(html, str):
         return html
-    _, text = html_to_unicode(content_type, html)
+    _, text = html_to_unicode(content_type, html, auto_detect_fun=_undeclared_encoding)
     return text
+
+
+def _undeclared_encoding(body: bytes) -> str:
+    """UTF-8 when the bytes are valid UTF-8, else cp1252, the web's most common legacy encoding.
+
+    >>> _undeclared_encoding("café".encode("utf-8")), _undeclared_encoding("café".encode("cp1252"))
+    ('utf-8', 'cp1252')
+    """
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
 
 
 def parse_document(html: str | bytes, url: str, content_type: str | None = None) -> Document:

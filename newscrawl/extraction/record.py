@@ -102,5 +102,16 @@ def _selected_values(doc: Document, field: str, query: str) -> list[str]:
 
 
 def _element_blocks(element) -> str:
-    blocks = [el.text_content() for el in element.iter(*_BLOCK_TAGS)]
+    """Text of the outermost block elements inside ``element``, one per line."""
+    blocks = [el.text_content() for el in element.iter(*_BLOCK_TAGS)
+              if not _inside_block(el, element)]
     return "\n".join(blocks) if blocks else element.text_content()
+
+
+def _inside_block(element, top) -> bool:
+    parent = element.getparent()
+    while parent is not None and parent is not top:
+        if parent.tag in _BLOCK_TAGS:
+            return True
+        parent = parent.getparent()
+    return False

@@ -30,9 +30,7 @@ class NewsSpider(scrapy.Spider):
             raise ValueError("the news spider needs a sites config: scrapy crawl news -a sites=FILE")
         self.sites = {site.name: site for site in load_sites(sites)}
         self.allowed_domains = sorted({d for site in self.sites.values() for d in site.domains})
-        self._links = {
-            name: LinkExtractor(allow_domains=site.domains) for name, site in self.sites.items()
-        }
+        self._link_extractor = LinkExtractor()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.sites.values():
@@ -89,8 +87,8 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newscrawl/spider/not_text")
             return
-        for link in self._links[site.name].extract_links(response):
-            yield self._page_request(site, Link(link.url), "link")
+        links = [Link(link.url) for link in self._link_extractor.extract_links(response)]
+        yield from self._article_requests(site, links, "link")
         if site.is_article_url(response.url):
             yield self._record(site, response)
         else:

@@ -1,0 +1,74 @@
+"""extract_article as a library call: inputs of every kind, site selectors, never raising."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawl import extract_article
+from newscrawl.items import RECORD_FIELDS
+
+PARAGRAPHS = [
+    "The council voted on Tuesday to keep the night buses running until spring, after a "
+    "petition signed by more than four thousand residents reached the town hall.",
+    "Drivers had warned that the routes were the only way home for hospital staff on late "
+    "shifts, and several councillors changed their minds during the debate.",
+    "The decision will be reviewed in March, when the transport budget is set for next year "
+    "and the operator reports how many passengers used the service.",
+]
+PAGE = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Night buses saved - The Herald</title>
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Night buses saved",
+ "datePublished": "2026-11-20T09:30:00+01:00", "author": {{"@type": "Person", "name": "Ana Ruiz"}}}}
+</script></head><body><header><nav><a href="/">Home</a> <a href="/news/">News</a></nav></header>
+<article><h1 class="title">Night buses saved after petition</h1>
+<span class="byline">By <a href="/by/tom">Tom Field</a></span>
+<div class="text">{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div></article>
+<footer><p>Copyright The Herald</p></footer></body></html>"""
+
+
+def test_record_has_every_field_in_order():
+    record = extract_article(PAGE, "https://herald.example/news/night-buses")
+    assert list(record) == list(RECORD_FIELDS)
+    assert record["articleBody"].split("\n\n") == PARAGRAPHS
+    assert record["wordCount"] == sum(len(p.split()) for p in PARAGRAPHS)
+    assert record["metadata"]["pageType"] == "article"
+
+
+def test_site_selectors_win_over_structured_data():
+    selectors = {"headline": "h1.title::text", "authors": "//span[@class='byline']/a/text()",
+                 "articleBody": "div.text"}
+    record = extract_article(PAGE, "https://herald.example/a", selectors=selectors)
+    assert record["headline"] == "Night buses saved after petition"
+    assert record["authors"] == [{"name": "Tom Field"}]
+    assert record["articleBody"].split("\n\n") == PARAGRAPHS
+
+
+def test_selector_that_matches_nothing_falls_back():
+    record = extract_article(PAGE, "https://herald.example/a", selectors={"headline": "h2.none"})
+    assert record["headline"] == "Night buses saved"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1252", "iso-8859-15"])
+def test_bytes_in_declared_encodings(encoding):
+    page = f'<html><head><meta charset="{encoding}"><title>Café crème à Zürich</title></head></html>'
+    assert extract_article(page.encode(encoding), "https://e.example/")["headline"] == "Café crème à Zürich"
+
+
+def test_bom_wins_over_meta_charset():
+    page = '<html><head><meta charset="iso-8859-1"><title>naïve</title></head></html>'
+    assert extract_article(b"\xef\xbb\xbf" + page.encode("utf-8"), "https://e.example/")["headline"] == "naïve"
+
+
+def test_canonical_link_on_another_host_is_not_trusted():
+    page = PAGE.replace("<title>", '<link rel="canonical" href="https://evil.example/x"><title>')
+    record = extract_article(page, "https://herald.example/news/night-buses?utm_source=x")
+    assert record["canonicalUrl"] == "https://herald.example/news/night-buses"
+
+
+@pytest.mark.parametrize("page", [
+    b"", b"\x00\x01\x02\xff" * 100, "<html>" + "<div>" * 10_000 + "deep", "<p>unclosed <b><i>",
+    "%PDF-1.4 binary junk \x00", '<script type="application/ld+json">{"@type": [1, {}], "author": 3}</script>',
+])
+def test_never_raises(page):
+    record = extract_article(page, "https://e.example/a")
+    assert list(record) == list(RECORD_FIELDS)
