@@ -41,26 +41,28 @@ class NewsSpider(scrapy.Spider):
         for url in site.start_urls:
             yield self._page_request(site, Link(url), "start_url")
         for url in site.feeds:
-            yield scrapy.Request(url, self.parse_feed, meta={"site": site.name})
+            yield scrapy.Request(url, self.parse_feed, meta={"site": site.name, "kind": "feed"})
         for url in site.sitemaps:
             if url == "robots":
                 yield from (self._robots_request(site, origin) for origin in _origins(site))
             else:
-                yield scrapy.Request(url, self.parse_sitemap, meta={"site": site.name})
+                yield self._sitemap_request(site, url)
 
     def _robots_request(self, site: Site, origin: str) -> scrapy.Request:
-        return scrapy.Request(
-            f"{origin}/robots.txt", self.parse_robots, meta={"site": site.name}, dont_filter=True
-        )
+        meta = {"site": site.name, "kind": "robots"}
+        return scrapy.Request(f"{origin}/robots.txt", self.parse_robots, meta=meta, dont_filter=True)
+
+    def _sitemap_request(self, site: Site, url: str) -> scrapy.Request:
+        return scrapy.Request(url, self.parse_sitemap, meta={"site": site.name, "kind": "sitemap"})
 
     def _page_request(self, site: Site, link: Link, source: str) -> scrapy.Request:
-        meta = {"site": site.name, "source": source}
+        meta = {"site": site.name, "kind": "page", "source": source}
         return scrapy.Request(link.url, self.parse_page, meta=meta)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         site = self.sites[response.meta["site"]]
         for url in robots_sitemaps(response.body, response.url):
-            yield scrapy.Request(url, self.parse_sitemap, meta={"site": site.name})
+            yield self._sitemap_request(site, url)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         site = self.sites[response.meta["site"]]
@@ -71,7 +73,7 @@ class NewsSpider(scrapy.Spider):
         kind, links = sitemap_links(response.body)
         if kind == "sitemapindex":
             for link in links:
-                yield scrapy.Request(link.url, self.parse_sitemap, meta={"site": site.name})
+                yield self._sitemap_request(site, link.url)
         else:
             yield from self._article_requests(site, links, "sitemap")
 
