@@ -1,7 +1,8 @@
 """The article item loader: wires processors to record fields, nothing more.
 
 Values are added in priority order (site selector, structured data, heuristics);
-the output processors keep the first usable one.
+the output processors keep the first usable one. Input processors are idempotent,
+so values that extraction already cleaned pass through unchanged.
 """
 
 from __future__ import annotations
@@ -9,7 +10,14 @@ from __future__ import annotations
 from itemloaders import ItemLoader
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
 
-from newscrawl.processors import as_persons, clean_body, fold_whitespace, unique_names
+from newscrawl.extraction.authors import clean_author_name, split_authors, unique_names
+from newscrawl.extraction.dates import normalize_date
+from newscrawl.extraction.language import language_code
+from newscrawl.processors import as_persons, clean_body, fold_whitespace
+
+
+def _date_in_site_timezone(value: str, loader_context: dict) -> str | None:
+    return normalize_date(value, loader_context.get("timezone"))
 
 
 class ArticleLoader(ItemLoader):
@@ -20,7 +28,10 @@ class ArticleLoader(ItemLoader):
     default_output_processor = TakeFirst()
 
     articleBody_in = MapCompose(clean_body)
-
+    authors_in = MapCompose(split_authors, clean_author_name)
     authors_out = Compose(unique_names, as_persons)
+    datePublished_in = MapCompose(_date_in_site_timezone)
+    dateModified_in = MapCompose(_date_in_site_timezone)
+    inLanguage_in = MapCompose(language_code)
     keywords_out = Compose(unique_names)
     metadata_in = Identity()

@@ -133,21 +133,6 @@ def word_count(text: str | None) -> int:
     return len(text.split()) if text else 0
 
 
-def unique_names(values: list[str]) -> list[str]:
-    """Values without repeats (compared case-insensitively), first spelling and order kept.
-
-    >>> unique_names(["Jane Doe", "jane doe", "Max Mustermann"])
-    ['Jane Doe', 'Max Mustermann']
-    """
-    seen = set()
-    unique = []
-    for value in values:
-        if value.casefold() not in seen:
-            seen.add(value.casefold())
-            unique.append(value)
-    return unique
-
-
 def as_persons(names: list[str]) -> list[dict]:
     """Author names as schema.org-style person objects.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from newscrawl.extraction.document import Document
 
@@ -27,8 +28,9 @@ def jsonld_objects(doc: Document) -> list[dict]:
     objects = doc.cache.get("jsonld")
     if objects is None:
         objects = doc.cache["jsonld"] = []
-        for script in doc.root.xpath('//script[contains(@type, "ld+json")]'):
-            objects.extend(_flatten(parse_jsonld(script.text or ""), 0))
+        for script in doc.root.iter("script"):
+            if "ld+json" in (script.get("type") or ""):
+                objects.extend(_flatten(parse_jsonld(script.text or ""), 0))
     return objects
 
 
@@ -108,6 +110,7 @@ def _meta_index(doc: Document) -> dict[str, list[str]]:
     return cached
 
 
+_MAX_SITE_NAME_WORDS = 5
 _ARTICLE_TYPES = frozenset({"blogposting", "liveblogposting", "socialmediaposting", "report"})
 _AUXILIARY_TYPES = frozenset({
     "breadcrumblist", "listitem", "imageobject", "organization", "newsmediaorganization",
@@ -158,7 +161,27 @@ def article_object(doc: Document) -> dict | None:
         candidates = [obj for obj in _with_main_entities(jsonld_objects(doc))
                       if any(is_article_type(t) for t in jsonld_types(obj))]
         doc.cache["jsonld_article"] = max(candidates, key=_article_weight, default=None)
+        doc.cache["jsonld_articles"] = candidates
     return doc.cache["jsonld_article"]
+
+
+def article_objects(doc: Document) -> list[dict]:
+    """The article's JSON-LD object first, then others with the same headline.
+
+    Pages often describe one article twice, e.g. from the CMS and from an SEO plugin.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> page = '''<script type="application/ld+json">[{"@type": "Article", "headline": "H"},
+    ... {"@type": "NewsArticle", "headline": "H"}, {"@type": "NewsArticle", "headline": "Other"}]</script>'''
+    >>> len(article_objects(parse_document(page, "https://e.com/")))
+    2
+    """
+    main = article_object(doc)
+    if main is None:
+        return []
+    same = [obj for obj in doc.cache["jsonld_articles"]
+            if obj is not main and obj.get("headline") == main.get("headline")]
+    return [main, *same]
 
 
 def page_types(doc: Document) -> list[str]:
@@ -211,3 +234,56 @@ def _with_main_entities(objects: list[dict]) -> Iterator[dict]:
 def _article_weight(obj: dict) -> int:
     fields = ("headline", "datePublished", "author", "articleBody", "inLanguage")
     return sum(1 for name in fields if obj.get(name))
+
+
+def site_names(doc: Document) -> list[str]:
+    """Names the site goes by: ``og:site_name``, the publisher, app titles and the host name.
+
+    Long values are left out: they are page titles put in the wrong field.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> site_names(parse_document('<meta property="og:site_name" content="The Daily">', "https://www.daily.co.uk/a"))
+    ['The Daily', 'daily.co.uk', 'daily']
+    """
+    names = doc.cache.get("site_names")
+    if names is None:
+        values = meta_contents(doc, "og:site_name", "application-name", "apple-mobile-web-app-title",
+                               "publisher", "twitter:site")
+        values += [_name_of(obj) for obj in jsonld_objects(doc) if _is_site_object(obj)]
+        values += _host_names(doc.url)
+        short = (v for v in values if v and len(v.split()) <= _MAX_SITE_NAME_WORDS)
+        names = doc.cache["site_names"] = list(dict.fromkeys(short))
+    return names
+
+
+def publisher_name(doc: Document) -> str | None:
+    """The publisher: the article's JSON-LD ``publisher.name``, else ``og:site_name``.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> page = '<script type="application/ld+json">{"@type": "Article", "publisher": {"name": "P"}}</script>'
+    >>> publisher_name(parse_document(page, "https://e.com/"))
+    'P'
+    """
+    article = article_object(doc) or {}
+    publisher = resolve_reference(doc, article.get("publisher"))
+    if isinstance(publisher, list) and publisher:
+        publisher = resolve_reference(doc, publisher[0])
+    return _name_of(publisher) or meta_content(doc, "og:site_name")
+
+
+def _name_of(obj: object) -> str | None:
+    name = obj.get("name") if isinstance(obj, dict) else obj
+    return (name.strip() or None) if isinstance(name, str) else None
+
+
+def _is_site_object(obj: dict) -> bool:
+    return any(t in ("website", "newsmediaorganization", "organization") for t in jsonld_types(obj))
+
+
+def _host_names(url: str) -> list[str]:
+    try:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return []
+    labels = host.split(".")
+    return [host, max(labels[:-1], key=len)] if len(labels) > 1 else []

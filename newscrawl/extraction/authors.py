@@ -1,0 +1,199 @@
+"""Author names: JSON-LD ``author``, then ``<meta>`` names, then visible bylines."""
+
+from __future__ import annotations
+
+import re
+
+from newscrawl.extraction.bylines import byline_names
+from newscrawl.extraction.document import Document
+from newscrawl.extraction.structured import article_objects, meta_contents, resolve_reference, site_names
+from newscrawl.extraction.values import clean_text, name_key, names_match
+
+MAX_AUTHORS = 20
+_MAX_DEPTH = 4
+_MAX_NAME_CHARS = 80
+
+_PREFIX = re.compile(
+    r"^(?:(?:written|reported|text|texte|story|posted|published)\s+)?"
+    r"(?:by|von|por|par|door|av|af|auteur|autor|author|text|texto|texte)\s*:?\s+"
+    r"|^(?:by|von|por|par|text|autor|author)\s*:\s*",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(
+    r"\s*(?:[,;|&+•·]|\s/\s|\s[-–—]\s|\b(?:and|und|y|e|et|og|och|ve|и|i|és)\b)\s*",
+    re.IGNORECASE,
+)
+_NOISE = re.compile(
+    r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\(\s*\)|"
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d\d(?:\s*(?:uhr|h|am|pm)\b)?",
+)
+_PARTICLES = frozenset("van von de der den da del della di du la le bin al ter ten dos das zu y".split())
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+_ROLE_WORDS = frozenset("""
+    reporter reporters writer writers staff senior chief correspondent correspondents editor
+    editors contributing contributor columnist journalist photographer photographers photos photo
+    fotos foto video videos text texte graphics grafik illustration illustrations producer
+    political special freelance associate assistant deputy managing news sports business
+    redakteur redakteurin korrespondent korrespondentin autor autorin author authors
+    reportero reportera periodista redactor redactora journaliste rédacteur rédactrice
+    envoyé envoyée spéciale spécial updated aktualisiert published veröffentlicht am um uhr on
+    quelle source stand
+    기자 특파원 記者
+""".split())
+_ROLE_SUFFIXES = frozenset({"기자", "특파원", "記者", "特派員"})  # written after the name
+def clean_author_name(value: object) -> str | None:
+    """One author's name without "By", roles, e-mail addresses, handles or dates.
+
+    >>> clean_author_name(" By Jane Doe, Staff Writer ")
+    'Jane Doe'
+    >>> clean_author_name("Von Max Muster (@maxm)"), clean_author_name("신현주 기자")
+    ('Max Muster', '신현주')
+    >>> clean_author_name("Senior Reporter") is None, clean_author_name(7) is None
+    (True, True)
+    """
+    text = clean_text(value, 1_000)
+    if not text:
+        return None
+    text = _NOISE.sub(" ", _PREFIX.sub("", text, count=1))
+    kept = [part for part in _split_parts(text) if not _is_role(part)]
+    name = _without_trailing_roles(kept[0]) if kept else None
+    return name if name and len(name) <= _MAX_NAME_CHARS else None
+
+
+def split_authors(value: object) -> list[str]:
+    """Split a byline naming several people into clean names.
+
+    >>> split_authors("A and B")
+    ['A', 'B']
+    >>> split_authors("By Ann Lee, Bo Li & Cy Dee, Staff Writers")
+    ['Ann Lee', 'Bo Li', 'Cy Dee']
+    >>> split_authors("Von Felix Schröder und Jörg Soldwisch, dpa")
+    ['Felix Schröder', 'Jörg Soldwisch', 'dpa']
+    """
+    text = clean_text(value, 1_000)
+    if not text:
+        return []
+    text = _NOISE.sub(" ", _PREFIX.sub("", text, count=1))
+    names = (clean_author_name(part) for part in _split_parts(text))
+    return unique_names(name for name in names if name)
+
+
+def unique_names(names) -> list[str]:
+    """Names in order, each once (compared case-insensitively), at most ``MAX_AUTHORS``.
+
+    >>> unique_names(["Ann Lee", "ann-lee", "Bo"])
+    ['Ann Lee', 'Bo']
+    """
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name_key(name) or name, name)
+    return list(seen.values())[:MAX_AUTHORS]
+
+
+def jsonld_author_names(doc: Document, value: object, depth: int = 0) -> list[str]:
+    """Names in a JSON-LD ``author`` value: text, Person/Organization objects, lists, ``@id`` references.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> doc = parse_document("<p>", "https://e.com/")
+    >>> jsonld_author_names(doc, [{"@type": "Person", "givenName": "Ann", "familyName": "Lee"}, "Bo Li", 3])
+    ['Ann Lee', 'Bo Li']
+    """
+    value = resolve_reference(doc, value)
+    if depth > _MAX_DEPTH:
+        return []
+    if isinstance(value, list):
+        return unique_names(n for item in value[:MAX_AUTHORS] for n in jsonld_author_names(doc, item, depth + 1))
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, (list, dict)):
+            return jsonld_author_names(doc, name, depth + 1)
+        value = name if isinstance(name, str) else _given_family(value)
+    if not isinstance(value, str) or _is_url(value):
+        return []
+    return split_authors(value)
+
+
+def extract_authors(doc: Document) -> list[str]:
+    """The article's authors: JSON-LD first, then ``<meta>`` names, then visible bylines.
+
+    Names that are only the site's own name give way to a person named elsewhere.
+    """
+    structured = structured_author_names(doc)
+    if any(not _mentions_site(name, doc) for name in structured):
+        return structured
+    meta_values = [v for v in _meta_author_values(doc) if not _mentions_site(v, doc)]
+    personal = unique_names(name for value in meta_values for name in split_authors(value))
+    personal = personal or byline_names(doc.root, split_authors)
+    if structured:
+        personal = [name for name in personal if looks_like_person(name)]
+    return personal or structured or meta_author_names(doc)
+
+
+def looks_like_person(name: str) -> bool:
+    """Whether a name has the shape of a person's: 2-4 capitalised words, or one CJK name.
+
+    >>> looks_like_person("Anna van der Berg"), looks_like_person("松岡大地")
+    (True, True)
+    >>> looks_like_person("APA"), looks_like_person("Associated Press in Valencia")
+    (False, False)
+    """
+    words = name.split()
+    if len(words) == 1:
+        return 2 <= len(name) <= 6 and all(_is_cjk(ch) for ch in name)
+    return len(words) <= 4 and all(
+        word[0].isupper() or word in _PARTICLES for word in words
+    ) and not any(ch.isdigit() or ch in ":/@" for ch in name)
+
+
+def structured_author_names(doc: Document) -> list[str]:
+    """Authors of the JSON-LD article: the longest list among the objects describing it."""
+    lists = [jsonld_author_names(doc, obj.get("author")) or jsonld_author_names(doc, obj.get("creator"))
+             for obj in article_objects(doc)]
+    return max(lists, key=len, default=[])
+
+
+def meta_author_names(doc: Document) -> list[str]:
+    """Author names from ``<meta>`` tags (URLs such as Facebook pages and slugs are skipped)."""
+    values = _meta_author_values(doc)
+    return unique_names(name for value in values for name in split_authors(value))
+
+
+def _meta_author_values(doc: Document) -> list[str]:
+    values = meta_contents(doc, "author", "article:author", "article:author_name", "parsely-author",
+                           "sailthru.author", "dc.creator", "dcterms.creator", "byl", "cxenseparse:author")
+    return [value for value in values if not _is_url(value) and not _SLUG.match(value)]
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3040" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af"
+
+
+def _split_parts(text: str) -> list[str]:
+    parts = (" ".join(part.strip(" .:-–—()[]").split()) for part in _SEPARATOR.split(text))
+    return [part for part in parts if part and any(ch.isalpha() for ch in part)]
+
+
+def _without_trailing_roles(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[-1] in _ROLE_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def _is_role(part: str) -> bool:
+    return all(word.strip(".:").casefold() in _ROLE_WORDS for word in part.split())
+
+
+def _given_family(person: dict) -> str | None:
+    parts = [person.get("givenName"), person.get("familyName")]
+    return " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip()) or None
+
+
+def _is_url(text: str) -> bool:
+    return text.lstrip().startswith(("http://", "https://", "//", "www."))
+
+
+def _mentions_site(text: str, doc: Document) -> bool:
+    key = name_key(text)
+    sites = [name_key(site) for site in site_names(doc)]
+    return any(names_match(key, site) or (len(site) >= 4 and site in key) for site in sites)

@@ -1,0 +1,140 @@
+"""Visible bylines: the author names printed near the headline.
+
+Candidates are elements marked as authors (``itemprop=author``, ``rel=author``, links to
+author pages), elements whose class or id says byline/author, and labelled fields such as
+``<strong>Author</strong> Jane Doe``. Those after the ``<h1>`` come first, teasers and
+author boxes are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lxml import etree
+
+_MAX_BYLINE_CHARS = 250
+_MAX_CANDIDATES = 40
+_MAX_NAME_WORDS = 5
+_MAX_PREFIXED_CHARS = 100
+_MARKED = (
+    "@itemprop='author' or @rel='author'"
+    " or (self::a and (contains(@href, '/author') or contains(@href, '/autor')))"
+)
+_NAMED = " or ".join(  # "uthor" and "yline" match any capitalisation of author and byline
+    f"contains({attr}, '{word}')" for attr in ("@class", "@id") for word in ("yline", "uthor", "YLINE", "UTHOR")
+)
+_AFTER_HEADLINE = etree.XPath(f"following::*[{_MARKED} or {_NAMED}]")
+_ANYWHERE = etree.XPath(f"//body//*[{_MARKED} or {_NAMED}]")
+_HEADLINE = etree.XPath("(//h1)[1]")
+_PREFIXED = etree.XPath(
+    "following::*[self::p or self::span or self::div or self::li]"
+    "[" + " or ".join(f"starts-with(normalize-space(text()[1]), '{by} ')" for by in ("By", "Von", "Por", "Par", "Door"))
+    + "][position() <= 3]"
+)
+_NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
+_LABELS = etree.XPath(
+    "//*[self::strong or self::b or self::dt or self::th or self::span or self::label]"
+    "[string-length(normalize-space()) < 25]"
+)
+_EXCLUDED = re.compile(
+    r"avatar|image|img|photo|bio|desc|social|follow|more|related|teaser|comment|title|label|"
+    r"overlay|box|popup|modal|brand|date|time|share|list-item-author-image",
+    re.IGNORECASE,
+)
+_BY = re.compile(r"^(?:by|von|por|par|door|av|af|di)\b\s*:?", re.IGNORECASE)
+_LABEL_WORDS = re.compile(
+    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|by|written by|text|texte|"
+    r"auteur|auteurs|autore|autori|door|reporter|journalist|redakteur(?:in)?)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
+    """Names of the best visible byline, split by ``split``; ``[]`` when there is none.
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<div><h1>T</h1><p class="Byline">By Ann Lee and Bo Li</p></div>')
+    >>> byline_names(page, lambda text: text.removeprefix("By ").split(" and "))
+    ['Ann Lee', 'Bo Li']
+    """
+    best: tuple[int, list[str]] | None = None
+    for element in _candidates(root):
+        if _EXCLUDED.search(element.get("class", "")):
+            continue
+        texts = _texts(element)
+        marked = _is_marked(element)
+        names = [n for text in texts for n in split(text) if marked or is_visible_name(n)]
+        rank = 0 if marked or (texts and _BY.match(texts[0])) else 1
+        if names and (best is None or rank < best[0]):
+            best = (rank, names)
+        if best and best[0] == 0:
+            break
+    return best[1] if best else prefixed_names(root, split) or labelled_names(root, split)
+
+
+def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
+    """Names in the first short text after the ``<h1>`` that starts with "By", "Von", "Por"...
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<div><h1>T</h1><p>By TPN, in <a>Europe</a>, <a>Asia</a></p></div>')
+    >>> prefixed_names(page, lambda text: text.removeprefix("By ").split(", "))
+    ['TPN']
+    """
+    headline = _HEADLINE(root)
+    for element in _PREFIXED(headline[0]) if headline else ():
+        lead = " ".join(element.text.split())
+        text = lead if _BY.sub("", lead).strip(" ,") else " ".join(" ".join(element.itertext()).split())
+        if len(text) > _MAX_PREFIXED_CHARS:
+            continue
+        names = [name for name in split(text) if is_visible_name(name)]
+        if names:
+            return names
+    return []
+
+
+def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
+    """Names printed after a label such as ``Autor:`` or ``Written by``.
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<ul><li><strong>Autor</strong> Max Muster</li></ul>')
+    >>> labelled_names(page, lambda text: [text])
+    ['Max Muster']
+    """
+    for label in _LABELS(root):
+        own = " ".join(label.text_content().split())
+        parent = label.getparent()
+        if parent is None or not _LABEL_WORDS.match(own):
+            continue
+        text = " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
+        if len(text) <= _MAX_BYLINE_CHARS:
+            names = [name for name in split(text) if is_visible_name(name)]
+            if names:
+                return names
+    return []
+
+
+def is_visible_name(name: str) -> bool:
+    """Whether printed text can be a name: a few words, no digits, not starting lowercase.
+
+    >>> is_visible_name("Jane Doe"), is_visible_name("capital"), is_visible_name("28. April 2023")
+    (True, False, False)
+    """
+    return (len(name.split()) <= _MAX_NAME_WORDS and not name[:1].islower()
+            and not any(ch.isdigit() for ch in name))
+
+
+def _candidates(root: etree._Element) -> list[etree._Element]:
+    headline = _HEADLINE(root)
+    after = _AFTER_HEADLINE(headline[0])[:_MAX_CANDIDATES] if headline else []
+    return after or _ANYWHERE(root)[:_MAX_CANDIDATES]
+
+
+def _texts(element: etree._Element) -> list[str]:
+    parts = _NAME_PARTS(element) or [element]
+    texts = [part.get("content") or " ".join(" ".join(part.itertext()).split()) for part in parts]
+    return texts if sum(map(len, texts)) <= _MAX_BYLINE_CHARS else []
+
+
+def _is_marked(element: etree._Element) -> bool:
+    return element.get("itemprop") == "author" or element.get("rel") == "author"

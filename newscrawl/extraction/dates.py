@@ -1,0 +1,182 @@
+"""Publication and modification dates: sources in order of trust, one parser.
+
+Structured data first (the article's JSON-LD object), then ``<meta>`` tags, then
+``<time>`` elements and ``itemprop`` markup, then the URL. Every value goes through
+:func:`normalize_date`, which keeps the page's own UTC offset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timezone as dt_timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser as date_parser
+from lxml import etree
+
+from newscrawl.extraction.document import Document
+from newscrawl.extraction.structured import article_object, jsonld_objects, jsonld_types, meta_content
+from newscrawl.extraction.values import clean_text
+
+MIN_YEAR, MAX_YEAR = 1990, 2100
+_HAS_YEAR = re.compile(r"\d{4}")
+_HAS_TIME = re.compile(r"\d:\d\d|T\d\d")
+_DAY_FIRST = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.")
+_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_-]|\.html|$)"
+)
+
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time",
+    "datepublished", "article.published", "parsely-pub-date", "sailthru.date",
+    "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "pubdate",
+    "publishdate", "publish-date", "publish_date", "publication_date", "release_date",
+    "cxenseparse:recs:publishtime", "date.available", "dc.date.created", "datecreated",
+)
+MODIFIED_META = (
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
+    "article.updated", "dc.date.modified", "dcterms.modified", "last-modified",
+    "date.modified", "lastmod",
+)
+_ITEMPROP = etree.XPath(
+    "//*[@itemprop=$name][@datetime or @content]/@*[name()='datetime' or name()='content']"
+)
+_MAX_DATE_ELEMENTS = 5
+_NUMERIC_DATE = re.compile(r"\b(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)\b")
+_DATE_LABELS = ("Datum", "Date", "Published", "Veröffentlicht", "Publicado", "Publié le", "Fecha")
+_DATE_ELEMENTS = etree.XPath(
+    "//*[contains(@class, 'date') or contains(@class, 'Date')][string-length(normalize-space()) < 80]"
+    " | //*[self::strong or self::b or self::dt or self::span]["
+    + " or ".join(f"normalize-space() = '{label}' or normalize-space() = '{label}:'" for label in _DATE_LABELS)
+    + "]/.."
+)
+_TIME_DATETIME = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
+
+
+def normalize_date(value: object, timezone: str | None = None) -> str | None:
+    """An ISO 8601 string for a date value: the page's offset kept, ``timezone`` for naive times.
+
+    A date without a time of day stays a date; years outside 1990-2100 are refused.
+
+    >>> normalize_date("2024-05-03 17:47", "Europe/Vienna")
+    '2024-05-03T17:47:00+02:00'
+    >>> normalize_date("2024-05-03T15:47:42.389Z")
+    '2024-05-03T15:47:42.389000+00:00'
+    >>> normalize_date("03.05.2024"), normalize_date("Fri, 3 May 2024 17:47:00 +0200")
+    ('2024-05-03', '2024-05-03T17:47:00+02:00')
+    >>> normalize_date("0001-01-01T00:00:00") is None, normalize_date(["2024"]) is None
+    (True, True)
+    """
+    text = clean_text(value, 100)
+    if not text:
+        return None
+    parsed = parse_datetime(text)
+    if parsed is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        return None
+    if not _HAS_TIME.search(text) and not _EPOCH.match(text):
+        return parsed.date().isoformat()
+    if parsed.tzinfo is None and timezone:
+        parsed = parsed.replace(tzinfo=_zone(timezone))
+    return parsed.isoformat()
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """Parse one date string (ISO 8601, RFC 2822, ``dd.mm.yyyy``, epoch seconds); ``None`` if unsure.
+
+    >>> parse_datetime("1714751262")
+    datetime.datetime(2024, 5, 3, 15, 47, 42, tzinfo=datetime.timezone.utc)
+    >>> parse_datetime("no date here") is None
+    True
+    """
+    if _EPOCH.match(text):
+        return datetime.fromtimestamp(int(text[:10]), tz=dt_timezone.utc)
+    if not _HAS_YEAR.search(text):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return date_parser.parse(text, dayfirst=bool(_DAY_FIRST.search(text)))
+    except (ValueError, OverflowError):
+        return None
+
+
+def date_from_url(url: str) -> str | None:
+    """The date in a URL path such as ``/2024/05/03/`` or ``/2024-05-03-slug``.
+
+    >>> date_from_url("https://e.com/news/2024/05/03/story.html")
+    '2024-05-03'
+    >>> date_from_url("https://e.com/article-2024-05-03-slug") is None
+    True
+    """
+    match = _URL_DATE.search(url)
+    if match is None:
+        return None
+    return normalize_date("-".join(match.groups()))
+
+
+def visible_dates(doc: Document) -> list[str]:
+    """Numeric dates printed in date-classed elements or after a "Date:" label.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> visible_dates(parse_document("<ul><li><strong>Datum</strong> 28.04.2023</li></ul>", "https://e.com/"))
+    ['28.04.2023']
+    """
+    texts = (" ".join(element.itertext()) for element in _DATE_ELEMENTS(doc.root)[:_MAX_DATE_ELEMENTS])
+    return [match.group(0) for text in texts for match in [_NUMERIC_DATE.search(text)] if match]
+
+
+def extract_published(doc: Document, timezone: str | None = None) -> str | None:
+    """The article's publication date, from the most trusted source that gives one."""
+    sources = (
+        lambda: _jsonld_dates(doc, "datePublished"),
+        lambda: [meta_content(doc, *PUBLISHED_META)],
+        lambda: _ITEMPROP(doc.root, name="datePublished"),
+        lambda: _TIME_DATETIME(doc.root),
+        lambda: _jsonld_dates(doc, "dateCreated"),
+        lambda: [date_from_url(doc.url)],
+        lambda: visible_dates(doc),
+    )
+    return _first_date(sources, timezone)
+
+
+def extract_modified(doc: Document, timezone: str | None = None) -> str | None:
+    """The article's last modification date, or ``None``."""
+    sources = (
+        lambda: _jsonld_dates(doc, "dateModified"),
+        lambda: [meta_content(doc, *MODIFIED_META)],
+        lambda: _ITEMPROP(doc.root, name="dateModified"),
+    )
+    return _first_date(sources, timezone)
+
+
+def _first_date(sources: tuple[Callable[[], list], ...], timezone: str | None) -> str | None:
+    """The first value that parses, asking each source only when the ones before gave nothing."""
+    for source in sources:
+        for value in source():
+            date = normalize_date(value, timezone)
+            if date:
+                return date
+    return None
+
+
+def _jsonld_dates(doc: Document, key: str) -> list:
+    """``key`` of the article object, else of a web page object; lists give their first item."""
+    article = article_object(doc)
+    owners = [article] if article else [
+        obj for obj in jsonld_objects(doc) if any(t.endswith("page") for t in jsonld_types(obj))
+    ]
+    values = [owner.get(key) for owner in owners]
+    return [v[0] if isinstance(v, list) and v else v for v in values]
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

@@ -1,0 +1,90 @@
+"""Processors shared by the metadata fields: text cleaning and URL checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urljoin, urlsplit
+
+from w3lib.html import remove_tags, replace_entities
+
+MAX_FIELD_CHARS = 5_000
+_TAG = re.compile(r"<[A-Za-z/!][^>]*>")
+_MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â€")
+
+
+def clean_text(value: object, max_chars: int = MAX_FIELD_CHARS) -> str | None:
+    """Fold whitespace, decode entities and strip tags; ``None`` for empty or non-text.
+
+    Values longer than ``max_chars`` are cut first, so hostile input stays cheap.
+
+    >>> clean_text("  Caf&eacute; <b>au</b>\\n lait ")
+    'Café au lait'
+    >>> clean_text(42) is None, clean_text(" ") is None
+    (True, True)
+    """
+    if not isinstance(value, str):
+        return None
+    text = value[:max_chars]
+    if "<" in text and _TAG.search(text):
+        text = remove_tags(text)
+    if "&" in text:
+        text = replace_entities(text)
+    if _MOJIBAKE.search(text):
+        text = fix_mojibake(text)
+    return " ".join(text.split()) or None
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 text that was decoded as Windows-1252; other text is returned as is.
+
+    >>> fix_mojibake("jetzt fÃ¼r nur 5,99 Euro"), fix_mojibake("für")
+    ('jetzt für nur 5,99 Euro', 'für')
+    """
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
+def absolute_url(value: object, base: str) -> str | None:
+    """Resolve ``value`` against ``base``; ``None`` unless it is an http(s) URL.
+
+    >>> absolute_url("/a/b.jpg", "https://example.com/news/1")
+    'https://example.com/a/b.jpg'
+    >>> absolute_url("javascript:void(0)", "https://example.com/") is None
+    True
+    """
+    text = clean_text(value, 4_000)
+    if not text or " " in text:
+        return None
+    try:
+        url = urljoin(base, text)
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def name_key(text: str) -> str:
+    """A comparison key for names: casefolded letters and digits only.
+
+    >>> name_key("derStandard.at › Panorama"), name_key("Seznam Zprávy")
+    ('derstandardatpanorama', 'seznamzpravy')
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def names_match(name: str, site: str) -> bool:
+    """Whether two name keys denote the same name: equal, or one contains a long enough other.
+
+    >>> names_match("derstandardatpanorama", "derstandard"), names_match("news", "dailynews")
+    (True, False)
+    """
+    if not name or not site:
+        return False
+    short, long = sorted((name, site), key=len)
+    return short == long or (len(short) >= 4 and short in long and len(short) * 2 >= len(long))

@@ -1,0 +1,208 @@
+"""Metadata extraction from inline pages: each test names the rule it guards."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lxml import etree
+
+from newscrawl.extraction.document import parse_document
+from newscrawl.extraction.metadata import extract_metadata
+
+URL = "https://www.example-news.com/politics/2024/05/03/story.html"
+KEYS = {
+    "headline", "description", "authors", "datePublished", "dateModified", "inLanguage", "publisher",
+    "articleSection", "keywords", "mainImage", "canonicalUrl", "structuredBody", "pageTypes",
+}
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
+
+
+def jsonld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def metadata(html: str, timezone: str | None = None, url: str = URL) -> dict:
+    return extract_metadata(parse_document(html, url), timezone)
+
+
+def test_record_has_every_key_on_an_empty_page():
+    record = metadata("")
+    assert set(record) == KEYS
+    assert record["authors"] == [] and record["keywords"] == [] and record["headline"] is None
+
+
+def test_jsonld_article_fields_win_over_meta_tags():
+    head = jsonld({"@type": "NewsArticle", "headline": "Real headline", "datePublished": "2024-05-03T15:47:42.389Z",
+                   "author": [{"@type": "Person", "name": "Ann Lee"}], "publisher": {"name": "The Daily"}})
+    head += '<meta property="og:title" content="Social title"><meta name="author" content="Someone Else">'
+    record = metadata(page(head))
+    assert record["headline"] == "Real headline"
+    assert record["authors"] == ["Ann Lee"]
+    assert record["datePublished"] == "2024-05-03T15:47:42.389000+00:00"
+    assert record["publisher"] == "The Daily"
+
+
+def test_article_object_is_chosen_over_webpage_and_image_dates():
+    head = jsonld({"@graph": [
+        {"@type": "ImageObject", "datePublished": "2020-01-01"},
+        {"@type": "WebPage", "datePublished": "2021-01-01T00:00:00Z"},
+        {"@type": "NewsArticle", "headline": "H", "datePublished": "2024-05-03T17:47:42+02:00"},
+    ]})
+    assert metadata(page(head))["datePublished"] == "2024-05-03T17:47:42+02:00"
+
+
+def test_author_reference_into_graph_is_resolved():
+    head = jsonld({"@graph": [
+        {"@type": "Article", "headline": "H", "author": {"@id": "#jane"}},
+        {"@type": "Person", "@id": "#jane", "name": "Jane Doe"},
+    ]})
+    assert metadata(page(head))["authors"] == ["Jane Doe"]
+
+
+def test_site_suffix_is_removed_from_og_title():
+    head = ('<meta property="og:title" content="Storm hits the coast | Weather | The Daily">'
+            '<meta property="og:site_name" content="The Daily">')
+    assert metadata(page(head))["headline"] == "Storm hits the coast"
+
+
+def test_dash_inside_headline_without_site_name_is_kept():
+    head = '<meta property="og:title" content="Budget 2024 - what it means for you">'
+    assert metadata(page(head))["headline"] == "Budget 2024 - what it means for you"
+
+
+def test_headline_entities_and_tags_are_cleaned():
+    head = jsonld({"@type": "NewsArticle", "headline": "Schubert: &quot;Nicht <b>mehr</b>&quot;  viel"})
+    assert metadata(page(head))["headline"] == 'Schubert: "Nicht mehr" viel'
+
+
+def test_meta_author_byline_is_split_and_cleaned():
+    head = '<meta name="author" content="Von Felix Schröder und Jörg Soldwisch, dpa">'
+    assert metadata(page(head))["authors"] == ["Felix Schröder", "Jörg Soldwisch", "dpa"]
+
+
+def test_url_authors_in_meta_are_ignored():
+    head = ('<meta property="article:author" content="https://www.facebook.com/daily">'
+            '<meta name="author" content="Ann Lee">')
+    assert metadata(page(head))["authors"] == ["Ann Lee"]
+
+
+def test_visible_byline_after_headline_beats_teaser_authors():
+    body = ('<aside><span class="teaser__author">By Not Me</span></aside>'
+            '<h1>Title</h1><p class="article-byline">By Jane Doe and John Roe | 03.05.2024</p>')
+    assert metadata(page(body=body))["authors"] == ["Jane Doe", "John Roe"]
+
+
+def test_publisher_named_as_author_gives_way_to_a_person_in_the_byline():
+    head = jsonld({"@type": "NewsArticle", "headline": "T", "author": {"@type": "Organization", "name": "The Daily"}})
+    head += '<meta property="og:site_name" content="The Daily">'
+    body = '<h1>T</h1><div class="authors"><span class="author-name">von Jemima Kelly</span></div>'
+    assert metadata(page(head, body))["authors"] == ["Jemima Kelly"]
+
+
+def test_publisher_author_is_kept_when_no_person_is_named():
+    head = jsonld({"@type": "NewsArticle", "headline": "T", "author": {"@type": "Organization", "name": "The Daily"}})
+    head += '<meta property="og:site_name" content="The Daily">'
+    body = '<h1>T</h1><div class="article-author">von APA</div>'
+    assert metadata(page(head, body))["authors"] == ["The Daily"]
+
+
+def test_labelled_author_field_is_read():
+    body = "<h1>T</h1><ul><li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>"
+    assert metadata(page(body=body))["authors"] == ["Roman Goncharenko"]
+
+
+def test_naive_meta_date_takes_the_site_timezone():
+    head = '<meta property="article:published_time" content="2024-05-03 17:47">'
+    assert metadata(page(head), "Europe/Vienna")["datePublished"] == "2024-05-03T17:47:00+02:00"
+
+
+def test_page_offset_is_kept_not_converted():
+    head = '<meta property="article:published_time" content="2024-08-28T07:26:02-0400">'
+    assert metadata(page(head), "Europe/Vienna")["datePublished"] == "2024-08-28T07:26:02-04:00"
+
+
+def test_date_only_value_stays_a_date():
+    head = '<meta name="date" content="2025-10-20">'
+    assert metadata(page(head), "Europe/Berlin")["datePublished"] == "2025-10-20"
+
+
+def test_time_element_and_url_are_date_fallbacks():
+    assert metadata(page(body='<article><time datetime="2024-01-02T03:04:05Z">x</time></article>'),
+                    url="https://e.com/a")["datePublished"] == "2024-01-02T03:04:05+00:00"
+    assert metadata(page())["datePublished"] == "2024-05-03"
+
+
+def test_dates_before_1990_are_refused():
+    head = '<meta property="article:published_time" content="1970-01-01T00:00:00Z">'
+    assert metadata(page(head), url="https://e.com/a")["datePublished"] is None
+
+
+def test_modified_date_is_read_from_jsonld():
+    head = jsonld({"@type": "Article", "dateModified": "2024-05-04T10:00:00+02:00"})
+    assert metadata(page(head))["dateModified"] == "2024-05-04T10:00:00+02:00"
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<html lang="de-AT">', "de"),
+    ('<html><meta property="og:locale" content="pt_BR">', "pt"),
+    ('<html><meta http-equiv="content-language" content="fr">', "fr"),
+    ('<html lang="Deutsch">', None),
+])
+def test_language_code(markup, expected):
+    assert metadata(markup)["inLanguage"] == expected
+
+
+def test_canonical_url_is_absolute_and_http_only():
+    assert metadata('<link rel="canonical" href="/a/b">')["canonicalUrl"] == "https://www.example-news.com/a/b"
+    assert metadata('<link rel="canonical" href="javascript:alert(1)">')["canonicalUrl"] is None
+
+
+def test_small_fields():
+    head = jsonld({"@type": "BlogPosting", "articleSection": ["Politics"], "keywords": "a, b, a",
+                   "articleBody": "<p>Body  text</p>", "image": {"url": "/img.jpg"}})
+    head += '<meta name="description" content="Desc &amp; more"><meta property="og:type" content="article">'
+    record = metadata(page(head))
+    assert record["articleSection"] == "Politics"
+    assert record["keywords"] == ["a", "b"]
+    assert record["structuredBody"] == "Body text"
+    assert record["mainImage"] == "https://www.example-news.com/img.jpg"
+    assert record["description"] == "Desc & more"
+    assert record["pageTypes"] == ["article", "blogposting"]
+
+
+def test_mojibake_in_meta_is_repaired():
+    head = '<meta property="og:title" content="jetzt fÃ¼r nur 5,99 Euro">'
+    assert metadata(page(head))["headline"] == "jetzt für nur 5,99 Euro"
+
+
+@pytest.mark.parametrize("data", [
+    {"@type": "NewsArticle", "headline": 5, "author": 42, "datePublished": ["2024-05-03", "x"],
+     "dateModified": {"a": 1}, "inLanguage": 7, "keywords": [1, None], "image": [None], "publisher": [3]},
+    {"@type": ["NewsArticle", 3], "headline": ["A", "B"], "author": [[[[[[[{"name": "Deep"}]]]]]]]},
+    {"@type": "NewsArticle", "headline": "x" * 10_000_000, "author": {"name": {"name": {"name": None}}}},
+    {"@type": "NewsArticle", "datePublished": "9999-99-99", "dateModified": "-1"},
+    [None, 1, "s", {"@graph": "not a list"}],
+])
+def test_hostile_jsonld_never_raises(data):
+    record = metadata(page(jsonld(data) + "<h1>Fallback</h1>"))
+    assert set(record) == KEYS
+    assert record["headline"] is None or len(record["headline"]) <= 5_000
+    assert all(isinstance(name, str) for name in record["authors"])
+
+
+def test_deeply_nested_jsonld_never_raises():
+    nested = "[" * 5000 + "]" * 5000
+    html = f'<script type="application/ld+json">{nested}</script><title>T</title>'
+    assert metadata(html)["headline"] == "T"
+
+
+def test_extraction_does_not_modify_the_tree():
+    html = page(jsonld({"@type": "NewsArticle", "headline": "H"}), "<h1>H</h1><p class='byline'>By A B</p>")
+    doc = parse_document(html, URL)
+    before = etree.tostring(doc.root)
+    extract_metadata(doc)
+    assert etree.tostring(doc.root) == before
