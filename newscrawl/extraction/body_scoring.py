@@ -1,0 +1,149 @@
+"""Find the element holding the article text.
+
+Every text block gets a weight: positive for prose (its characters outside links),
+negative for link lists and short furniture lines. The article container is the
+element whose blocks weigh the most in total: wrapping more paragraphs adds weight,
+wrapping more furniture takes it away, however deep the markup nests.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import accumulate
+
+from newscrawl.extraction.body_blocks import Block, Layout, Span
+
+# A block with this many characters outside links is no link list...
+PROSE_CHARS = 50
+# ...and one with this many is prose...
+LONG_PROSE_CHARS = 120
+# ...and so is a shorter one of at least this many that ends a sentence
+# (a headline seldom ends with a full stop).
+SENTENCE_CHARS = 15
+# A block with more than this share of its characters in links is a link list.
+MAX_LINK_SHARE = 0.5
+# Each character of a link list weighs this much against its container.
+LINK_LIST_PENALTY = 2
+# Each link character inside prose weighs this much against it.
+INLINE_LINK_PENALTY = 1
+# Most a short non-prose line (date, byline, label) weighs against its container.
+SHORT_LINE_PENALTY = 20
+# A teaser card (linked heading, then date, byline, excerpt...) has at most this many blocks...
+MAX_CARD_BLOCKS = 5
+# ...and at most this many characters of prose.
+MAX_CARD_PROSE = 600
+# The element marked up as the article body (itemprop=articleBody) counts this much more.
+ARTICLE_BODY_BONUS = 1.25
+HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))  # h1 is the headline, pruned
+# A block opening with a link this long is a headline; two such blocks in a row are teasers.
+MIN_HEADLINE_LINK_CHARS = 25
+# Short list items and table rows are content or nothing, never furniture lines.
+_NEUTRAL_TAGS = frozenset(("li", "tr"))
+_URL = re.compile(r"(?:https?://|www\.)\S+$")
+_SENTENCE_END = frozenset('.!?…:;"”»“。！？」』')
+
+
+def is_link_list(block: Block) -> bool:
+    """Whether most of the block's text is link text, and the rest is no prose.
+
+    >>> is_link_list(Block("More news", "li", 9)), is_link_list(Block("Said so.", "p", 0))
+    (True, False)
+    """
+    own = len(block.text) - block.link_chars
+    return block.link_chars > MAX_LINK_SHARE * len(block.text) and own < PROSE_CHARS
+
+
+def is_prose(block: Block) -> bool:
+    """Whether the block reads like running text rather than a label.
+
+    >>> is_prose(Block("He said it would rain.", "p", 0)), is_prose(Block("By Jo Doe", "p", 0))
+    (True, False)
+    >>> is_prose(Block("https://example.com/news/2019/11/19/a-very-long-address.html", "p", 0))
+    False
+    """
+    own = len(block.text) - block.link_chars
+    if _URL.match(block.text):
+        return False
+    if own >= LONG_PROSE_CHARS:
+        return True
+    return own >= SENTENCE_CHARS and block.text[-1] in _SENTENCE_END
+
+
+def block_weight(block: Block) -> int:
+    """Positive for prose, negative for link lists and furniture lines, 0 for list items and rows.
+
+    >>> block_weight(Block("Home", "li", 4)), block_weight(Block("Rain is due today.", "p", 0))
+    (-8, 18)
+    """
+    if is_link_list(block):
+        return -LINK_LIST_PENALTY * len(block.text)
+    if is_prose(block):
+        return len(block.text) - (1 + INLINE_LINK_PENALTY) * block.link_chars
+    if block.tag in _NEUTRAL_TAGS:
+        return 0
+    return -min(len(block.text), SHORT_LINE_PENALTY)
+
+
+def teaser_blocks(page: Layout) -> set[int]:
+    """Indexes of blocks inside teaser cards: small elements led by a linked heading.
+
+    >>> from lxml import etree
+    >>> from newscrawl.extraction.body_blocks import layout
+    >>> sorted(teaser_blocks(layout(etree.fromstring(
+    ...     '<div><p>Story text, long enough to be prose for sure.</p><article>'
+    ...     '<h3><a>Other story</a></h3><p>Its excerpt, long enough to be prose too.</p>'
+    ...     '</article></div>'))))
+    [1, 2]
+    """
+    teasers = _headline_runs(page.blocks)
+    for span in page.spans:
+        if 2 <= span.end - span.start <= MAX_CARD_BLOCKS:
+            if _is_card(page.blocks[span.start:span.end]):
+                teasers.update(range(span.start, span.end))
+    return teasers
+
+
+def _headline_runs(blocks: list[Block]) -> set[int]:
+    """Indexes of blocks opening with a headline link, next to another such block."""
+    led = [b.lead_link_chars >= MIN_HEADLINE_LINK_CHARS for b in blocks]
+    return {
+        i for i, flag in enumerate(led)
+        if flag and ((i > 0 and led[i - 1]) or (i + 1 < len(led) and led[i + 1]))
+    }
+
+
+def _is_card(blocks: list[Block]) -> bool:
+    """Whether the blocks of one element are a linked heading and a short excerpt."""
+    head = blocks[0]
+    if head.tag not in HEADINGS or not is_link_list(head):
+        return False
+    prose = sum(len(b.text) for b in blocks if is_prose(b))
+    return 0 < prose <= MAX_CARD_PROSE
+
+
+def best_span(page: Layout, teasers: set[int]) -> Span | None:
+    """The span whose blocks weigh the most (``teasers`` count as link lists).
+
+    The deepest span wins ties.
+
+    >>> from lxml import etree
+    >>> from newscrawl.extraction.body_blocks import layout
+    >>> page = layout(etree.fromstring(
+    ...     '<body><ul><li><a>Home</a></li></ul><div><p>It will rain today, they said.</p>'
+    ...     '<p>Take an umbrella.</p></div></body>'))
+    >>> best_span(page, set()).element.tag
+    'div'
+    """
+    weights = (
+        -LINK_LIST_PENALTY * len(b.text) if i in teasers else block_weight(b)
+        for i, b in enumerate(page.blocks)
+    )
+    totals = [0, *accumulate(weights)]
+    best, best_total = None, 0
+    for span in page.spans:
+        total = totals[span.end] - totals[span.start]
+        if span.element.get("itemprop") == "articleBody":
+            total *= ARTICLE_BODY_BONUS
+        if total > best_total:
+            best, best_total = span, total
+    return best

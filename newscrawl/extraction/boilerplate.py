@@ -1,0 +1,121 @@
+"""Page furniture: the tags and class/id vocabulary that never hold article text.
+
+Used by body extraction to prune a parsed page before looking for the article.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lxml import etree
+
+# Elements that never carry article prose (h1 is the headline, kept apart from the body).
+_JUNK_TAGS = (
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "video", "audio", "map", "button", "select", "textarea", "input", "h1",
+)
+# Elements that usually are furniture, unless they wrap most of the page.
+_FURNITURE_TAGS = ("nav", "footer", "aside", "form", "dialog", "menu", "figcaption", "label")
+# A figure is an image, video or chart with its caption, unless it quotes someone.
+_PICTURES = etree.XPath("//figure[not(.//blockquote)]")
+_ATTRIBUTED = etree.XPath("//body//*[@class or @id or @style or @hidden or @aria-hidden]")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# An element holding more than this share of the page's paragraph text is a wrapper.
+MAX_FURNITURE_SHARE = 0.5
+
+# class/id vocabulary of furniture, several languages, matched on the lower-cased value
+# with camelCase split by "-": stems match the start of a name part (parts are split on
+# spaces, "-" and "_"), words must end a class token, tokens must be a whole class token.
+_STEMS = (
+    "comment(?!ary)|kommentar|commentaire|comentario|commento|disqus|replies"
+    "|share|sharing|social|teilen|partager|compartir|condividi"
+    "|related|relacionad|correlat|verwandt|recommend|empfehl|lesetipp|readmore"
+    "|newsletter|subscri|signup|abonn|promo|sponsor|advert|adsense|adslot|adsbygoogle"
+    "|anzeige|werbung|publicite|publicidad|pubblicit|outbrain|taboola"
+    "|breadcrumb|cookie|consent|gdpr|popup|navbar|navigation|pagination"
+    "|byline|caption|copyright|meistgelesen|trending|footer|sidebar|author"
+)
+_WORDS = (
+    "ad|ads|nav|menu|toolbar|pager|tags|tag-list|keywords|credit|credits"
+    "|popular|modal|respond|widgets"
+)
+_TOKENS = (
+    "hidden|hide|d-none|is-hidden|visually-hidden|sr-only|screen-reader-text|offscreen"
+    "|\\S*--hidden|\\S*--hide"
+)
+_FURNITURE = re.compile(
+    rf"(?:^|\s)(?:{_TOKENS})(?=\s|$)|(?:^|[\s_-])(?:{_STEMS})|(?:^|[\s_-])(?:{_WORDS})(?=\s|$)"
+)
+# class/id words of the article text itself; they protect an element from pruning.
+_ARTICLE = re.compile(r"(?:article|story|entry|post|news|main)[-_]?(?:body|content|text)")
+# How many distinct class/id values to remember the verdict of.
+_VERDICT_CACHE_SIZE = 8192
+
+
+def prune_boilerplate(root: etree._Element) -> None:
+    """Remove furniture elements from ``root`` in place (their tails are kept).
+
+    Furniture found by tag, hidden state or class/id is spared when it holds most of
+    the page's paragraph text: then it is a wrapper with an unlucky name.
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<div><p>Text.</p><div id="comments"><p>Hi</p></div></div>')
+    >>> prune_boilerplate(root)
+    >>> html.tostring(root)
+    b'<div><p>Text.</p></div>'
+    """
+    _drop_all(list(root.iter(*_JUNK_TAGS)))
+    doomed = list(root.iter(*_FURNITURE_TAGS))
+    doomed.extend(_PICTURES(root))
+    doomed.extend(el for el in _ATTRIBUTED(root) if _is_hidden(el) or _is_named_furniture(el))
+    lengths = {p: len(p.text_content()) for p in root.iter("p")}
+    limit = MAX_FURNITURE_SHARE * sum(lengths.values())
+    _drop_all([el for el in doomed if sum(lengths.get(p, 0) for p in el.iter("p")) <= limit])
+
+
+def _drop_all(elements: list[etree._Element]) -> None:
+    for el in elements:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def is_furniture(names: str) -> bool:
+    """Whether class/id ``names`` mark page furniture rather than article text.
+
+    >>> is_furniture("comments-area"), is_furniture("entry-content share-bar")
+    (True, False)
+    >>> is_furniture("post tag-politics"), is_furniture("post-tags relatedArticles")
+    (False, True)
+    """
+    return name_verdict(names) > 0
+
+
+@lru_cache(maxsize=_VERDICT_CACHE_SIZE)
+def name_verdict(names: str) -> int:
+    """-1 when a class/id value names article text, 1 when it names furniture, else 0.
+
+    >>> name_verdict("story-body"), name_verdict("newsletter-signup"), name_verdict("grid")
+    (-1, 1, 0)
+    """
+    names = _CAMEL.sub("-", names).lower()
+    if _ARTICLE.search(names):
+        return -1
+    return 1 if _FURNITURE.search(names) else 0
+
+
+def _is_named_furniture(el: etree._Element) -> bool:
+    by_class = name_verdict(el.get("class") or "")
+    if by_class < 0:
+        return False
+    ident = el.get("id")
+    by_id = name_verdict(ident) if ident else 0
+    return by_id >= 0 and by_class + by_id > 0

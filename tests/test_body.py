@@ -1,0 +1,146 @@
+"""Main-text extraction on small inline pages: what must stay, what must go."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newscrawl.extraction.body import extract_body
+from newscrawl.extraction.document import parse_document
+
+PARAGRAPHS = [
+    "The council voted on Tuesday, after a long debate, to close the old bridge to traffic.",
+    "Engineers had warned for years that the structure, built in 1932, was no longer safe.",
+    "Repairs will start in the spring and should take about eighteen months, officials said.",
+]
+
+
+def body_of(html: str) -> list[str]:
+    return extract_body(parse_document(html, "https://news.example.com/2024/bridge"))
+
+
+def paragraphs(texts: list[str] = PARAGRAPHS) -> str:
+    return "".join(f"<p>{text}</p>" for text in texts)
+
+
+def article(inside: str = "", after: str = "", texts: list[str] = PARAGRAPHS) -> str:
+    """A page: headline, the article's paragraphs then ``inside``, then ``after`` the article."""
+    return (
+        f"<html><body><h1>Bridge closes</h1><article>{paragraphs(texts)}{inside}</article>"
+        f"{after}</body></html>"
+    )
+
+
+def test_article_paragraphs_in_order() -> None:
+    assert body_of(article()) == PARAGRAPHS
+
+
+def test_headline_is_not_body() -> None:
+    assert "Bridge closes" not in body_of(article())
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html></html>", "<html><body></body></html>"])
+def test_empty_page_gives_no_blocks(html: str) -> None:
+    assert body_of(html) == []
+
+
+def test_adjacent_paragraphs_stay_apart() -> None:
+    texts = ["Troops withdrew from the border in Syria.", "Already taken aback, allies asked why."]
+    assert body_of(article(texts=texts)) == texts
+
+
+def test_br_separated_paragraphs_become_blocks() -> None:
+    text = "<br><br>".join(PARAGRAPHS)
+    assert body_of(f"<html><body><div class='story'>{text}</div></body></html>") == PARAGRAPHS
+
+
+def test_inline_markup_keeps_word_boundaries() -> None:
+    text = "The <b>council</b> voted <a href='/x'>on</a> Tuesday to close the un<i>safe</i> bridge."
+    assert body_of(article(texts=[text])) == [
+        "The council voted on Tuesday to close the unsafe bridge."
+    ]
+
+
+def test_subheadings_and_lists_are_kept() -> None:
+    section = (
+        "<h2>What happens next</h2><ul><li>Buses will use the east road.</li>"
+        f"<li>Cyclists may still cross.</li></ul>{paragraphs()}"
+    )
+    blocks = body_of(article(inside=section))
+    assert blocks[3:6] == [
+        "What happens next", "Buses will use the east road.", "Cyclists may still cross."
+    ]
+
+
+WORDPRESS_COMMENTS = """
+<div id="comments" class="comments-area">
+  <h2 class="comments-title">2 thoughts on "Bridge closes"</h2>
+  <ol class="comment-list"><li class="comment"><div class="comment-content">
+    <p>About time, the bridge has been shaking for years, I cross it every day.</p></div></li></ol>
+  <div id="respond" class="comment-respond"><h3 id="reply-title">Leave a Reply</h3>
+    <form id="commentform"><p class="comment-notes">Your email address will not be published.</p>
+    <p>You may use these HTML tags and attributes: &lt;a href=""&gt; &lt;b&gt;</p>
+    <textarea name="comment"></textarea></form></div>
+</div>"""
+
+
+def test_comment_section_and_form_are_dropped() -> None:
+    text = " ".join(body_of(article(inside=WORDPRESS_COMMENTS)))
+    for furniture in ("Leave a Reply", "will not be published", "HTML tags", "About time"):
+        assert furniture not in text
+
+
+def test_comment_form_in_other_languages_is_dropped() -> None:
+    form = (
+        '<div class="comment-respond"><h3>Schreibe einen Kommentar</h3>'
+        "<p>Deine E-Mail-Adresse wird nicht veröffentlicht, und das ist auch gut so.</p></div>"
+    )
+    assert "Kommentar" not in " ".join(body_of(article(inside=form)))
+
+
+def test_link_heavy_related_block_is_dropped() -> None:
+    related = "<div class='more'><h3>More stories</h3><ul>" + "".join(
+        f"<li><a href='/s{i}'>Another headline about the town number {i}</a></li>" for i in range(6)
+    ) + "</ul></div>"
+    assert body_of(article(after=related)) == PARAGRAPHS
+
+
+def test_teaser_cards_are_dropped() -> None:
+    card = (
+        "<article><h3><a href='/other'>Mayor opens the new library downtown</a></h3>"
+        "<p>The library, which cost four million, opened on Monday with a reading.</p></article>"
+    )
+    assert body_of(article(after=f"<section>{card * 3}</section>")) == PARAGRAPHS
+
+
+def test_hidden_elements_are_dropped() -> None:
+    hidden = "<div style='display: none'><p>Subscribe to read the rest, for one dollar.</p></div>"
+    assert "Subscribe" not in " ".join(body_of(article(inside=hidden)))
+
+
+def test_complete_jsonld_body_filters_boxes_out() -> None:
+    box = "<p>Read our full coverage of local roads, bridges and tunnels in the city section.</p>"
+    jsonld = json.dumps({"@type": "NewsArticle", "articleBody": "\n".join(PARAGRAPHS * 2)})
+    page = article(inside=box + paragraphs())
+    page = page.replace("<body>", f'<body><script type="application/ld+json">{jsonld}</script>')
+    assert body_of(page) == PARAGRAPHS * 2
+
+
+def test_jsonld_body_is_the_fallback_when_the_page_has_no_text() -> None:
+    jsonld = json.dumps({"@type": "NewsArticle", "articleBody": "\n".join(PARAGRAPHS * 2)})
+    page = (
+        f'<html><head><script type="application/ld+json">{jsonld}</script></head>'
+        '<body><div id="app"></div></body></html>'
+    )
+    assert body_of(page) == PARAGRAPHS * 2
+
+
+def test_ten_thousand_levels_of_nesting_do_not_raise() -> None:
+    page = f"<html><body>{'<div>' * 10_000}<p>{PARAGRAPHS[0]}</p>{'</div>' * 10_000}</body></html>"
+    assert isinstance(body_of(page), list)
+
+
+def test_deep_but_parsable_nesting_is_read() -> None:
+    nested = f"{'<div><span>' * 900}<p>{PARAGRAPHS[0]}</p>{'</span></div>' * 900}"
+    assert body_of(f"<html><body>{nested}</body></html>") == [PARAGRAPHS[0]]
