@@ -14,6 +14,8 @@ from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Declared encodings that servers often claim for pages that are really UTF-8.
+_LATIN1_LIKE = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15"})
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -37,10 +39,17 @@ def decode_html(html: str | bytes, content_type: str | None = None) -> str:
     '<p>café</p>'
     >>> decode_html('<p>café</p>'.encode('cp1252'))
     '<p>café</p>'
+
+    A page that declares Latin-1 but is valid UTF-8 with non-ASCII bytes is UTF-8:
+
+    >>> decode_html('<meta charset="iso-8859-1"><p>Günstige</p>'.encode('utf-8'))
+    '<meta charset="iso-8859-1"><p>Günstige</p>'
     """
     if isinstance(html, str):
         return html
-    _, text = html_to_unicode(content_type, html, auto_detect_fun=_undeclared_encoding)
+    encoding, text = html_to_unicode(content_type, html, auto_detect_fun=_undeclared_encoding)
+    if encoding in _LATIN1_LIKE and not text.isascii() and _undeclared_encoding(html) == "utf-8":
+        return html.decode("utf-8")
     return text
 
 
