@@ -10,28 +10,17 @@ from types import SimpleNamespace
 import pytest
 
 from newscrawl import evaluate
-from newscrawl.evaluate import (
-    BodyScore,
-    Extractor,
-    Page,
-    SetScore,
-    author_names,
-    author_scores,
-    body_diff,
-    body_scores,
-    corpus_body_f1,
-    corpus_body_scores,
-    document_to_prediction,
-    headline_matches,
-    normalize_text,
-    record_to_prediction,
-    same_day,
-    same_instant,
-    shingles,
-    summarize,
-    timed_call,
+from newscrawl.evaluation import extractors, runner
+from newscrawl.evaluation.extractors import (
+    Extractor, Prediction, document_to_prediction, record_to_prediction,
+)
+from newscrawl.evaluation.metrics import (
+    BodyScore, SetScore, author_names, author_scores, body_scores, corpus_body_f1,
+    corpus_body_scores, headline_matches, normalize_text, same_day, same_instant, shingles,
     tokenize,
 )
+from newscrawl.evaluation.report import DIFF_MAX_LINES, SPEED_NOTE, body_diff
+from newscrawl.evaluation.runner import Page, summarize, timed_call
 
 # --- body metric ---------------------------------------------------------------------------
 
@@ -201,7 +190,7 @@ def test_authors_are_macro_averaged_over_pages_with_truth_authors():
 
 def page_result(page_id, authors):
     """A page result with a perfect body and the given author score."""
-    return evaluate.PageResult(
+    return runner.PageResult(
         id=page_id, body=BodyScore(1, 0, 0), headline=None, authors=authors,
         same_instant=None, same_day=None, ms=1.0, failed=False,
     )
@@ -216,7 +205,7 @@ def test_newscrawl_record_is_read_defensively():
     assert prediction.body == "Text."
     assert prediction.headline is None
     assert prediction.authors == ("Jane Doe",)
-    assert record_to_prediction(None) == evaluate.Prediction()
+    assert record_to_prediction(None) == Prediction()
 
 
 def test_trafilatura_document_authors_split_on_semicolon():
@@ -234,7 +223,7 @@ def test_raising_extractor_is_counted_logged_and_scored_empty(caplog):
     broken = Extractor("broken", explode, record_to_prediction)
     with caplog.at_level(logging.ERROR, logger="newscrawl.evaluate"):
         prediction, ms, failed = timed_call(broken, page)
-    assert failed and prediction == evaluate.Prediction() and ms >= 0
+    assert failed and prediction == Prediction() and ms >= 0
     assert "page-7" in caplog.text and "boom" in caplog.text
 
 
@@ -242,7 +231,7 @@ def test_body_diff_is_per_paragraph_and_truncated():
     diff = body_diff("Keep.\n\nLost one.", "Keep.\n\nFound one.")
     assert diff[-2:] == ["-Lost one.", "+Found one."]
     long = body_diff("\n\n".join(f"p{i}" for i in range(100)), "")
-    assert len(long) == evaluate.DIFF_MAX_LINES + 1
+    assert len(long) == DIFF_MAX_LINES + 1
     assert long[-1].startswith("... ") and long[-1].endswith("more diff lines")
 
 
@@ -303,7 +292,7 @@ def run_json(corpus, tmp_path, *extra):
 
 
 def test_end_to_end_figures(corpus, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(evaluate, "extract_article", fake_extract_article)
+    monkeypatch.setattr(extractors, "extract_article", fake_extract_article)
     report = run_json(corpus, tmp_path)
     [run] = report["runs"]
     assert (run["corpus"], run["extractor"], run["exceptions"]) == ("tiny-set", "newscrawl", 1)
@@ -319,7 +308,7 @@ def test_end_to_end_figures(corpus, tmp_path, monkeypatch, capsys):
     assert [page["failed"] for page in run["pages"]] == [False, True]
     assert report["speed_ratio"] == {}
     out = capsys.readouterr().out
-    assert "tiny-set" in out and evaluate.SPEED_NOTE not in out
+    assert "tiny-set" in out and SPEED_NOTE not in out
 
 
 def test_end_to_end_with_real_extractor_markdown_worst_and_limit(corpus, tmp_path, capsys):
@@ -349,4 +338,4 @@ def test_trafilatura_runs_side_by_side(corpus, tmp_path, capsys):
     assert [run["extractor"] for run in report["runs"]] == ["newscrawl", "trafilatura"]
     assert [len(run["pages"]) for run in report["runs"]] == [2, 2]
     assert set(report["speed_ratio"]) == {"tiny-set"}
-    assert evaluate.SPEED_NOTE in capsys.readouterr().out
+    assert SPEED_NOTE in capsys.readouterr().out

@@ -1,0 +1,1 @@
+"""Scoring extract_article on corpus folders; the command is ``python -m newscrawl.evaluate``."""

@@ -1,0 +1,190 @@
+"""Run extractors over corpus folders and score every page."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from newscrawl.evaluation.extractors import NEWSCRAWL, TRAFILATURA, Extractor, Prediction
+from newscrawl.evaluation.metrics import (
+    BodyScore, BodySummary, SetScore, author_scores, body_scores, corpus_body_scores,
+    headline_matches, mean_set_score, same_day, same_instant, share_true,
+)
+
+logger = logging.getLogger(__name__)
+
+TRUTH_FILE = "truth.jsonl"
+PAGE_SUFFIX = ".html.gz"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One corpus page: id, url, decompressed HTML and truth record."""
+
+    id: str
+    url: str
+    html: bytes = field(repr=False)
+    truth: dict = field(repr=False)
+
+
+def read_truth(corpus_dir: Path) -> list[dict]:
+    """Return the truth records of a corpus folder, in file order."""
+    with (corpus_dir / TRUTH_FILE).open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def load_corpus(corpus_dir: Path, limit: int | None = None) -> list[Page]:
+    """Load the first *limit* pages (all when None) of a corpus folder, decompressed."""
+    return [
+        Page(truth["id"], truth["url"], read_page(corpus_dir, truth["id"]), truth)
+        for truth in read_truth(corpus_dir)[:limit]
+    ]
+
+
+def read_page(corpus_dir: Path, page_id: str) -> bytes:
+    """Return the decompressed HTML of one page."""
+    return gzip.decompress((corpus_dir / f"{page_id}{PAGE_SUFFIX}").read_bytes())
+
+
+def corpus_name(corpus_dir: Path) -> str:
+    """Name a corpus after its folder."""
+    return corpus_dir.resolve().name
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """One extractor's scores on one page; None where the truth lacks the field."""
+
+    id: str
+    body: BodyScore
+    headline: bool | None
+    authors: SetScore | None
+    same_instant: bool | None
+    same_day: bool | None
+    ms: float
+    failed: bool
+    expected_body: str = field(default="", repr=False)
+    extracted_body: str = field(default="", repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """Page scores for the JSON report (texts left out)."""
+        return {
+            "id": self.id,
+            "body": self.body.to_json(),
+            "headline": self.headline,
+            "authors": asdict(self.authors) if self.authors else None,
+            "same_instant": self.same_instant,
+            "same_day": self.same_day,
+            "ms": self.ms,
+            "failed": self.failed,
+        }
+
+
+def timed_call(extractor: Extractor, page: Page) -> tuple[Prediction, float, bool]:
+    """Run *extractor* on *page*: its prediction, milliseconds taken, and whether it raised.
+
+    Only the extractor call is timed. An exception is logged with the page id and the page
+    is scored as an empty record.
+    """
+    error = None
+    start = time.perf_counter()
+    try:
+        output = extractor.call(page.html, page.url)
+    except Exception as exc:  # the extractor must never raise: count, log, score as empty
+        error = exc
+    ms = (time.perf_counter() - start) * 1000
+    if error is not None:
+        logger.error("%s raised on page %s", extractor.name, page.id, exc_info=error)
+        return Prediction(), ms, True
+    return extractor.read(output), ms, False
+
+
+def score_page(page: Page, prediction: Prediction, ms: float, failed: bool) -> PageResult:
+    """Score one prediction against the page's truth."""
+    truth = page.truth
+    return PageResult(
+        id=page.id,
+        body=body_scores(prediction.body, truth.get("articleBody")),
+        headline=headline_matches(prediction.headline, truth.get("headline")),
+        authors=author_scores(prediction.authors, truth.get("authors")),
+        same_instant=same_instant(prediction.date, truth.get("datePublished")),
+        same_day=same_day(prediction.date, truth.get("datePublished")),
+        ms=ms,
+        failed=failed,
+        expected_body=truth.get("articleBody") or "",
+        extracted_body=prediction.body,
+    )
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One extractor's figures on one corpus; None where no page of the corpus has the field."""
+
+    corpus: str
+    extractor: str
+    body: BodySummary
+    headline_exact: float | None
+    authors: SetScore | None
+    date_same_instant: float | None
+    date_same_day: float | None
+    median_ms: float | None
+    max_ms: float | None
+    exceptions: int
+
+
+@dataclass(frozen=True)
+class Run:
+    """One extractor evaluated on one corpus: the figures and the page scores."""
+
+    summary: RunSummary
+    pages: list[PageResult]
+
+
+def summarize(corpus: str, extractor: str, pages: Sequence[PageResult]) -> RunSummary:
+    """Aggregate page results into the corpus figures."""
+    times = [page.ms for page in pages]
+    return RunSummary(
+        corpus=corpus,
+        extractor=extractor,
+        body=corpus_body_scores([page.body for page in pages]),
+        headline_exact=share_true(page.headline for page in pages),
+        authors=mean_set_score([page.authors for page in pages if page.authors]),
+        date_same_instant=share_true(page.same_instant for page in pages),
+        date_same_day=share_true(page.same_day for page in pages),
+        median_ms=statistics.median(times) if times else None,
+        max_ms=max(times, default=None),
+        exceptions=sum(page.failed for page in pages),
+    )
+
+
+def evaluate_corpus(corpus: str, pages: Sequence[Page], extractor: Extractor) -> Run:
+    """Run and score *extractor* on every page of a corpus."""
+    results = [score_page(page, *timed_call(extractor, page)) for page in pages]
+    return Run(summarize(corpus, extractor.name, results), results)
+
+
+def evaluate_corpora(
+    corpus_dirs: Sequence[Path], extractors: Sequence[Extractor], limit: int | None
+) -> list[Run]:
+    """Evaluate every extractor on every corpus, loading each corpus once."""
+    runs = []
+    for corpus_dir in corpus_dirs:
+        pages = load_corpus(corpus_dir, limit)
+        runs.extend(evaluate_corpus(corpus_name(corpus_dir), pages, e) for e in extractors)
+    return runs
+
+
+def speed_ratios(runs: Sequence[Run]) -> dict[str, float]:
+    """Per corpus, newscrawl's median ms over trafilatura's (when both ran)."""
+    medians = {(run.summary.corpus, run.summary.extractor): run.summary.median_ms for run in runs}
+    return {
+        corpus: medians[corpus, NEWSCRAWL] / medians[corpus, TRAFILATURA]
+        for corpus, extractor in medians
+        if extractor == NEWSCRAWL and medians.get((corpus, TRAFILATURA))
+    }
