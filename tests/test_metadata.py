@@ -13,7 +13,7 @@ from newscrawl.extraction.metadata import extract_metadata
 URL = "https://www.example-news.com/politics/2024/05/03/story.html"
 KEYS = {
     "headline", "description", "authors", "datePublished", "dateModified", "inLanguage", "publisher",
-    "articleSection", "keywords", "mainImage", "canonicalUrl", "structuredBody", "pageTypes",
+    "articleSection", "keywords", "mainImage", "canonicalUrl", "pageTypes",
 }
 
 
@@ -163,12 +163,11 @@ def test_canonical_url_is_absolute_and_http_only():
 
 def test_small_fields():
     head = jsonld({"@type": "BlogPosting", "articleSection": ["Politics"], "keywords": "a, b, a",
-                   "articleBody": "<p>Body  text</p>", "image": {"url": "/img.jpg"}})
+                   "image": {"url": "/img.jpg"}})
     head += '<meta name="description" content="Desc &amp; more"><meta property="og:type" content="article">'
     record = metadata(page(head))
     assert record["articleSection"] == "Politics"
     assert record["keywords"] == ["a", "b"]
-    assert record["structuredBody"] == "Body text"
     assert record["mainImage"] == "https://www.example-news.com/img.jpg"
     assert record["description"] == "Desc & more"
     assert record["pageTypes"] == ["article", "blogposting"]

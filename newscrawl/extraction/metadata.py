@@ -18,7 +18,6 @@ from newscrawl.extraction.structured import (
 )
 from newscrawl.extraction.values import absolute_url, clean_text
 
-MAX_BODY_CHARS = 1_000_000
 MAX_KEYWORDS = 50
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
 
@@ -49,7 +48,6 @@ def extract_metadata(doc: Document, timezone: str | None = None) -> dict:
         "keywords": extract_keywords(doc),
         "mainImage": main_image(doc),
         "canonicalUrl": canonical_url(doc),
-        "structuredBody": structured_body(doc),
         "pageTypes": sorted({*page_types(doc), *_og_types(doc)}),
     }
 
@@ -85,11 +83,6 @@ def canonical_url(doc: Document) -> str | None:
         if url:
             return url
     return None
-
-
-def structured_body(doc: Document) -> str | None:
-    """The article object's JSON-LD ``articleBody``, cleaned; ``None`` when absent."""
-    return clean_text((article_object(doc) or {}).get("articleBody"), MAX_BODY_CHARS)
 
 
 def _og_types(doc: Document) -> list[str]:
