@@ -19,7 +19,7 @@ RECORD_SELECTOR_FIELDS = frozenset(
 )
 _KNOWN_KEYS = frozenset(
     {"name", "domains", "start_urls", "feeds", "sitemaps", "article_url_patterns",
-     "timezone", "selectors"}
+     "deny_url_patterns", "timezone", "selectors"}
 )
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _HOST = re.compile(r"^[A-Za-z0-9.-]+$")
@@ -39,6 +39,7 @@ class Site:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     article_url_patterns: tuple[re.Pattern, ...] = ()
+    deny_url_patterns: tuple[re.Pattern, ...] = ()
     timezone: str | None = None
     selectors: dict[str, str] = field(default_factory=dict)
 
@@ -47,6 +48,10 @@ class Site:
         return not self.article_url_patterns or any(
             p.search(url) for p in self.article_url_patterns
         )
+
+    def is_denied_url(self, url: str) -> bool:
+        """True when one of the site's deny patterns matches ``url``."""
+        return any(p.search(url) for p in self.deny_url_patterns)
 
 
 def load_sites(path: str | Path) -> list[Site]:
@@ -94,6 +99,7 @@ def _site(path: Path, index: int, table: object) -> Site:
         feeds=where.urls(table, "feeds"),
         sitemaps=where.urls(table, "sitemaps", allow=("robots",)),
         article_url_patterns=where.patterns(table, "article_url_patterns"),
+        deny_url_patterns=where.patterns(table, "deny_url_patterns"),
         timezone=where.timezone(table.get("timezone")),
         selectors=where.selectors(table.get("selectors", {})),
     )

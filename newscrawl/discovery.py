@@ -1,79 +1,194 @@
-"""Article links from feeds and sitemaps: pure parsing, no requests."""
+"""Article links from feeds, sitemaps and robots.txt: pure parsing, no requests.
+
+Feeds are RSS 0.9x, RSS 1.0 (RDF), RSS 2.0 or Atom (feedparser reads them all);
+sitemaps are url sets or sitemap indexes, plain or gzipped, with ``lastmod`` and
+the Google News ``news:publication_date`` and ``news:title``. Every date is
+normalised to ISO 8601 so it can fill a record and be compared with a date window.
+"""
 
 from __future__ import annotations
 
+import calendar
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from io import BytesIO
+from urllib.parse import urljoin
 
 import feedparser
+import lxml.etree
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl.urls import is_http_url
 
 logger = logging.getLogger(__name__)
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one (uncompressed) sitemap
+MAX_SITEMAP_URLS = 50_000  # the sitemaps.org limit of entries in one sitemap
+_NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 
 @dataclass(frozen=True)
 class Link:
-    """A URL found in a feed or sitemap, with what the source said about it."""
+    """A URL found in a feed or sitemap, with what the source said about it.
+
+    ``published`` and ``modified`` are ISO 8601 strings (a date alone as ``YYYY-MM-DD``).
+    """
 
     url: str
     title: str | None = None
-    date: str | None = None
+    published: str | None = None
+    modified: str | None = None
+
+    @property
+    def date(self) -> str | None:
+        """The date to compare with a date window: publication, else last modification."""
+        return self.published or self.modified
 
 
-def feed_links(body: bytes) -> list[Link]:
-    """Entry links of an RSS or Atom feed, in feed order.
+@dataclass(frozen=True)
+class SitemapLimits:
+    """How much of one sitemap is read: entries, and bytes after decompression."""
+
+    max_urls: int = MAX_SITEMAP_URLS
+    max_bytes: int = MAX_SITEMAP_BYTES
+
+
+@dataclass(frozen=True)
+class SitemapPage:
+    """What one sitemap file gave: its kind, its entries, and whether some were cut off."""
+
+    kind: str
+    links: list[Link]
+    truncated: bool = False
+
+
+def feed_links(body: bytes, base_url: str = "") -> list[Link]:
+    """Entry links of an RSS or Atom feed, in feed order, relative links resolved.
 
     >>> rss = b'''<rss version="2.0"><channel><item><title>A</title>
-    ... <link>https://e.com/a</link><pubDate>Tue, 10 Nov 2026 08:00:00 GMT</pubDate></item>
+    ... <link>/a</link><pubDate>Tue, 10 Nov 2026 08:00:00 +0100</pubDate></item>
     ... <item><link>javascript:alert(1)</link></item></channel></rss>'''
-    >>> feed_links(rss)
-    [Link(url='https://e.com/a', title='A', date='Tue, 10 Nov 2026 08:00:00 GMT')]
+    >>> feed_links(rss, "https://e.com/feed.xml")
+    [Link(url='https://e.com/a', title='A', published='2026-11-10T07:00:00+00:00', modified=None)]
     """
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     links = []
     for entry in parsed.entries:
-        url = entry.get("link")
+        url = urljoin(base_url, (entry.get("link") or "").strip())
         if is_http_url(url):
-            date = entry.get("published") or entry.get("updated")
-            links.append(Link(url.strip(), entry.get("title"), date))
+            links.append(Link(url, entry.get("title") or None, *_entry_dates(entry)))
     return links
 
 
-def sitemap_links(body: bytes) -> tuple[str, list[Link]]:
-    """The kind (``urlset`` or ``sitemapindex``) and the locations of a sitemap.
+def _entry_dates(entry: dict) -> tuple[str | None, str | None]:
+    # dict.get: FeedParserDict.get("updated_parsed") falls back to the published date.
+    published = dict.get(entry, "published_parsed")
+    return _struct_time_iso(published), _struct_time_iso(dict.get(entry, "updated_parsed"))
 
-    Gzipped bodies are decompressed up to :data:`MAX_SITEMAP_BYTES`; a body that
-    is not a sitemap gives ``("", [])``.
 
-    >>> sitemap_links(b'''<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-    ... <url><loc>https://e.com/a</loc><lastmod>2026-11-10</lastmod></url></urlset>''')
-    ('urlset', [Link(url='https://e.com/a', title=None, date='2026-11-10')])
+def _struct_time_iso(value) -> str | None:
+    """feedparser's UTC ``time.struct_time`` as ISO 8601.
+
+    >>> import time
+    >>> _struct_time_iso(time.gmtime(0)), _struct_time_iso(None)
+    ('1970-01-01T00:00:00+00:00', None)
     """
-    xml = _sitemap_xml(body)
+    if value is None:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(value), timezone.utc).isoformat()
+
+
+def parse_sitemap(body: bytes, limits: SitemapLimits = SitemapLimits()) -> SitemapPage:
+    """The kind (``urlset`` or ``sitemapindex``) and the entries of a sitemap.
+
+    Gzipped bodies are decompressed up to ``limits.max_bytes``; at most
+    ``limits.max_urls`` entries are read. A body that is not a sitemap gives kind ``""``.
+
+    >>> page = parse_sitemap(b'''<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+    ...   xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+    ... <url><loc>https://e.com/a</loc><lastmod>2026-11-10</lastmod></url>
+    ... <url><loc>https://e.com/b</loc><news:news><news:title>B</news:title>
+    ... <news:publication_date>2026-11-09T10:00Z</news:publication_date></news:news></url>
+    ... <url><loc>https://e.com/c</loc></url></urlset>''', SitemapLimits(max_urls=2))
+    >>> page.kind, page.truncated, [link.url for link in page.links]
+    ('urlset', True, ['https://e.com/a', 'https://e.com/b'])
+    >>> page.links[1]
+    Link(url='https://e.com/b', title='B', published='2026-11-09T10:00:00+00:00', modified=None)
+    >>> parse_sitemap(b"<html><body>not found</body></html>").kind
+    ''
+    """
+    xml = _sitemap_xml(body, limits.max_bytes)
     if xml is None:
-        return "", []
+        return SitemapPage("", [])
     try:
-        sitemap = Sitemap(xml)
-    except Exception:  # lxml raises XMLSyntaxError and others on hostile bodies
-        logger.warning("unparsable sitemap body", exc_info=True)
-        return "", []
-    links = [Link(e["loc"].strip(), None, e.get("lastmod")) for e in sitemap
-             if is_http_url(e.get("loc"))]
-    return sitemap.type or "", links
+        return _read_sitemap(xml, limits.max_urls)
+    except lxml.etree.LxmlError as exc:
+        logger.warning("unparsable sitemap body: %s", exc)
+        return SitemapPage("", [])
 
 
-def _sitemap_xml(body: bytes) -> bytes | None:
+def _read_sitemap(xml: bytes, max_urls: int) -> SitemapPage:
+    events = lxml.etree.iterparse(
+        BytesIO(xml), events=("start", "end"), recover=True, resolve_entities=False,
+        remove_comments=True, remove_pis=True, no_network=True,
+    )
+    _, root = next(events, (None, None))
+    kind = _local_name(getattr(root, "tag", None))
+    if kind not in ("urlset", "sitemapindex"):
+        return SitemapPage("", [])
+    links = []
+    for event, element in events:
+        if event != "end" or element.getparent() is not root:
+            continue
+        if len(links) == max_urls:
+            return SitemapPage(kind, links, truncated=True)
+        link = _sitemap_entry(element)
+        if link is not None:
+            links.append(link)
+        element.clear()
+    return SitemapPage(kind, links)
+
+
+def _sitemap_entry(element) -> Link | None:
+    """A ``<url>`` or ``<sitemap>`` element as a :class:`Link`, if its ``<loc>`` is http(s)."""
+    fields = {_local_name(child.tag): (child.text or "").strip() for child in element}
+    news = {_local_name(child.tag): (child.text or "").strip()
+            for child in element.iter(f"{{{_NEWS_NS}}}*")}
+    url = fields.get("loc")
+    if not is_http_url(url):
+        return None
+    return Link(url, news.get("title") or None,
+                iso_date(news.get("publication_date")), iso_date(fields.get("lastmod")))
+
+
+def _local_name(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def iso_date(value: str | None) -> str | None:
+    """A W3C datetime (the sitemap date format) as ISO 8601, or ``None`` if it is not one.
+
+    >>> iso_date("2026-11-10T08:00:00Z"), iso_date("2026-11-10"), iso_date("last week")
+    ('2026-11-10T08:00:00+00:00', '2026-11-10', None)
+    """
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.isoformat() if "T" in value else parsed.date().isoformat()
+
+
+def _sitemap_xml(body: bytes, max_bytes: int) -> bytes | None:
     if not is_gzip(body):
-        return body
+        return body if len(body) <= max_bytes else None
     try:
-        return gunzip(body, max_size=MAX_SITEMAP_BYTES)
+        return gunzip(body, max_size=max_bytes)
     except (OSError, EOFError, ValueError):  # truncated, corrupt, or over the size limit
-        logger.warning("sitemap could not be decompressed within %d bytes", MAX_SITEMAP_BYTES)
+        logger.warning("sitemap could not be decompressed within %d bytes", max_bytes)
         return None
 
 
@@ -93,3 +208,18 @@ def robots_sitemaps(robots_txt: bytes, base_url: str) -> list[str]:
     ['https://e.com/sitemap.xml']
     """
     return [url for url in sitemap_urls_from_robots(robots_txt, base_url) if is_http_url(url)]
+
+
+def fill_from_hint(record: dict, hint: Link) -> list[str]:
+    """Give a record without headline or datePublished the feed's or sitemap's; name what was filled.
+
+    >>> record = {"headline": None, "datePublished": "2026-11-02"}
+    >>> fill_from_hint(record, Link("https://e.com/a", "Title", "2026-11-01")), record["headline"]
+    (['headline'], 'Title')
+    """
+    filled = []
+    for field, value in (("headline", hint.title), ("datePublished", hint.published)):
+        if value and not record.get(field):
+            record[field] = value
+            filled.append(field)
+    return filled

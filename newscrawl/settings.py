@@ -26,17 +26,37 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+DOWNLOADER_MIDDLEWARES = {
+    # RFC 9309 robots.txt: 5xx/unreachable stops the host for the run, 4xx allows all.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawl.middlewares.politeness.Rfc9309RobotsTxtMiddleware": 100,
+    # Retries that honour Retry-After on 429/503, with back-off otherwise.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 550,
+}
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}  # only http(s)
+
 ITEM_PIPELINES = {
     "newscrawl.pipelines.validate.ValidatePipeline": 100,
+    "newscrawl.pipelines.window.DateWindowPipeline": 150,
     "newscrawl.pipelines.dedupe.DedupePipeline": 200,
     "newscrawl.pipelines.publish.JsonLinesPipeline": 900,
 }
 
-EXTENSIONS = {"newscrawl.extensions.RunSummary": 500}
+EXTENSIONS = {
+    "newscrawl.extensions.RunSummary": 500,
+    "newscrawl.discovery_stats.SiteStats": 510,
+}
 
 NEWSCRAWL_OUTPUT_DIR = "output"
 NEWSCRAWL_OUTPUT_GZIP = False
 NEWSCRAWL_SUMMARY_ENABLED = True
+NEWSCRAWL_SITE_STATS_ENABLED = True
+NEWSCRAWL_SITEMAP_MAX_DEPTH = 2
+NEWSCRAWL_SITEMAP_MAX_URLS = 50_000
+NEWSCRAWL_SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+NEWSCRAWL_RETRY_AFTER_MAX = 60
+NEWSCRAWL_RETRY_BACKOFF = 1.0
 NEWSCRAWL_STATE_URI = "sqlite:///state/newscrawl.db"
 
 LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"

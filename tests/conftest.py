@@ -51,12 +51,14 @@ class Crawl:
     files: list[Path]
 
 
-def run_crawl(sites: Path, workdir: Path, **settings: str) -> Crawl:
+def run_crawl(sites: Path, workdir: Path, spider_args: dict | None = None, **settings: str) -> Crawl:
     """Run ``scrapy crawl news`` as a user would, with output and state under ``workdir``."""
     out = workdir / "output"
     options = {**FAST, "NEWSCRAWL_OUTPUT_DIR": str(out),
                "NEWSCRAWL_STATE_URI": f"sqlite:///{workdir / 'state' / 'newscrawl.db'}", **settings}
     command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}"]
+    for name, value in (spider_args or {}).items():
+        command += ["-a", f"{name}={value}"]
     for name, value in options.items():
         command += ["-s", f"{name}={value}"]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)

@@ -98,3 +98,23 @@ def test_crawl_with_bad_config_stops_before_any_request(tmp_path):
     assert f"{path}: site 'herald': key 'timezone'" in done.stderr
     assert "Spider opened" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_deny_patterns_are_compiled_and_validated(tmp_path):
+    (site,) = load_sites(write(tmp_path, VALID.replace(
+        'timezone = "Europe/Vienna"', 'timezone = "Europe/Vienna"\ndeny_url_patterns = ["/live/"]')))
+    assert site.is_denied_url("https://herald.example/live/feed") and not site.is_denied_url("https://herald.example/a")
+    with pytest.raises(ConfigError, match="'deny_url_patterns'"):
+        load_sites(write(tmp_path, VALID.replace(
+            'timezone = "Europe/Vienna"', 'timezone = "Europe/Vienna"\ndeny_url_patterns = ["["]')))
+
+
+def test_crawl_with_bad_since_stops_before_any_request(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={write(tmp_path, VALID)}",
+         "-a", "since=last tuesday", "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'out'}"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2
+    assert "since" in done.stderr.splitlines()[-1]
+    assert not (tmp_path / "out").exists()

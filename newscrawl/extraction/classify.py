@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
+from parsel import Selector
+
 _ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
@@ -37,3 +42,85 @@ def page_type(type_hints: list[str], body: str | None) -> str:
     if words >= MIN_ARTICLE_WORDS and words / paragraphs >= MIN_WORDS_PER_PARAGRAPH:
         return "article"
     return "other"
+
+
+# Path segments that name a listing: tag, author, category, archive and search pages.
+# The token may follow one segment (/news/tag/x) and take one name (/tag/climate.html).
+_LISTING_SEGMENT = re.compile(
+    r"^/(?:[^/]+/)?(?:tags?|topics?|authors?|category|categories|archives?|search|"
+    r"contributors?|people)(?:/[^/]+)?/?$",
+    re.IGNORECASE,
+)
+# Pagination: /page/2, /page/2.html, or ?page=2 and higher (page 1 is often the article).
+_PAGINATION = re.compile(r"/page/\d+(?:\.html?)?/?$|[?&](?:page|pg)=(?:[2-9]|\d{2,})\b",
+                         re.IGNORECASE)
+# Article-like paths: a /YYYY/MM/ date, a slug of four or more words, a long numeric id,
+# or a last segment that is a long letters-and-digits id (asahi.com: AST1F4445T1FUTIL02SM).
+_ARTICLE_SHAPE = re.compile(
+    r"/(?:19|20)\d\d/\d{1,2}/|(?:[^/\W_]+[-_]){3,}[^/\W_]+|\d{5,}"
+    r"|/(?=[A-Za-z]*\d)[A-Za-z0-9]{10,}(?:\.html?)?$"
+)
+MAX_ARTICLE_LINK_DENSITY = 0.6  # above this share of text in links, a page is a link list
+
+
+def url_shape(url: str) -> str:
+    """``"listing"``, ``"article"`` or ``""`` (unknown), from the URL alone.
+
+    >>> url_shape("https://e.com/tag/climate.html"), url_shape("https://e.com/world/page/2/")
+    ('listing', 'listing')
+    >>> url_shape("https://e.com/"), url_shape("https://e.com/2026/11/city-signs-flood-pact.html")
+    ('listing', 'article')
+    >>> url_shape("https://e.com/world/")
+    ''
+    """
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    target = f"{path}?{parts.query}" if parts.query else path
+    if path == "/" or _LISTING_SEGMENT.search(path) or _PAGINATION.search(target):
+        return "listing"
+    return "article" if _ARTICLE_SHAPE.search(path) else ""
+
+
+def link_density(selector: Selector) -> float:
+    """Share of the visible text of ``<body>`` that sits inside links.
+
+    >>> from parsel import Selector
+    >>> link_density(Selector(text="<p>two words <a>two links</a></p>"))
+    0.5
+    >>> link_density(Selector(text="<body></body>"))
+    0.0
+    """
+    text = _text_length(selector.xpath(_VISIBLE_TEXT).getall())
+    linked = _text_length(selector.xpath(_LINK_TEXT).getall())
+    return round(linked / text, 3) if text else 0.0
+
+
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+_LINK_TEXT = "//body//a//text()[not(ancestor::script or ancestor::style)]"
+
+
+def _text_length(texts: list[str]) -> int:
+    """Characters other than white space: fair to scripts that do not space words."""
+    return sum(len("".join(text.split())) for text in texts)
+
+
+def listing_reason(url: str, density: float) -> str | None:
+    """Why a page that extraction took for an article is a listing, or ``None``.
+
+    The URL shape is trusted first (tag, author, pagination and home pages); a
+    page whose URL does not look like an article is a listing when most of its
+    text is links.
+
+    >>> listing_reason("https://e.com/author/jane-doe.html", 0.1)
+    'url'
+    >>> listing_reason("https://e.com/world/", 0.8), listing_reason("https://e.com/world/", 0.2)
+    ('links', None)
+    >>> listing_reason("https://e.com/2026/11/city-signs-flood-pact.html", 0.8) is None
+    True
+    """
+    shape = url_shape(url)
+    if shape == "listing":
+        return "url"
+    if shape != "article" and density > MAX_ARTICLE_LINK_DENSITY:
+        return "links"
+    return None

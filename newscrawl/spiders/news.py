@@ -1,22 +1,43 @@
 """The ``news`` spider: reads the sites config and decides what to fetch.
 
 Discovery goes through feeds, sitemaps (also those robots.txt lists) and links
-from the start URLs within each site's domains. Every page is handed to
+from the start URLs within each site's domains. Feed and sitemap entries carry
+their title and dates to the page request (``meta["hint"]``); with
+``-a since=2026-11-01`` or ``-a since=48h`` entries dated before the window are
+skipped before they are fetched. Every page is handed to
 :func:`newscrawl.extract_article`; the pipelines decide what is published.
+
+Events are counted under ``newscrawl/spider/<event>`` and, per site, under
+``newscrawl/site/<site>/<event>``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
 from newscrawl.config import Site, load_sites
-from newscrawl.discovery import Link, feed_links, robots_sitemaps, sitemap_links
+from newscrawl.discovery import (
+    Link,
+    SitemapLimits,
+    feed_links,
+    fill_from_hint,
+    parse_sitemap,
+    robots_sitemaps,
+)
+from newscrawl.discovery_window import DateWindow, parse_since
 from newscrawl.extraction import extract_article
+from newscrawl.extraction.classify import link_density, listing_reason
+from newscrawl.urls import is_http_url
+
+logger = logging.getLogger(__name__)
 
 
 class NewsSpider(scrapy.Spider):
@@ -24,13 +45,35 @@ class NewsSpider(scrapy.Spider):
 
     name = "news"
 
-    def __init__(self, sites: str | None = None, **kwargs):
+    def __init__(self, sites: str | None = None, since: str | None = None, **kwargs):
         super().__init__(**kwargs)
         if not sites:
             raise ValueError("the news spider needs a sites config: scrapy crawl news -a sites=FILE")
         self.sites = {site.name: site for site in load_sites(sites)}
-        self.allowed_domains = sorted({d for site in self.sites.values() for d in site.domains})
+        self.since = parse_since(since, datetime.now(timezone.utc)) if since else None
+        self.window = DateWindow(self.since) if self.since else None
+        self.allowed_domains = sorted({h for site in self.sites.values() for h in named_hosts(site)})
         self._link_extractor = LinkExtractor()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args, **kwargs) -> "NewsSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.sitemap_limits = SitemapLimits(
+            max_urls=settings.getint("NEWSCRAWL_SITEMAP_MAX_URLS"),
+            max_bytes=settings.getint("NEWSCRAWL_SITEMAP_MAX_BYTES"),
+        )
+        spider.max_sitemap_depth = settings.getint("NEWSCRAWL_SITEMAP_MAX_DEPTH")
+        if spider.since:
+            logger.info("date window: articles published since %s", spider.since.isoformat())
+        return spider
+
+    def site_for_url(self, url: str) -> str | None:
+        """The name of the first site whose domains include ``url``'s host."""
+        for site in self.sites.values():
+            if _in_domains(url, named_hosts(site)):
+                return site.name
+        return None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.sites.values():
@@ -41,60 +84,103 @@ class NewsSpider(scrapy.Spider):
         for url in site.start_urls:
             yield self._page_request(site, Link(url), "start_url")
         for url in site.feeds:
-            yield scrapy.Request(url, self.parse_feed, meta={"site": site.name, "kind": "feed"})
+            yield scrapy.Request(url, self.parse_feed, meta=_meta(site, "feed", depth_reset=True))
         for url in site.sitemaps:
             if url == "robots":
                 yield from (self._robots_request(site, origin) for origin in _origins(site))
             else:
-                yield self._sitemap_request(site, url)
+                yield self._sitemap_request(site, url, 0)
 
     def _robots_request(self, site: Site, origin: str) -> scrapy.Request:
-        meta = {"site": site.name, "kind": "robots"}
-        return scrapy.Request(f"{origin}/robots.txt", self.parse_robots, meta=meta, dont_filter=True)
+        meta = _meta(site, "robots", depth_reset=True)
+        return scrapy.Request(f"{origin}/robots.txt", self.parse_robots, meta=meta)
 
-    def _sitemap_request(self, site: Site, url: str) -> scrapy.Request:
-        return scrapy.Request(url, self.parse_sitemap, meta={"site": site.name, "kind": "sitemap"})
+    def _sitemap_request(self, site: Site, url: str, depth: int) -> scrapy.Request:
+        meta = _meta(site, "sitemap", depth_reset=True, sitemap_depth=depth)
+        return scrapy.Request(url, self.parse_sitemap, meta=meta)
 
     def _page_request(self, site: Site, link: Link, source: str) -> scrapy.Request:
-        meta = {"site": site.name, "kind": "page", "source": source}
+        meta = _meta(site, "page", source=source)
+        if source in ("feed", "sitemap"):
+            meta.update(hint=link, depth_reset=True)  # a feed entry is a seed, like a start URL
         return scrapy.Request(link.url, self.parse_page, meta=meta)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        site = self.sites[response.meta["site"]]
+        site = self._site(response)
         for url in robots_sitemaps(response.body, response.url):
-            yield self._sitemap_request(site, url)
+            yield self._sitemap_request(site, url, 0)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        site = self.sites[response.meta["site"]]
-        yield from self._article_requests(site, feed_links(response.body), "feed")
+        site = self._site(response)
+        links = feed_links(response.body, response.url)
+        if not links:
+            self._count(site, "feed_empty")
+            logger.warning("feed without entry links: %s", response.url)
+        yield from self._entry_requests(site, links, "feed")
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        site = self.sites[response.meta["site"]]
-        kind, links = sitemap_links(response.body)
-        if kind == "sitemapindex":
-            for link in links:
-                yield self._sitemap_request(site, link.url)
+        site = self._site(response)
+        page = parse_sitemap(response.body, self.sitemap_limits)
+        if page.truncated:
+            self._count(site, "sitemap_truncated")
+            logger.warning("sitemap has more than %d entries; read the first ones: %s",
+                           self.sitemap_limits.max_urls, response.url)
+        if page.kind == "sitemapindex":
+            yield from self._child_sitemaps(site, page.links, response.meta["sitemap_depth"] + 1)
+        elif page.kind == "urlset":
+            yield from self._entry_requests(site, page.links, "sitemap")
         else:
-            yield from self._article_requests(site, links, "sitemap")
+            self._count(site, "sitemap_invalid")
+            logger.warning("not a sitemap: %s", response.url)
 
-    def _article_requests(self, site: Site, links: list[Link], source: str):
+    def _child_sitemaps(self, site: Site, links: list[Link], depth: int) -> Iterator[scrapy.Request]:
+        if depth > self.max_sitemap_depth:
+            self._count(site, "sitemap_too_deep")
+            logger.warning("sitemap index nested deeper than %d; not followed", self.max_sitemap_depth)
+            return
         for link in links:
-            if _in_domains(link.url, site.domains):
-                yield self._page_request(site, link, source)
+            if self.window and self.window.before(link.modified):
+                self._count(site, "window_skipped/sitemap_index")
+                continue
+            yield self._sitemap_request(site, link.url, depth)
+
+    def _entry_requests(self, site: Site, links: Iterable[Link], source: str):
+        """Page requests for feed or sitemap entries on the site and within the window."""
+        for link in links:
+            if not _in_domains(link.url, site.domains):
+                self._count(site, f"offsite/{source}")
+            elif site.is_denied_url(link.url):
+                self._count(site, f"denied/{source}")
+            elif self.window and self.window.before(link.date):
+                self._count(site, f"window_skipped/{source}")
             else:
-                self.crawler.stats.inc_value(f"newscrawl/spider/offsite_{source}_link")
+                self._count(site, f"queued/{source}")
+                yield self._page_request(site, link, source)
 
     def parse_page(self, response: Response) -> Iterator[scrapy.Request | dict]:
-        site = self.sites[response.meta["site"]]
+        site = self._site(response)
         if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("newscrawl/spider/not_text")
+            self._count(site, "not_text")
             return
-        links = [Link(link.url) for link in self._link_extractor.extract_links(response)]
-        yield from self._article_requests(site, links, "link")
+        yield from self._link_requests(site, response)
         if site.is_article_url(response.url):
             yield self._record(site, response)
         else:
-            self.crawler.stats.inc_value("newscrawl/spider/not_article_url")
+            self._count(site, "not_article_url")
+
+    def _link_requests(self, site: Site, response: TextResponse) -> Iterator[scrapy.Request]:
+        """Requests for the page's links that are http(s), on the site and within the window."""
+        for found in self._link_extractor.extract_links(response):
+            if not is_http_url(found.url):
+                self._count(site, "link_not_http")
+            elif not _in_domains(found.url, site.domains):
+                self._count(site, "offsite/link")
+            elif site.is_denied_url(found.url):
+                self._count(site, "denied/link")
+            elif self.window and self.window.url_before(found.url):
+                self._count(site, "window_skipped/link")
+            else:
+                yield self._page_request(site, Link(found.url), "link")
 
     def _record(self, site: Site, response: TextResponse) -> dict:
         record = extract_article(
@@ -104,10 +190,45 @@ class NewsSpider(scrapy.Spider):
             timezone=site.timezone,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
         )
+        self._check_listing(site, response, record)
+        hint = response.meta.get("hint")
+        if hint is not None and record["metadata"]["pageType"] == "article":
+            for field in fill_from_hint(record, hint):
+                self._count(site, f"hint_used/{field}")
         record["metadata"].update(
             site=site.name, spider=self.name, discoveredBy=response.meta.get("source", "link")
         )
         return record
+
+    def _check_listing(self, site: Site, response: TextResponse, record: dict) -> None:
+        """Mark a page that extraction took for an article as a listing when URL or links say so."""
+        if record["metadata"]["pageType"] != "article":
+            return
+        reason = listing_reason(response.url, link_density(response.selector))
+        if reason:
+            record["metadata"]["pageType"] = "other"
+            self._count(site, f"listing/{reason}")
+            logger.debug("listing page (%s): %s", reason, response.url)
+
+    def _site(self, response: Response) -> Site:
+        return self.sites[response.meta["site"]]
+
+    def _count(self, site: Site, event: str) -> None:
+        self.crawler.stats.inc_value(f"newscrawl/spider/{event}")
+        self.crawler.stats.inc_value(f"newscrawl/site/{site.name}/{event}")
+
+
+def _meta(site: Site, kind: str, **more) -> dict:
+    return {"site": site.name, "kind": kind, **more}
+
+
+def named_hosts(site: Site) -> set[str]:
+    """The site's domains and the hosts of the URLs its config names (feeds on a CDN, say).
+
+    Requests and redirects may go to these hosts; article links must stay within ``domains``.
+    """
+    urls = (*site.start_urls, *site.feeds, *(url for url in site.sitemaps if url != "robots"))
+    return {*site.domains, *((urlsplit(url).hostname or "").lower() for url in urls)} - {""}
 
 
 def _origins(site: Site) -> list[str]:
@@ -116,6 +237,6 @@ def _origins(site: Site) -> list[str]:
     return sorted({f"{p.scheme}://{p.netloc}" for p in map(urlsplit, urls)})
 
 
-def _in_domains(url: str, domains: tuple[str, ...]) -> bool:
+def _in_domains(url: str, domains: Iterable[str]) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     return any(host == d or host.endswith(f".{d}") for d in domains)
