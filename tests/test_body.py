@@ -144,3 +144,52 @@ def test_ten_thousand_levels_of_nesting_do_not_raise() -> None:
 def test_deep_but_parsable_nesting_is_read() -> None:
     nested = f"{'<div><span>' * 900}<p>{PARAGRAPHS[0]}</p>{'</span></div>' * 900}"
     assert body_of(f"<html><body>{nested}</body></html>") == [PARAGRAPHS[0]]
+
+
+def test_subheading_holding_a_named_anchor_is_kept() -> None:
+    section = f"<h3><a name='part2'>A second look at the old bridge</a></h3>{paragraphs()}"
+    assert "A second look at the old bridge" in body_of(article(inside=section))
+
+
+# Links between the header and the text: the text's own element outweighs the article.
+SHARE_LINKS = "".join(
+    f"<div><a href='/share/{i}'>Share on {site}</a></div>"
+    for i, site in enumerate(("Facebook", "Twitter", "WhatsApp"))
+)
+
+
+def test_lead_paragraph_just_before_the_article_container_is_kept() -> None:
+    lead = "The old bridge closes for good, the council decided after a long debate."
+    page = (
+        f"<html><body><article><h1>Bridge closes</h1><p class='article-standfirst'>{lead}</p>"
+        f"{SHARE_LINKS}<div class='text'>{paragraphs()}</div></article></body></html>"
+    )
+    assert body_of(page) == [lead, *PARAGRAPHS]
+
+
+def test_lead_marked_up_as_alternative_headline_is_not_kept() -> None:
+    dek = "The old bridge closes for good, the council decided after a long debate."
+    page = (
+        f"<html><body><article><p class='summary' itemprop='alternativeHeadline'>{dek}</p>"
+        f"{SHARE_LINKS}<div class='text'>{paragraphs()}</div></article></body></html>"
+    )
+    assert body_of(page) == PARAGRAPHS
+
+
+def test_info_box_inside_the_article_is_dropped() -> None:
+    box = "<div class='article-infobox'><p>The bridge in numbers: built in 1932, 240 metres long.</p></div>"
+    assert "in numbers" not in " ".join(body_of(article(inside=box + paragraphs())))
+
+
+def test_text_hidden_only_from_screen_readers_is_kept() -> None:
+    rest = "<p aria-hidden='true'>The last paragraph is marked for subscribers, but shown to all.</p>"
+    assert "marked for subscribers" in " ".join(body_of(article(inside=rest)))
+
+
+def test_html_carried_in_a_script_is_the_fallback_when_the_page_has_no_text() -> None:
+    escaped = json.dumps("".join(f"<p>{text}</p>" for text in PARAGRAPHS)).replace("<", "\\u003c")
+    page = (
+        f'<html><body><div id="app"></div><script>self.__next_f.push([1,{escaped}])</script>'
+        "</body></html>"
+    )
+    assert body_of(page) == PARAGRAPHS

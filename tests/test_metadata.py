@@ -74,6 +74,28 @@ def test_dash_inside_headline_without_site_name_is_kept():
     assert metadata(page(head))["headline"] == "Budget 2024 - what it means for you"
 
 
+def test_meta_headline_beats_og_title_with_section_suffix():
+    head = ('<meta name="headline" content="Vote delayed again">'
+            '<meta property="og:title" content="Vote delayed again-Politics | The Daily">')
+    assert metadata(page(head))["headline"] == "Vote delayed again"
+
+
+def test_og_title_beats_jsonld_headline_that_only_repeats_the_seo_title():
+    head = jsonld({"@type": "NewsArticle", "headline": "Storm live: what we know"})
+    head += '<title>Storm live: what we know | The Daily</title>'
+    head += '<meta property="og:site_name" content="The Daily">'
+    head += '<meta property="og:title" content="Storm hits the coast">'
+    assert metadata(page(head))["headline"] == "Storm hits the coast"
+
+
+def test_jsonld_headline_stays_when_twitter_title_agrees_with_it():
+    head = jsonld({"@type": "NewsArticle", "headline": "Storm live: what we know"})
+    head += '<title>Storm live: what we know</title>'
+    head += '<meta property="og:title" content="Storm hits the coast">'
+    head += '<meta name="twitter:title" content="Storm live - what we know">'
+    assert metadata(page(head))["headline"] == "Storm live: what we know"
+
+
 def test_headline_entities_and_tags_are_cleaned():
     head = jsonld({"@type": "NewsArticle", "headline": "Schubert: &quot;Nicht <b>mehr</b>&quot;  viel"})
     assert metadata(page(head))["headline"] == 'Schubert: "Nicht mehr" viel'

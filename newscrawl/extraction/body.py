@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
+
 from lxml import etree
+from lxml import html as lxml_html
 
 from newscrawl.extraction.body_blocks import Block, layout
 from newscrawl.extraction.body_jsonld import jsonld_article_body, reconcile
@@ -11,6 +16,7 @@ from newscrawl.extraction.body_scoring import (
     best_span,
     is_link_list,
     is_prose,
+    lead_span,
     teaser_blocks,
 )
 from newscrawl.extraction.boilerplate import prune_boilerplate
@@ -22,6 +28,8 @@ _CLOSING_LIST_TAGS = HEADINGS | {"li", "tr"}
 # This many short lines after the last prose are a closing list (tour dates, results).
 MIN_CLOSING_LINES = 6
 _H1 = etree.XPath("//h1")  # read before pruning, which drops it
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
 
 
 def extract_body(doc: Document) -> list[str]:
@@ -38,26 +46,95 @@ def extract_body(doc: Document) -> list[str]:
     """
     headlines = _headlines(doc)
     article_body = jsonld_article_body(doc)  # before pruning, which drops the scripts
-    blocks = _trim_furniture_lines(_dom_blocks(doc, headlines))
+    blocks = _trim_furniture_lines(_dom_blocks(doc.root, headlines))
     checked = reconcile(blocks, article_body)
-    return [block.text for block in (blocks if checked is None else checked)]
+    blocks = blocks if checked is None else checked
+    if not blocks:
+        embedded = script_html(doc.text)
+        blocks = [] if embedded is None else _trim_furniture_lines(_dom_blocks(embedded, headlines))
+    return [block.text for block in blocks]
 
 
-def _dom_blocks(doc: Document, headlines: set[str]) -> list[Block]:
-    """The blocks of the heaviest element of the pruned page, minus links, teasers, headline."""
-    prune_boilerplate(doc.root)
-    body = doc.root.find("body")
-    page = layout(body if body is not None else doc.root)
+def script_html(page: str) -> lxml_html.HtmlElement | None:
+    """The HTML that inline scripts carry as escaped JSON strings (Next.js and the like), parsed.
+
+    Pages rendered in the browser may hold their text only there. Each distinct string
+    holding an escaped ``</p>`` is decoded once.
+
+    >>> root = script_html('<script>push([1,"\\\\u003cp\\\\u003eIt rained.\\\\u003c/p\\\\u003e"])</script>')
+    >>> root.text_content()
+    'It rained.'
+    >>> script_html('<script>var a = "<p>";</script>') is None
+    True
+    """
+    strings = dict.fromkeys(
+        string
+        for script in _scripts(page) if _ESCAPED_PARAGRAPH.search(script)
+        for string in _strings(script) if _ESCAPED_PARAGRAPH.search(string)
+    )
+    text = "".join(map(_decoded, strings))
+    try:
+        return lxml_html.document_fromstring(text) if text.strip() else None
+    except (ValueError, etree.ParserError):
+        return None
+
+
+def _decoded(string: str) -> str:
+    """The value of a JSON string literal; '' for a JavaScript-only one (``"\\x41"``)."""
+    try:
+        return json.loads(string)
+    except ValueError:
+        return ""
+
+
+def _scripts(page: str) -> Iterator[str]:
+    """The inline scripts of ``page`` with their opening tags, found in linear time.
+
+    >>> list(_scripts('<p>a</p><script>x = 1</script><script src="b.js"></script>'))
+    ['<script>x = 1', '<script src="b.js">']
+    """
+    for chunk in page.split("</script>"):
+        start = chunk.rfind("<script")
+        if start >= 0:
+            yield chunk[start:]
+
+
+def _strings(script: str) -> Iterator[str]:
+    """The double-quoted string literals of ``script``, read left to right in linear time.
+
+    >>> list(_strings('f("a", "b\\\\"c") + x'))
+    ['"a"', '"b\\\\"c"']
+    """
+    start = script.find('"')
+    while start >= 0:
+        match = _JSON_STRING.match(script, start)
+        if match is None:  # an unterminated string runs to the end
+            return
+        yield match.group()
+        start = script.find('"', match.end())
+
+
+def _dom_blocks(root: etree._Element, headlines: set[str]) -> list[Block]:
+    """The blocks of the heaviest element of the pruned ``root`` and of its lead paragraph.
+
+    Links, teasers and the headline are left out.
+    """
+    prune_boilerplate(root)
+    body = root.find("body")
+    page = layout(body if body is not None else root)
     teasers = teaser_blocks(page)
     span = best_span(page, teasers)
     if span is None:
         return []
+    lead = lead_span(page, span)
+    indexes = range(span.start, span.end) if lead is None else [
+        *range(lead.start, lead.end), *range(span.start, span.end)]
     return [
-        block
-        for index, block in enumerate(page.blocks[span.start:span.end], span.start)
+        page.blocks[index]
+        for index in indexes
         if index not in teasers
-        and not is_link_list(block)
-        and block.text.casefold() not in headlines
+        and not is_link_list(page.blocks[index])
+        and page.blocks[index].text.casefold() not in headlines
     ]
 
 

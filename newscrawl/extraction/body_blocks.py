@@ -111,6 +111,15 @@ def _starts_sentence(text: str) -> bool:
     return first.isupper() or first.isdigit()
 
 
+def _is_link(el: etree._Element) -> bool:
+    """Whether ``el`` links somewhere: an ``<a name>`` anchor is no link.
+
+    >>> _is_link(etree.fromstring('<a href="/x">x</a>')), _is_link(etree.fromstring('<a name="s1">x</a>'))
+    (True, False)
+    """
+    return el.tag == "a" and el.get("href") is not None
+
+
 def layout(root: etree._Element) -> Layout:
     """The text blocks of ``root``'s subtree in document order, and each element's span.
 
@@ -131,13 +140,13 @@ def layout(root: etree._Element) -> Layout:
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
-            link_depth += tag == "a"
+            link_depth += _is_link(el)
             builder.open(tag)
             starts.append(len(builder.layout.blocks))
             if tag:
                 builder.add(el.text, link_depth > 0)
             continue
-        link_depth -= tag == "a"
+        link_depth -= _is_link(el)
         builder.close(tag)
         builder.layout.spans.append(Span(el, starts.pop(), len(builder.layout.blocks)))
         if el is not root:

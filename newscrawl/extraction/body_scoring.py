@@ -12,6 +12,7 @@ import re
 from itertools import accumulate
 
 from newscrawl.extraction.body_blocks import Block, Layout, Span
+from newscrawl.extraction.boilerplate import is_lead
 
 # A block with this many characters outside links is no link list...
 PROSE_CHARS = 50
@@ -37,6 +38,10 @@ ARTICLE_BODY_BONUS = 1.25
 HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))  # h1 is the headline, pruned
 # A block opening with a link this long is a headline; two such blocks in a row are teasers.
 MIN_HEADLINE_LINK_CHARS = 25
+# A lead paragraph ends at most this many (non-prose) blocks before the article container...
+MAX_LEAD_GAP = 3
+# ...and has at most this many blocks.
+MAX_LEAD_BLOCKS = 3
 # Short list items and table rows are content or nothing, never furniture lines.
 _NEUTRAL_TAGS = frozenset(("li", "tr"))
 _URL = re.compile(r"(?:https?://|www\.)\S+$")
@@ -91,7 +96,7 @@ def teaser_blocks(page: Layout) -> set[int]:
     >>> from newscrawl.extraction.body_blocks import layout
     >>> sorted(teaser_blocks(layout(etree.fromstring(
     ...     '<div><p>Story text, long enough to be prose for sure.</p><article>'
-    ...     '<h3><a>Other story</a></h3><p>Its excerpt, long enough to be prose too.</p>'
+    ...     '<h3><a href="/b">Other story</a></h3><p>Its excerpt, long enough to be prose too.</p>'
     ...     '</article></div>'))))
     [1, 2]
     """
@@ -129,7 +134,7 @@ def best_span(page: Layout, teasers: set[int]) -> Span | None:
     >>> from lxml import etree
     >>> from newscrawl.extraction.body_blocks import layout
     >>> page = layout(etree.fromstring(
-    ...     '<body><ul><li><a>Home</a></li></ul><div><p>It will rain today, they said.</p>'
+    ...     '<body><ul><li><a href="/">Home</a></li></ul><div><p>It will rain today, they said.</p>'
     ...     '<p>Take an umbrella.</p></div></body>'))
     >>> best_span(page, set()).element.tag
     'div'
@@ -147,3 +152,28 @@ def best_span(page: Layout, teasers: set[int]) -> Span | None:
         if total > best_total:
             best, best_total = span, total
     return best
+
+
+def lead_span(page: Layout, body: Span) -> Span | None:
+    """The lead paragraph just before the article container ``body``, when it is outside it.
+
+    It is named as a lead (standfirst, summary, teaser...), and only short lines
+    (captions, bylines, dates) stand between it and ``body``.
+
+    >>> from lxml import html
+    >>> from newscrawl.extraction.body_blocks import layout
+    >>> page = layout(html.fromstring(
+    ...     '<article><p class="standfirst">The lead, in a sentence.</p><span>By Jo Doe</span>'
+    ...     '<div><p>It will rain today, they said.</p></div></article>'))
+    >>> page.blocks[lead_span(page, page.spans[-2]).start].text
+    'The lead, in a sentence.'
+    """
+    for span in page.spans:
+        if body.start - MAX_LEAD_GAP <= span.end <= body.start and (
+            1 <= span.end - span.start <= MAX_LEAD_BLOCKS
+            and is_lead(span.element)
+            and not any(is_link_list(b) for b in page.blocks[span.start:span.end])
+            and not any(is_prose(b) for b in page.blocks[span.end:body.start])
+        ):
+            return span
+    return None

@@ -19,7 +19,7 @@ _JUNK_TAGS = (
 _FURNITURE_TAGS = ("nav", "footer", "aside", "form", "dialog", "menu", "figcaption", "label")
 # A figure is an image, video or chart with its caption, unless it quotes someone.
 _PICTURES = etree.XPath("//figure[not(.//blockquote)]")
-_ATTRIBUTED = etree.XPath("//body//*[@class or @id or @style or @hidden or @aria-hidden]")
+_ATTRIBUTED = etree.XPath("//body//*[@class or @id or @style or @hidden]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # An element holding more than this share of the page's paragraph text is a wrapper.
@@ -35,7 +35,7 @@ _STEMS = (
     "|newsletter|subscri|signup|abonn|promo|sponsor|advert|adsense|adslot|adsbygoogle"
     "|anzeige|werbung|publicite|publicidad|pubblicit|outbrain|taboola"
     "|breadcrumb|cookie|consent|gdpr|popup|navbar|navigation|pagination"
-    "|byline|caption|copyright|meistgelesen|trending|footer|sidebar|author"
+    "|byline|caption|copyright|meistgelesen|trending|footer|sidebar|author|infobox|factbox"
 )
 _WORDS = (
     "ad|ads|nav|menu|toolbar|pager|tags|tag-list|keywords|credit|credits"
@@ -50,6 +50,11 @@ _FURNITURE = re.compile(
 )
 # class/id words of the article text itself; they protect an element from pruning.
 _ARTICLE = re.compile(r"(?:article|story|entry|post|news|main)[-_]?(?:body|content|text)")
+# class/id words of a lead (standfirst, teaser) paragraph; must be a whole name part.
+_LEAD = re.compile(
+    r"(?:^|[\s_-])(?:lead|lede|intro|teaser|summary|standfirst|excerpt|abstract"
+    r"|einleitung|vorspann|chapo|chapeau|perex|entradilla|bajada)(?=$|[\s_-])"
+)
 # How many distinct class/id values to remember the verdict of.
 _VERDICT_CACHE_SIZE = 8192
 
@@ -82,7 +87,15 @@ def _drop_all(elements: list[etree._Element]) -> None:
 
 
 def _is_hidden(el: etree._Element) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+    """Whether ``el`` is not displayed (``aria-hidden`` only hides from screen readers).
+
+    >>> from lxml import html
+    >>> _is_hidden(html.fromstring('<p style="display: none">x</p>'))
+    True
+    >>> _is_hidden(html.fromstring('<p class="paywall" aria-hidden="true">Text.</p>'))
+    False
+    """
+    if el.get("hidden") is not None:
         return True
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
@@ -110,6 +123,23 @@ def name_verdict(names: str) -> int:
     if _ARTICLE.search(names):
         return -1
     return 1 if _FURNITURE.search(names) else 0
+
+
+def is_lead(el: etree._Element) -> bool:
+    """Whether ``el`` is named as the article's lead paragraph (not a headline variant).
+
+    >>> from lxml import html
+    >>> is_lead(html.fromstring('<p class="c-article-summary">Lead.</p>'))
+    True
+    >>> is_lead(html.fromstring('<p class="leading-5">Text.</p>'))
+    False
+    >>> is_lead(html.fromstring('<p class="summary" itemprop="alternativeHeadline">Dek.</p>'))
+    False
+    """
+    if "alternativeHeadline" in (el.get("itemprop") or ""):
+        return False
+    names = " ".join(filter(None, (el.get("class"), el.get("id"))))
+    return bool(names) and bool(_LEAD.search(_CAMEL.sub("-", names).lower()))
 
 
 def _is_named_furniture(el: etree._Element) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from lxml import etree
 
@@ -13,6 +14,8 @@ from newscrawl.extraction.values import clean_text, name_key, names_match
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—»›·•:/*]|-{1,2}|::)\s+|\s*[｜：ㅣ]\s*")
 _MAX_SUFFIX_WORDS = 6
 _H1 = etree.XPath("(//*[@itemprop='headline'] | //h1)")
+_SOCIAL_TITLES = ("og:title", "twitter:title")
+_WORDS = re.compile(r"\w+")
 
 
 def strip_site_suffix(title: object, names: list[str] | tuple[str, ...] = ()) -> str | None:
@@ -43,16 +46,44 @@ def strip_site_suffix(title: object, names: list[str] | tuple[str, ...] = ()) ->
 
 
 def extract_headline(doc: Document) -> str | None:
-    """The article's headline, from the most trusted source that gives one."""
-    article = article_object(doc) or {}
+    """The article's headline, from the most trusted source that gives one.
+
+    The JSON-LD ``headline`` (else ``<meta name=headline>``) comes first, unless it is
+    only the page's SEO title: see :func:`prefer_social`.
+    """
     names = site_names(doc)
-    candidates = (
-        lambda: strip_site_suffix(_first(article.get("headline")), names),
-        lambda: strip_site_suffix(meta_content(doc, "og:title", "twitter:title"), names),
-        lambda: first_heading(doc),
-        lambda: strip_site_suffix(doc.root.findtext(".//title"), names),
+    structured = strip_site_suffix(_first((article_object(doc) or {}).get("headline")), names)
+    structured = structured or clean_text(meta_content(doc, "headline"))
+    socials = [strip_site_suffix(meta_content(doc, name), names) for name in _SOCIAL_TITLES]
+    socials = [social for social in socials if social]
+    page_title = strip_site_suffix(doc.root.findtext(".//title"), names)
+    return (
+        prefer_social(structured, socials, page_title)
+        or next(iter(socials), None)
+        or first_heading(doc)
+        or page_title
     )
-    return next((text for text in (candidate() for candidate in candidates) if text), None)
+
+
+def prefer_social(structured: str | None, socials: list[str], page_title: str | None) -> str | None:
+    """``structured``, or the first social title when ``structured`` is only the SEO title.
+
+    When the JSON-LD headline repeats the ``<title>`` (the SEO headline) and every social
+    title (og, twitter) words it differently, the social title is the one written for readers.
+
+    >>> prefer_social("Storm: what we know", ["Storm hits the coast"], "Storm: what we know")
+    'Storm hits the coast'
+    >>> prefer_social("Storm: what we know", ["Storm: What We Know!"], "Storm: what we know")
+    'Storm: what we know'
+    >>> prefer_social("Storm hits the coast", ["Storm news"], "Weather today")
+    'Storm hits the coast'
+    """
+    if not (structured and socials and page_title) or _key(page_title) != _key(structured):
+        return structured
+    words = _WORDS.findall(_key(structured))
+    if any(_WORDS.findall(_key(social)) == words for social in socials):
+        return structured
+    return socials[0]
 
 
 def first_heading(doc: Document) -> str | None:
@@ -66,6 +97,10 @@ def first_heading(doc: Document) -> str | None:
 
 def _first(value: object) -> object:
     return value[0] if isinstance(value, list) and value else value
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
 
 
 def _names_site(part: str, keys: list[str]) -> bool:
