@@ -11,7 +11,7 @@ from w3lib.html import remove_tags, replace_entities
 
 _SPACES = re.compile(r"[^\S\n]+")
 _LINES = re.compile(r"\s*\n\s*")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 # A paragraph that is only the heading of a comment section: it and all after it go.
 _COMMENT_SECTION_START = re.compile(
