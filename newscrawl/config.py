@@ -21,8 +21,9 @@ _KNOWN_KEYS = frozenset(
     {"name", "domains", "start_urls", "feeds", "sitemaps", "article_url_patterns",
      "deny_url_patterns", "timezone", "selectors"}
 )
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_HOST = re.compile(r"^[A-Za-z0-9.-]+$")
+# \Z, not $: "$" also matches before a final newline, which would let "name\n" through.
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+_HOST = re.compile(r"^[A-Za-z0-9.-]+\Z")
 
 
 class ConfigError(ValueError):

@@ -4,12 +4,18 @@ Feeds are RSS 0.9x, RSS 1.0 (RDF), RSS 2.0 or Atom (feedparser reads them all);
 sitemaps are url sets or sitemap indexes, plain or gzipped, with ``lastmod`` and
 the Google News ``news:publication_date`` and ``news:title``. Every date is
 normalised to ISO 8601 so it can fill a record and be compared with a date window.
+
+A feed or sitemap that declares XML entities is refused unread: entities are how
+XML carries external-entity (XXE) and entity-expansion (billion laughs, quadratic
+blow-up) attacks, and no real feed or sitemap needs one. feedparser's lenient
+fallback parser expands the entities it deems safe without any limit.
 """
 
 from __future__ import annotations
 
 import calendar
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from io import BytesIO
@@ -27,6 +33,8 @@ logger = logging.getLogger(__name__)
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one (uncompressed) sitemap
 MAX_SITEMAP_URLS = 50_000  # the sitemaps.org limit of entries in one sitemap
 _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+_ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,12 @@ def feed_links(body: bytes, base_url: str = "") -> list[Link]:
     >>> feed_links(rss, "https://e.com/feed.xml")
     [Link(url='https://e.com/a', title='A', published='2026-11-10T07:00:00+00:00', modified=None)]
     """
+    if declares_entities(body):
+        logger.warning("feed declares XML entities (XXE or entity expansion); refused: %s", base_url)
+        return []
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    if parsed.bozo and parsed.entries:
+        logger.warning("feed is not well-formed (%s); read leniently: %s", parsed.bozo_exception, base_url)
     links = []
     for entry in parsed.entries:
         url = urljoin(base_url, (entry.get("link") or "").strip())
@@ -122,11 +135,34 @@ def parse_sitemap(body: bytes, limits: SitemapLimits = SitemapLimits()) -> Sitem
     xml = _sitemap_xml(body, limits.max_bytes)
     if xml is None:
         return SitemapPage("", [])
+    if declares_entities(xml):
+        logger.warning("sitemap declares XML entities (XXE or entity expansion); refused")
+        return SitemapPage("", [])
     try:
         return _read_sitemap(xml, limits.max_urls)
     except lxml.etree.LxmlError as exc:
         logger.warning("unparsable sitemap body: %s", exc)
         return SitemapPage("", [])
+
+
+def declares_entities(xml: bytes) -> bool:
+    """True when an XML document declares entities before its root element (in a DOCTYPE).
+
+    NUL bytes are ignored, so UTF-16 and UTF-32 documents are read too.
+
+    >>> declares_entities(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>')
+    True
+    >>> declares_entities('<!DOCTYPE r [<!ENTITY a "b">]><r/>'.encode("utf-16"))
+    True
+    >>> declares_entities(b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"><rss/>')
+    False
+    >>> declares_entities(b'<rss><title>&lt;!ENTITY in text</title></rss>')
+    False
+    """
+    text = xml.replace(b"\x00", b"")
+    root = _ELEMENT_START.search(text)
+    prolog = text[: root.start()] if root else text
+    return _ENTITY_DECLARATION.search(prolog) is not None
 
 
 def _read_sitemap(xml: bytes, max_urls: int) -> SitemapPage:

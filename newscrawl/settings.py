@@ -33,6 +33,13 @@ DOWNLOADER_MIDDLEWARES = {
     # Retries that honour Retry-After on 429/503, with back-off otherwise.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 550,
+    # Hostile input: binary "HTML", XML entity declarations, decompression bombs and
+    # truncated compressed bodies, refused redirects: each dropped, logged and counted.
+    "newscrawl.middlewares.safety.ResponseSafetyMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newscrawl.middlewares.safety_compression.SafeHttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newscrawl.middlewares.safety_redirect.SafeRedirectMiddleware": 600,
 }
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}  # only http(s)
 

@@ -1,15 +1,23 @@
-"""A loopback server for discovery fixture sites, with scripted faults and a request log.
+"""A loopback server for fixture sites, with scripted faults and a request log.
 
 It serves a site folder like :mod:`newscrawl.demo` (``{{base}}`` templating, also
-inside ``.gz`` files), records the host and path of every request, and can answer
-a path with a scripted status first (a 503 with ``Retry-After``, a redirect).
-Tests start it in a thread on port 0 and crawl it with a real ``scrapy crawl``.
+inside ``.gz`` files), records the host, path and headers of every request, and
+can answer a path with a scripted :class:`Fault`: any status, headers and body
+(a 503 with ``Retry-After``, a redirect, a decompression bomb), a body shorter
+than its ``Content-Length``, or a misbehaving connection: headers and then
+nothing (``stall``), one byte at a time (``drip``), or a TCP reset mid-body
+(``reset``). Tests start it in a thread on port 0, in the spirit of Scrapy's
+own mock server, and crawl it with a real ``scrapy crawl``.
 """
 
 from __future__ import annotations
 
 import gzip
+import select
+import socket
+import struct
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
@@ -20,14 +28,33 @@ from urllib.parse import urlsplit
 from newscrawl.demo import SiteHandler
 
 
+#: Longest a ``stall`` or ``drip`` answer keeps a connection, whatever the client does.
+HOLD_SECONDS = 30.0
+#: Pause between the bytes of a ``drip`` answer.
+DRIP_INTERVAL = 0.5
+MODES = ("send", "stall", "drip", "reset")
+
+
 @dataclass(frozen=True)
 class Fault:
-    """Answer a path with ``status``, ``headers`` and ``body`` for its first ``times`` requests (0: always)."""
+    """Answer a path with ``status``, ``headers`` and ``body`` for its first ``times`` requests (0: always).
+
+    ``{{base}}`` in headers and body becomes the server's URL, ``{{port}}`` its port. ``content_length``
+    announces another length than the body's. ``mode`` says how the body goes out:
+    ``send`` (whole), ``stall`` (not at all, the connection held open), ``drip``
+    (a byte every :data:`DRIP_INTERVAL`) or ``reset`` (half of it, then a TCP reset).
+    """
 
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 0
-    body: str = ""
+    body: str | bytes = ""
+    content_length: int | None = None
+    mode: str = "send"
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"Fault mode {self.mode!r}: use one of {', '.join(MODES)}")
 
 
 class DiscoveryServer(ThreadingHTTPServer):
@@ -37,6 +64,7 @@ class DiscoveryServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), partial(FaultySiteHandler, root=root))
         self.faults = faults or {}
         self.requests: list[tuple[str, str]] = []  # (Host header, path)
+        self.headers: list[tuple[str, dict[str, str]]] = []  # (path, request headers)
         self.hits: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -45,10 +73,11 @@ class DiscoveryServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def record(self, host: str, path: str) -> Fault | None:
+    def record(self, host: str, path: str, headers: dict[str, str] | None = None) -> Fault | None:
         """Log one request; the fault to play for it, if any."""
         with self._lock:
             self.requests.append((host, path))
+            self.headers.append((path, headers or {}))
             self.hits[path] += 1
             fault = self.faults.get(path)
             if fault and (not fault.times or self.hits[path] <= fault.times):
@@ -59,9 +88,15 @@ class DiscoveryServer(ThreadingHTTPServer):
         with self._lock:
             return [path for _, path in self.requests]
 
+    def headers_of(self, path: str) -> list[dict[str, str]]:
+        """The headers of every request for ``path``, in order (names lowercased)."""
+        with self._lock:
+            return [headers for seen, headers in self.headers if seen == path]
+
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.headers.clear()
             self.hits.clear()
 
 
@@ -72,7 +107,8 @@ class FaultySiteHandler(SiteHandler):
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
-        fault = self.server.record(self.headers.get("Host", ""), path)
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        fault = self.server.record(self.headers.get("Host", ""), path, headers)
         if fault is not None:
             self._send_fault(fault)
         elif path.endswith(".gz"):
@@ -81,13 +117,55 @@ class FaultySiteHandler(SiteHandler):
             super().do_GET()
 
     def _send_fault(self, fault: Fault) -> None:
+        body = fault.body.encode("utf-8") if isinstance(fault.body, str) else fault.body
+        body = self._fill(body.decode("latin-1")).encode("latin-1")
         self.send_response(fault.status)
         for name, value in fault.headers.items():
-            self.send_header(name, value.replace("{{base}}", self.base_url))
-        body = fault.body.encode("utf-8")
-        self.send_header("Content-Length", str(len(body)))
+            self.send_header(name, self._fill(value))
+        length = len(body) if fault.content_length is None else fault.content_length
+        self.send_header("Content-Length", str(length))
         self.end_headers()
+        try:
+            getattr(self, f"_play_{fault.mode}")(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client hung up first, as a client with a timeout does
+
+    def _fill(self, template: str) -> str:
+        """``{{base}}`` and ``{{port}}`` of a fault's header or body, for this server."""
+        port = str(self.server.server_address[1])
+        return template.replace("{{base}}", self.base_url).replace("{{port}}", port)
+
+    def _play_send(self, body: bytes) -> None:
         self.wfile.write(body)
+
+    def _play_stall(self, body: bytes) -> None:
+        self.wfile.flush()
+        self._wait_for_hangup(HOLD_SECONDS)
+
+    def _play_drip(self, body: bytes) -> None:
+        deadline = time.monotonic() + HOLD_SECONDS
+        for index in range(len(body)):
+            if time.monotonic() > deadline:
+                break
+            self.wfile.write(body[index:index + 1])
+            self.wfile.flush()
+            time.sleep(DRIP_INTERVAL)
+
+    def _play_reset(self, body: bytes) -> None:
+        self.wfile.write(body[: len(body) // 2])
+        self.wfile.flush()
+        # SO_LINGER with a zero timeout turns close() into a TCP RST; rfile holds a reference.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.rfile.close()
+        self.connection.close()
+
+    def _wait_for_hangup(self, seconds: float) -> None:
+        """Hold the connection until the client closes it, or ``seconds`` have passed."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            readable, _, _ = select.select([self.connection], [], [], 0.2)
+            if readable and not self.connection.recv(1, socket.MSG_PEEK):
+                return
 
     def _send_gzip(self, url_path: str) -> None:
         path = self._file_for(url_path)

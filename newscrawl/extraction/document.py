@@ -2,21 +2,41 @@
 
 A page is decoded and parsed exactly once; structured data, metadata and body
 extraction all read the same tree.
+
+libxml2 stops parsing at 2048 nested elements and keeps only what came before,
+which would make a record of the first part of a page. Runs of opening tags are
+collapsed and the page parsed again; a page that still stops early gives an
+empty tree (and so no record), with a warning.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
+from charset_normalizer import from_bytes
 from lxml import etree, html as lxml_html
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
+
+logger = logging.getLogger(__name__)
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Declared encodings that servers often claim for pages that are really UTF-8.
 _LATIN1_LIKE = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15"})
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# 64 or more opening tags in a row, nothing but white space between them.
+_OPENING_TAG_RUN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){64,}")
+_LAST_OPENING_TAG = re.compile(r"<[A-Za-z][^<>]*>\s*$")
+_DETECTION_SAMPLE_BYTES = 65_536
+# Encodings that detection may name for a page that is neither UTF-8 nor declared. Latin-script
+# legacy encodings are left out: detection confuses them, and cp1252 decodes them best.
+_DETECTABLE = frozenset({
+    "cp932", "shift_jis", "shift_jis_2004", "euc_jp", "euc_jis_2004", "iso2022_jp", "gb18030",
+    "gbk", "gb2312", "big5", "big5hkscs", "euc_kr", "cp949", "cp1251", "koi8_r", "koi8_u",
+    "cp1253", "cp1255", "cp1256", "tis_620", "cp874",
+})
 
 
 @dataclass
@@ -54,15 +74,19 @@ def decode_html(html: str | bytes, content_type: str | None = None) -> str:
 
 
 def _undeclared_encoding(body: bytes) -> str:
-    """UTF-8 when the bytes are valid UTF-8, else cp1252, the web's most common legacy encoding.
+    """UTF-8 when the bytes are valid UTF-8; else a CJK, Cyrillic, Greek, Hebrew, Arabic or
+    Thai encoding when detection finds one; else cp1252, the web's most common legacy encoding.
 
     >>> _undeclared_encoding("café".encode("utf-8")), _undeclared_encoding("café".encode("cp1252"))
     ('utf-8', 'cp1252')
+    >>> _undeclared_encoding("<p>フェリー運賃は冬の間据え置き。東京で会議が開かれました。</p>".encode("shift_jis"))
+    'cp932'
     """
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        return "cp1252"
+        best = from_bytes(body[:_DETECTION_SAMPLE_BYTES]).best()
+        return best.encoding if best is not None and best.encoding in _DETECTABLE else "cp1252"
     return "utf-8"
 
 
@@ -77,14 +101,37 @@ def parse_document(html: str | bytes, url: str, content_type: str | None = None)
     """
     text = decode_html(html, content_type)
     cleaned = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
-    root = _parse_tree(cleaned)
+    root = _parse_tree(cleaned, url)
     return Document(url=url, text=cleaned, root=root, selector=Selector(root=root, type="html"))
 
 
-def _parse_tree(text: str) -> lxml_html.HtmlElement:
+def _parse_tree(text: str, url: str = "") -> lxml_html.HtmlElement:
+    """The page's tree, whole; empty when libxml2 cannot read all of it."""
+    root = _parse_whole(text)
+    if root is None:
+        root = _parse_whole(_OPENING_TAG_RUN.sub(_last_tag, text))
+    if root is None:
+        logger.warning("page nests elements too deep to parse whole; not extracted: %s", url)
+        root = _parse_whole("")
+    return root
+
+
+def _parse_whole(text: str) -> lxml_html.HtmlElement | None:
+    """Parse ``text``; ``None`` when the parser stopped before the end (a fatal error)."""
     parser = lxml_html.HTMLParser(remove_comments=True, huge_tree=True)
     try:
         root = lxml_html.document_fromstring(text or "<html></html>", parser=parser)
     except (etree.ParserError, ValueError):
-        root = lxml_html.document_fromstring("<html></html>", parser=parser)
+        return lxml_html.document_fromstring("<html></html>", parser=parser)
+    if any(error.level == etree.ErrorLevels.FATAL for error in parser.error_log):
+        return None
     return root
+
+
+def _last_tag(run: re.Match) -> str:
+    """The last opening tag of a run: the element that holds the content.
+
+    >>> _OPENING_TAG_RUN.sub(_last_tag, "<div>" * 100 + '<p class="x">text')
+    '<p class="x">text'
+    """
+    return _LAST_OPENING_TAG.search(run.group(0)).group(0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime, timedelta, timezone as dt_timezone
 from urllib.parse import urlsplit
 
 from newscrawl.config import is_xpath
@@ -19,6 +19,8 @@ _METADATA_FIELDS = (
     "headline", "description", "authors", "datePublished", "dateModified", "inLanguage",
     "publisher", "articleSection", "keywords",
 )
+#: How far past the download time a date may lie (time zones, clock skew) before it is wrong.
+FUTURE_TOLERANCE = timedelta(days=1)
 _BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"})
 
 
@@ -58,7 +60,25 @@ def build_record(doc: Document, selectors: dict[str, str], timezone: str | None)
     _add_identity(record, doc.url, metadata)
     record["wordCount"] = word_count(record["articleBody"])
     record["metadata"] = _record_metadata(metadata, record["articleBody"])
+    _drop_future_dates(record, datetime.now(dt_timezone.utc))
     return record
+
+
+def _drop_future_dates(record: dict, now: datetime) -> None:
+    """A date later than the download (beyond :data:`FUTURE_TOLERANCE`) is wrong, not news."""
+    for field in ("datePublished", "dateModified"):
+        moment = _parse_iso(record[field])
+        if moment and moment > now + FUTURE_TOLERANCE:
+            record[field] = None
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    """An ISO date or date-time from the loader (naive taken as UTC); ``None`` if not one."""
+    try:
+        parsed = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=dt_timezone.utc) if parsed and not parsed.tzinfo else parsed
 
 
 def _add_identity(record: dict, url: str, metadata: dict) -> None:

@@ -11,7 +11,9 @@ from newscrawl.extraction.document import Document
 
 _MAX_JSONLD_CHARS = 2_000_000
 _MAX_DEPTH = 20
-_CDATA = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
+# Comment and CDATA wrappers, also inside JavaScript comments: //<![CDATA[ ... //]]> or /*<![CDATA[*/.
+_CDATA = re.compile(r"^\s*(?://|/\*)?\s*(?:<!--|<!\[CDATA\[)(?:\s*\*/)?"
+                    r"|(?://|/\*)?\s*(?:-->|\]\]>)(?:\s*\*/)?\s*$")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 
 
@@ -41,6 +43,8 @@ def parse_jsonld(text: str) -> object:
     {'a': [1, 2]}
     >>> parse_jsonld('{broken') is None
     True
+    >>> parse_jsonld('//<![CDATA[ {"a": 1} //]]>'), parse_jsonld('/*<![CDATA[*/{"a": 1}/*]]>*/')
+    ({'a': 1}, {'a': 1})
     """
     if len(text) > _MAX_JSONLD_CHARS:
         return None
