@@ -41,6 +41,14 @@ _ROLE_WORDS = frozenset("""
     기자 특파원 記者
 """.split())
 _ROLE_SUFFIXES = frozenset({"기자", "특파원", "記者", "特派員"})  # written after the name
+# A part ending in one of these is a job title ("Technology correspondent"), not a name.
+_ROLE_NOUNS = frozenset("""
+    reporter writer correspondent editor columnist journalist photographer producer contributor
+    redakteur redakteurin korrespondent korrespondentin reportero reportera periodista redactor
+    redactora journaliste rédacteur rédactrice
+""".split())
+
+
 def clean_author_name(value: object) -> str | None:
     """One author's name without "By", roles, e-mail addresses, handles or dates.
 
@@ -50,6 +58,8 @@ def clean_author_name(value: object) -> str | None:
     ('Max Muster', '신현주')
     >>> clean_author_name("Senior Reporter") is None, clean_author_name(7) is None
     (True, True)
+    >>> split_authors("By Priya Raman, Technology correspondent")
+    ['Priya Raman']
     """
     text = clean_text(value, 1_000)
     if not text:
@@ -181,7 +191,8 @@ def _without_trailing_roles(name: str) -> str:
 
 
 def _is_role(part: str) -> bool:
-    return all(word.strip(".:").casefold() in _ROLE_WORDS for word in part.split())
+    words = [word.strip(".:").casefold() for word in part.split()]
+    return all(word in _ROLE_WORDS for word in words) or words[-1] in _ROLE_NOUNS
 
 
 def _given_family(person: dict) -> str | None:
