@@ -22,7 +22,7 @@ class SiteStats:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "SiteStats":
-        if not crawler.settings.getbool("NEWSCRAWL_SITE_STATS_ENABLED", True):
+        if not crawler.settings.getbool("NEWSCRAWL_SITE_STATS_ENABLED"):
             raise NotConfigured("NEWSCRAWL_SITE_STATS_ENABLED is off")
         extension = cls(crawler)
         crawler.signals.connect(extension.request_reached, signal=signals.request_reached_downloader)

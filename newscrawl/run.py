@@ -1,4 +1,9 @@
-"""The identity of one crawl run, shared by the components that name files after it."""
+"""The identity of one crawl run, shared by the components that name files after it.
+
+The run also collects what went wrong in a way that must fail it (a batch that
+could not be published, a site gone silent): the run summary reports these and
+makes ``scrapy crawl`` exit non-zero.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ class Run:
 
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    failures: list[str] = field(default_factory=list)
+    batches: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -22,6 +29,16 @@ class Run:
         '20261127T080000Z-ab12cd34'
         """
         return f"{self.started:%Y%m%dT%H%M%SZ}-{self.id}"
+
+    def fail(self, message: str) -> None:
+        """Record why this run must end with a non-zero exit status.
+
+        >>> run = Run()
+        >>> run.fail("disk full")
+        >>> run.failures
+        ['disk full']
+        """
+        self.failures.append(message)
 
 
 def crawler_run(crawler) -> Run:

@@ -32,6 +32,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.politeness.Rfc9309RobotsTxtMiddleware": 100,
     # Retries that honour Retry-After on 429/503, with back-off otherwise.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    # Incremental crawls: conditional requests for feeds and sitemaps (a 304 is not parsed).
+    "newscrawl.middlewares.incremental.ConditionalRequests": 540,
     "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 550,
     # Hostile input: binary "HTML", XML entity declarations, decompression bombs and
     # truncated compressed bodies, refused redirects: each dropped, logged and counted.
@@ -41,6 +43,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newscrawl.middlewares.safety_redirect.SafeRedirectMiddleware": 600,
 }
+# Incremental crawls: article pages already published are not requested again.
+SPIDER_MIDDLEWARES = {"newscrawl.middlewares.incremental.SkipPublished": 600}
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}  # only http(s)
 
 ITEM_PIPELINES = {
@@ -65,6 +69,13 @@ NEWSCRAWL_SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 NEWSCRAWL_RETRY_AFTER_MAX = 60
 NEWSCRAWL_RETRY_BACKOFF = 1.0
 NEWSCRAWL_STATE_URI = "sqlite:///state/newscrawl.db"
+NEWSCRAWL_INCREMENTAL = True
+NEWSCRAWL_NEW_VERSIONS = True
+NEWSCRAWL_NEAR_DUPLICATES = "mark"
+NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.7
+NEWSCRAWL_BATCH_RECORDS = 1000
+NEWSCRAWL_BATCH_SECONDS = 60.0
+NEWSCRAWL_FAIL_ON_SILENT_SITE = False
 
 LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
 LOG_LEVEL = "INFO"

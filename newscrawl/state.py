@@ -2,54 +2,151 @@
 
 ``NEWSCRAWL_STATE_URI`` selects the store; ``sqlite:///state/newscrawl.db`` (a
 path relative to the working directory; four slashes for an absolute path) is
-the embedded default. A store that cannot be opened is a :class:`StateError`
-naming the file; it is never silently reset.
+the embedded default, one SQLite file in WAL mode. The store holds:
+
+- the published articles, by id and by the record ids of the URLs they were
+  fetched under, with their body fingerprint, version and near-duplicate signature;
+- the feed and sitemap validators (ETag, Last-Modified) of the last complete run;
+- the *pending* batches: files being published, with the articles they hold.
+
+An article becomes "seen" only when its batch is committed, which the publisher
+does after the batch's file is in place (see :mod:`newscrawl.pipelines.publish`).
+A store that cannot be opened or read is a :class:`StateError` naming the file;
+it is never silently reset.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from scrapy import signals
 
+from newscrawl.neardup import band_keys
+
+SCHEMA_VERSION = 1
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS published (
-    id TEXT PRIMARY KEY,
-    url TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    published_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, url TEXT NOT NULL, site TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    modified TEXT NOT NULL, version INTEGER NOT NULL, duplicate_of TEXT,
+    signature TEXT NOT NULL, url_keys TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS published_fingerprint ON published (fingerprint);
+CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
+CREATE TABLE IF NOT EXISTS article_keys (key TEXT PRIMARY KEY, id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fingerprints (fingerprint TEXT PRIMARY KEY, id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bands (band TEXT NOT NULL, id TEXT NOT NULL,
+                                  PRIMARY KEY (band, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS validators (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT);
+CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, directory TEXT NOT NULL,
+                                    articles TEXT NOT NULL);
 """
 _SQLITE_PREFIX = "sqlite:///"
-_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+_CHUNK = 500  # values per IN (...) query, well under SQLite's variable limit
+_BUSY_TIMEOUT_S = 30.0  # another process (a second spider) holding the write lock
+_ARTICLE_COLUMNS = ("id, url, site, fingerprint, modified, version, duplicate_of, "
+                    "signature, url_keys")
 
 
 class StateError(RuntimeError):
     """The state store cannot be opened or used; the message names it."""
 
 
-class Published(NamedTuple):
-    """One published article as the state store remembers it."""
+@dataclass(frozen=True)
+class Article:
+    """One published article as the state store remembers it.
+
+    ``url_keys`` are the record ids of the URLs it was fetched under (so a link to
+    it can be skipped before download), ``modified`` the instant our copy is current
+    as of (the page's own date or its download, whichever is later; a
+    :func:`comparable_date`), ``signature`` its near-duplicate MinHash (empty for
+    short bodies).
+    """
 
     id: str
     url: str
+    site: str
     fingerprint: str
+    modified: str
+    url_keys: tuple[str, ...] = ()
+    version: int = 1
+    duplicate_of: str | None = None
+    signature: tuple[int, ...] = ()
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Article:
+        """The inverse of :meth:`to_json`.
+
+        >>> a = Article("i", "https://e.com/a", "s", "f", "2026-01-01T00:00:00Z", ("k",), 2, None, (1, 2))
+        >>> Article.from_json(json.loads(json.dumps(a.to_json()))) == a
+        True
+        """
+        return cls(**{**data, "url_keys": tuple(data["url_keys"]),
+                      "signature": tuple(data["signature"])})
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A file of records being published into ``directory`` under ``name``."""
+
+    name: str
+    directory: str
+    articles: tuple[Article, ...]
+
+
+class Validators(NamedTuple):
+    """What a server said about a feed or sitemap, for a conditional request next time."""
+
+    etag: str | None
+    last_modified: str | None
 
 
 class StateStore(Protocol):
-    """The state interface every backend implements."""
+    """The state interface every backend implements (see ``tests/test_state_contract.py``)."""
 
-    def published_ids(self, ids: Iterable[str]) -> set[str]: ...
+    def articles(self, keys: Iterable[str]) -> dict[str, Article]:
+        """Committed articles by id or URL key: ``{key: article}`` for the keys known."""
 
-    def known_fingerprints(self, fingerprints: Iterable[str]) -> set[str]: ...
+    def fingerprint_owners(self, fingerprints: Iterable[str]) -> dict[str, str]:
+        """``{fingerprint: id}`` of the committed articles with these body fingerprints."""
 
-    def add_published(self, entries: Iterable[Published]) -> None: ...
+    def candidates(self, signature: tuple[int, ...]) -> list[Article]:
+        """Committed articles sharing a near-duplicate band with ``signature``."""
 
-    def close(self) -> None: ...
+    def sites_with_articles(self, sites: Iterable[str]) -> set[str]:
+        """Which of ``sites`` have at least one committed article."""
+
+    def validators(self, urls: Iterable[str]) -> dict[str, Validators]:
+        """Saved validators by URL."""
+
+    def save_validators(self, validators: Mapping[str, Validators]) -> None:
+        """Replace the validators of these URLs, all in one transaction."""
+
+    def begin_batch(self, batch: Batch) -> None:
+        """Record ``batch`` as pending; its articles are not seen yet."""
+
+    def commit_batch(self, name: str) -> None:
+        """Make the articles of pending batch ``name`` seen and forget the batch, atomically.
+
+        A name that is not pending (already committed, or discarded) is a no-op.
+        """
+
+    def discard_batch(self, name: str) -> None:
+        """Forget pending batch ``name``; its articles stay unseen."""
+
+    def pending_batches(self, directory: str) -> list[Batch]:
+        """The pending batches of ``directory``, by name."""
+
+    def close(self) -> None:
+        """Release the store."""
 
 
 def open_state(uri: str) -> StateStore:
@@ -65,50 +162,155 @@ def open_state(uri: str) -> StateStore:
     raise StateError(f"NEWSCRAWL_STATE_URI {uri!r}: unsupported; use sqlite:///PATH")
 
 
+def comparable_date(value: str | None) -> str | None:
+    """An ISO 8601 date or date-time as a UTC instant string that sorts in time order.
+
+    A date alone is its midnight, a time without offset is taken as UTC;
+    anything unparsable is ``None``.
+
+    >>> comparable_date("2026-11-10T09:15:00+01:00")
+    '2026-11-10T08:15:00Z'
+    >>> comparable_date("2026-11-10"), comparable_date("yesterday"), comparable_date(None)
+    ('2026-11-10T00:00:00Z', None, None)
+    """
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return f"{parsed.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def utc_now() -> str:
+    """Now, in the form of :func:`comparable_date`."""
+    return f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+
+
 class SqliteState:
-    """The embedded store: one SQLite file in WAL mode."""
+    """The embedded store: one SQLite file in WAL mode, synchronous=FULL.
+
+    FULL makes a committed transaction durable before the publisher renames a
+    batch, so a power loss cannot leave a visible file the store never heard of.
+    """
 
     def __init__(self, path: Path):
         self.path = path
-        try:
+        with self._errors("cannot open"):
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=_BUSY_TIMEOUT_S)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise StateError(f"state store {path}: cannot open: {exc}") from exc
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._prepare_schema()
 
-    def published_ids(self, ids: Iterable[str]) -> set[str]:
-        return self._existing("SELECT id FROM published WHERE id IN ({})", ids)
+    def _prepare_schema(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            raise StateError(f"state store {self.path}: schema version {version}; "
+                             f"this newscrawl reads version {SCHEMA_VERSION}")
+        self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def known_fingerprints(self, fingerprints: Iterable[str]) -> set[str]:
-        return self._existing(
-            "SELECT fingerprint FROM published WHERE fingerprint IN ({})", fingerprints
-        )
-
-    def add_published(self, entries: Iterable[Published]) -> None:
-        """Record entries in one transaction: all of them or none."""
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
         try:
-            with self._db:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany(
-                    "INSERT OR IGNORE INTO published (id, url, fingerprint) VALUES (?, ?, ?)",
-                    entries,
-                )
-        except sqlite3.Error as exc:
-            raise StateError(f"state store {self.path}: cannot write: {exc}") from exc
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            raise StateError(f"state store {self.path}: {action}: {exc}") from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._errors("cannot write"), self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            yield self._db
+
+    def articles(self, keys: Iterable[str]) -> dict[str, Article]:
+        query = (f"SELECT k.key, {', '.join('a.' + c for c in _ARTICLE_COLUMNS.split(', '))} "
+                 "FROM article_keys k JOIN articles a ON a.id = k.id WHERE k.key IN ({})")
+        return {row[0]: _article(row[1:]) for row in self._select(query, keys)}
+
+    def fingerprint_owners(self, fingerprints: Iterable[str]) -> dict[str, str]:
+        query = "SELECT fingerprint, id FROM fingerprints WHERE fingerprint IN ({})"
+        return dict(self._select(query, fingerprints))
+
+    def candidates(self, signature: tuple[int, ...]) -> list[Article]:
+        query = (f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN "
+                 "(SELECT id FROM bands WHERE band IN ({}))")
+        return [_article(row) for row in self._select(query, band_keys(signature))]
+
+    def sites_with_articles(self, sites: Iterable[str]) -> set[str]:
+        query = "SELECT DISTINCT site FROM articles WHERE site IN ({})"
+        return {row[0] for row in self._select(query, sites)}
+
+    def validators(self, urls: Iterable[str]) -> dict[str, Validators]:
+        query = "SELECT url, etag, last_modified FROM validators WHERE url IN ({})"
+        return {row[0]: Validators(*row[1:]) for row in self._select(query, urls)}
+
+    def save_validators(self, validators: Mapping[str, Validators]) -> None:
+        with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO validators VALUES (?, ?, ?)",
+                           [(url, *v) for url, v in validators.items()])
+
+    def begin_batch(self, batch: Batch) -> None:
+        articles = json.dumps([a.to_json() for a in batch.articles])
+        with self._transaction() as db:
+            db.execute("INSERT INTO batches VALUES (?, ?, ?)", (batch.name, batch.directory, articles))
+
+    def commit_batch(self, name: str) -> None:
+        with self._transaction() as db:
+            row = db.execute("SELECT articles FROM batches WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                return
+            for data in json.loads(row[0]):
+                _remember(db, Article.from_json(data))
+            db.execute("DELETE FROM batches WHERE name = ?", (name,))
+
+    def discard_batch(self, name: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM batches WHERE name = ?", (name,))
+
+    def pending_batches(self, directory: str) -> list[Batch]:
+        with self._errors("cannot read"):
+            rows = self._db.execute(
+                "SELECT name, articles FROM batches WHERE directory = ? ORDER BY name", (directory,)
+            ).fetchall()
+        return [Batch(name, directory, tuple(map(Article.from_json, json.loads(articles))))
+                for name, articles in rows]
 
     def close(self) -> None:
         self._db.close()
 
-    def _existing(self, query: str, values: Iterable[str]) -> set[str]:
-        values = list(values)
-        found = set()
-        for start in range(0, len(values), _CHUNK):
-            chunk = values[start:start + _CHUNK]
-            sql = query.format(",".join("?" * len(chunk)))
-            found.update(row[0] for row in self._db.execute(sql, chunk))
-        return found
+    def _select(self, query: str, values: Iterable[str]) -> list[tuple]:
+        values = list(dict.fromkeys(values))
+        rows: list[tuple] = []
+        with self._errors("cannot read"):
+            for start in range(0, len(values), _CHUNK):
+                chunk = values[start:start + _CHUNK]
+                rows += self._db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
+        return rows
+
+
+def _article(row: tuple) -> Article:
+    """An :class:`Article` from a row of :data:`_ARTICLE_COLUMNS`."""
+    id_, url, site, fingerprint, modified, version, duplicate_of, signature, url_keys = row
+    return Article(id_, url, site, fingerprint, modified, tuple(json.loads(url_keys)), version,
+                   duplicate_of, tuple(json.loads(signature)))
+
+
+def _remember(db: sqlite3.Connection, article: Article) -> None:
+    """Write ``article`` (a first publication or a new version) with its keys and bands."""
+    db.execute(f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+               (article.id, article.url, article.site, article.fingerprint, article.modified,
+                article.version, article.duplicate_of, json.dumps(article.signature),
+                json.dumps(article.url_keys)))
+    db.executemany("INSERT OR IGNORE INTO article_keys VALUES (?, ?)",
+                   [(key, article.id) for key in (article.id, *article.url_keys)])
+    db.execute("INSERT OR IGNORE INTO fingerprints VALUES (?, ?)", (article.fingerprint, article.id))
+    db.execute("DELETE FROM bands WHERE id = ?", (article.id,))
+    db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                   [(band, article.id) for band in band_keys(article.signature)])
 
 
 def crawler_state(crawler) -> StateStore:

@@ -1,4 +1,6 @@
-"""``scrapy crawl`` that rejects a bad sites config or ``since`` with a clear message before any request."""
+"""``scrapy crawl`` for newscrawl: a bad sites config or ``since`` is a usage error before
+any request, and a run that failed (a batch that could not be published, a silent site
+with ``NEWSCRAWL_FAIL_ON_SILENT_SITE``) exits with status 1."""
 
 from __future__ import annotations
 
@@ -10,15 +12,26 @@ from scrapy.exceptions import UsageError
 
 from newscrawl.config import ConfigError, load_sites
 from newscrawl.discovery_window import parse_since
+from newscrawl.run import crawler_run
 
 
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        try:
-            if opts.spargs.get("sites"):
-                load_sites(opts.spargs["sites"])
-            if opts.spargs.get("since"):
-                parse_since(opts.spargs["since"], datetime.now(timezone.utc))
-        except (ConfigError, ValueError) as exc:
-            raise UsageError(str(exc), print_help=False) from exc
-        super().run(args, opts)
+        if len(args) != 1:
+            raise UsageError("give one spider name, e.g. scrapy crawl news -a sites=FILE")
+        _check_spider_arguments(opts.spargs)
+        crawler = self.crawler_process.create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed or crawler_run(crawler).failures:
+            self.exitcode = 1
+
+
+def _check_spider_arguments(spargs: dict) -> None:
+    try:
+        if spargs.get("sites"):
+            load_sites(spargs["sites"])
+        if spargs.get("since"):
+            parse_since(spargs["since"], datetime.now(timezone.utc))
+    except (ConfigError, ValueError) as exc:
+        raise UsageError(str(exc), print_help=False) from exc

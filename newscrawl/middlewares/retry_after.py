@@ -21,8 +21,6 @@ from scrapy.utils.asyncio import sleep
 logger = logging.getLogger(__name__)
 
 BACKOFF_CODES = frozenset({429, 503})
-RETRY_AFTER_MAX = 60.0
-RETRY_BACKOFF = 1.0
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime) -> float | None:
@@ -54,8 +52,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         super().__init__(crawler.settings)
         self.crawler = crawler
         settings = crawler.settings
-        self.max_wait = settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX", RETRY_AFTER_MAX)
-        self.backoff = settings.getfloat("NEWSCRAWL_RETRY_BACKOFF", RETRY_BACKOFF)
+        self.max_wait = settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX")
+        self.backoff = settings.getfloat("NEWSCRAWL_RETRY_BACKOFF")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RetryAfterMiddleware":

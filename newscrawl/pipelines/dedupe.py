@@ -1,13 +1,26 @@
-"""Drop a record whose canonical URL or exact body was seen in this run or published before."""
+"""Drop or mark duplicates: by canonical URL, by exact body, and syndicated near-copies.
+
+Checks what this run has let through and what earlier runs published, as the
+state store remembers it. A known URL whose page changed and whose date moved
+forward passes again as a new version of the same id (``NEWSCRAWL_NEW_VERSIONS``);
+near-duplicates are marked with ``duplicateOf`` (the first copy's id), dropped,
+or let through, as ``NEWSCRAWL_NEAR_DUPLICATES`` says.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawl.state import StateStore, crawler_state
+from newscrawl import neardup
+from newscrawl.state import Article, StateStore, comparable_date, crawler_state, utc_now
+from newscrawl.urls import record_id
+
+NEAR_DUPLICATE_MODES = ("mark", "drop", "off")
+DEFAULT_NEAR_DUPLICATES = "mark"
 
 
 class DuplicateUrl(DropItem):
@@ -16,6 +29,10 @@ class DuplicateUrl(DropItem):
 
 class DuplicateBody(DropItem):
     """Same cleaned body text as another record, under another URL."""
+
+
+class NearDuplicate(DropItem):
+    """Nearly the same body as an article published before (``NEWSCRAWL_NEAR_DUPLICATES = drop``)."""
 
 
 def body_fingerprint(body: str) -> str:
@@ -27,29 +44,128 @@ def body_fingerprint(body: str) -> str:
     return hashlib.sha256(" ".join(body.casefold().split()).encode("utf-8")).hexdigest()
 
 
-class DedupePipeline:
-    """Exact duplicates by record id (from the canonical URL) and by body fingerprint.
+def record_modified(record: dict) -> str | None:
+    """When the page says it last changed: ``dateModified``, else ``datePublished``.
 
-    Checks what this run has let through and what earlier runs published, as the
-    publishing pipeline's state store remembers it.
+    >>> record_modified({"dateModified": None, "datePublished": "2026-11-03T09:15:00+01:00"})
+    '2026-11-03T08:15:00Z'
     """
+    return comparable_date(record.get("dateModified") or record.get("datePublished"))
 
-    def __init__(self, state: StateStore):
-        self.state = state
-        self.seen_ids: set[str] = set()
-        self.seen_fingerprints: set[str] = set()
+
+def current_as_of(record: dict) -> str:
+    """The instant our copy of a page is current as of: its own date or when it was
+    downloaded, whichever is later (a sitemap lastmod before it is nothing new).
+
+    >>> current_as_of({"dateModified": "2026-11-12T08:00:00Z",
+    ...                "metadata": {"dateDownloaded": "2026-11-20T10:00:00+00:00"}})
+    '2026-11-20T10:00:00Z'
+    """
+    dates = (record_modified(record), comparable_date(record["metadata"].get("dateDownloaded")))
+    return max(filter(None, dates), default=None) or utc_now()
+
+
+def crawler_admitted(crawler: Crawler) -> dict[str, Article]:
+    """Articles this pipeline let through, by id, until the publisher takes them.
+
+    The publisher stores them in the state store with the batch that holds them.
+    """
+    admitted = getattr(crawler, "newscrawl_admitted", None)
+    if admitted is None:
+        admitted = crawler.newscrawl_admitted = {}
+    return admitted
+
+
+@dataclass(frozen=True)
+class DedupeOptions:
+    near_duplicates: str = DEFAULT_NEAR_DUPLICATES
+    threshold: float = neardup.DEFAULT_THRESHOLD
+    new_versions: bool = True
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "DedupePipeline":
-        return cls(crawler_state(crawler))
+    def from_settings(cls, settings) -> DedupeOptions:
+        mode = settings.get("NEWSCRAWL_NEAR_DUPLICATES")
+        if mode not in NEAR_DUPLICATE_MODES:
+            raise ValueError(f"NEWSCRAWL_NEAR_DUPLICATES {mode!r}: use one of "
+                             f"{', '.join(NEAR_DUPLICATE_MODES)}")
+        return cls(mode,
+                   settings.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD"),
+                   settings.getbool("NEWSCRAWL_NEW_VERSIONS"))
+
+
+class DedupePipeline:
+    """Exact duplicates by id and body fingerprint, new versions, and near-duplicates."""
+
+    def __init__(self, crawler: Crawler, state: StateStore, options: DedupeOptions):
+        self.stats = crawler.stats
+        self.state = state
+        self.options = options
+        self.admitted = crawler_admitted(crawler)
+        self.run_articles: dict[str, Article] = {}
+        self.run_fingerprints: dict[str, str] = {}
+        self.index = neardup.SignatureIndex()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        return cls(crawler, crawler_state(crawler), DedupeOptions.from_settings(crawler.settings))
 
     def process_item(self, item: dict) -> dict:
+        self.stats.inc_value(f"newscrawl/dedupe/articles/{item['metadata'].get('site')}")
         fingerprint = body_fingerprint(item["articleBody"])
-        if item["id"] in self.seen_ids or self.state.published_ids([item["id"]]):
-            raise DuplicateUrl(f"duplicate of {item['canonicalUrl']}: {item['url']}", log_level="INFO")
-        if fingerprint in self.seen_fingerprints or self.state.known_fingerprints([fingerprint]):
-            raise DuplicateBody(f"same body as an earlier article: {item['url']}", log_level="INFO")
-        self.seen_ids.add(item["id"])
-        self.seen_fingerprints.add(fingerprint)
-        item["metadata"]["fingerprint"] = fingerprint
+        version = self._version(item, fingerprint)
+        self._check_body(item, fingerprint)
+        signature = () if self.options.near_duplicates == "off" else neardup.signature(item["articleBody"])
+        duplicate_of = self._near_duplicate_of(item, signature)
+        self._admit(Article(
+            item["id"], item["canonicalUrl"] or item["url"], item["metadata"].get("site", ""),
+            fingerprint, current_as_of(item), url_keys=(record_id(item["url"]),),
+            version=version, duplicate_of=duplicate_of, signature=signature))
+        item["metadata"].update(fingerprint=fingerprint, version=version)
+        if duplicate_of:
+            item["duplicateOf"] = duplicate_of
         return item
+
+    def _version(self, item: dict, fingerprint: str) -> int:
+        """1 for an article not published before, the next version number for a changed one."""
+        if item["id"] in self.run_articles:
+            raise DuplicateUrl(f"duplicate of {item['canonicalUrl']}: {item['url']}", log_level="INFO")
+        known = self.state.articles([item["id"]]).get(item["id"])
+        if known is None:
+            return 1
+        if self._is_new_version(item, fingerprint, known):
+            self.stats.inc_value("newscrawl/dedupe/new_version")
+            return known.version + 1
+        raise DuplicateUrl(f"published before: {item['url']}", log_level="INFO")
+
+    def _is_new_version(self, item: dict, fingerprint: str, known: Article) -> bool:
+        modified = record_modified(item)
+        moved_forward = modified is None or modified > known.modified
+        return self.options.new_versions and fingerprint != known.fingerprint and moved_forward
+
+    def _check_body(self, item: dict, fingerprint: str) -> None:
+        owner = (self.run_fingerprints.get(fingerprint)
+                 or self.state.fingerprint_owners([fingerprint]).get(fingerprint))
+        if owner not in (None, item["id"]):
+            raise DuplicateBody(f"same body as an earlier article: {item['url']}", log_level="INFO")
+
+    def _near_duplicate_of(self, item: dict, signature: neardup.Signature) -> str | None:
+        """The id of the first copy when ``item`` nearly repeats an article; raises in drop mode."""
+        if not signature:
+            return None
+        known = {a.id: a for a in self.state.candidates(signature)}
+        known.update((i, self.run_articles[i]) for i in self.index.candidates(signature))
+        known.pop(item["id"], None)
+        match = neardup.best_match(signature, ((i, a.signature) for i, a in known.items()),
+                                   self.options.threshold)
+        if match is None:
+            return None
+        if self.options.near_duplicates == "drop":
+            raise NearDuplicate(f"near-duplicate of {known[match].url}: {item['url']}", log_level="INFO")
+        self.stats.inc_value("newscrawl/dedupe/near_duplicate")
+        return known[match].duplicate_of or match
+
+    def _admit(self, article: Article) -> None:
+        self.run_articles[article.id] = article
+        self.run_fingerprints[article.fingerprint] = article.id
+        self.index.add(article.id, article.signature)
+        self.admitted[article.id] = article

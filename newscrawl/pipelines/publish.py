@@ -1,87 +1,299 @@
-"""Publish records as JSON lines files that appear whole or not at all.
+"""Publish records exactly once, as JSON lines batch files that appear whole or not at all.
 
-Records of a run go to a hidden temporary file in ``NEWSCRAWL_OUTPUT_DIR/<spider>/``;
-at the end of the run it is fsynced and renamed to
-``<UTC start>-<run id>.jsonl`` (``.jsonl.gz`` with ``NEWSCRAWL_OUTPUT_GZIP``), and
-only then are its articles recorded as published in the state store. A downstream
-glob for ``*.jsonl`` never sees a partial file.
+Records go to a hidden ``.<name>.part`` file in ``NEWSCRAWL_OUTPUT_DIR/<spider>/``;
+every ``NEWSCRAWL_BATCH_RECORDS`` records or ``NEWSCRAWL_BATCH_SECONDS`` seconds,
+and at the end of the run, the batch is published (:meth:`Publisher.publish`):
+
+1. the ``.part`` file is fsynced;
+2. the batch is recorded as *pending* in the state store, with its articles, in
+   one transaction (its articles are not "seen" yet);
+3. the file is renamed to its final name (:func:`newscrawl.reader.batch_name`)
+   and the directory fsynced;
+4. the batch is committed: its articles become "seen", in one transaction.
+
+A run first takes the directory's lock and recovers what a killed run left
+(:meth:`Publisher.recover`): a pending batch whose final file exists is
+committed, any other is discarded, and leftover ``.part`` files are deleted, so
+their articles are fetched again. Whatever moment a run is killed at, each
+article is in exactly one published file, and marked seen exactly when it is.
+A write that fails (full disk, read-only directory) fails the run: nothing
+more is published and the store does not advance.
 """
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import json
 import logging
 import os
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.defer import deferred_from_coro
 
+from newscrawl.pipelines.dedupe import body_fingerprint, crawler_admitted, current_as_of
+from newscrawl.reader import batch_name, batch_number
 from newscrawl.run import crawler_run
-from newscrawl.state import Published, StateStore, crawler_state
+from newscrawl.state import Article, Batch, StateError, StateStore, crawler_state
 
 logger = logging.getLogger(__name__)
 
+DEFAULT_BATCH_RECORDS = 1000
+DEFAULT_BATCH_SECONDS = 60.0
+LOCK_NAME = ".lock"
+PART_GLOB = ".*.part"
+FAILED_REASON = "publish_failed"
 
-class JsonLinesPipeline:
-    """Write each record as one UTF-8 JSON line; publish the file when the run closes."""
 
-    def __init__(self, crawler: Crawler, output_dir: Path, state: StateStore, compress: bool):
-        self.crawler = crawler
+class PublishError(RuntimeError):
+    """The output directory cannot be used; the message names it."""
+
+
+class PublishFailed(DropItem):
+    """Not published: an earlier batch of this run could not be written, so the run stops."""
+
+
+def part_name(name: str) -> str:
+    """The hidden temporary name of a batch, which a glob for ``*.jsonl`` does not match.
+
+    >>> part_name("20261127T080000Z-ab12cd34-000001.jsonl")
+    '.20261127T080000Z-ab12cd34-000001.jsonl.part'
+    """
+    return f".{name}.part"
+
+
+class BatchFile:
+    """One batch being written to its hidden temporary file."""
+
+    def __init__(self, directory: Path, name: str, compress: bool):
+        self.name = name
+        self.part = directory / part_name(name)
+        self.by_source: Counter[str] = Counter()  # "<site>/<discoveredBy>" -> records
+        self._raw: BinaryIO = open(self.part, "xb")
+        self._file: BinaryIO = gzip.GzipFile(fileobj=self._raw, mode="wb") if compress else self._raw
+
+    @property
+    def records(self) -> int:
+        return self.by_source.total()
+
+    def write(self, record: dict) -> None:
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        self._file.write(line.encode("utf-8"))
+        metadata = record["metadata"]
+        self.by_source[f"{metadata.get('site')}/{metadata.get('discoveredBy')}"] += 1
+
+    def finish(self) -> None:
+        """Write everything out and fsync the file."""
+        if self._file is not self._raw:
+            self._file.close()  # writes the gzip trailer; leaves the raw file open
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+
+    def discard(self) -> None:
+        """Close and delete the temporary file, as far as the disk allows."""
+        try:
+            self._raw.close()
+        except OSError:  # closing flushes the buffer, which may fail again on a full disk
+            logger.debug("closing %s failed while discarding it", self.part, exc_info=True)
+        self.part.unlink(missing_ok=True)
+
+
+class Publisher:
+    """Publishes batches into one directory with the pending/commit protocol of this module."""
+
+    def __init__(self, directory: Path, state: StateStore, stats):
+        self.directory = directory
         self.state = state
-        suffix = ".jsonl.gz" if compress else ".jsonl"
-        self.directory = output_dir / crawler.spidercls.name
-        self.path = self.directory / f"{crawler_run(crawler).name}{suffix}"
-        self.partial = self.directory / f".{self.path.name}.part"
-        self.compress = compress
-        self.entries: list[Published] = []
-        self.raw = self.file = None
+        self.stats = stats
+        self._lock: BinaryIO | None = None
+        self.next_number = 1
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "JsonLinesPipeline":
-        settings = crawler.settings
-        return cls(
-            crawler,
-            Path(settings.get("NEWSCRAWL_OUTPUT_DIR")),
-            crawler_state(crawler),
-            settings.getbool("NEWSCRAWL_OUTPUT_GZIP"),
-        )
+    def open(self) -> None:
+        """Take the directory's lock, recover what a killed run left, find the next batch number."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._lock = open(self.directory / LOCK_NAME, "ab")
+        except OSError as exc:
+            raise PublishError(f"output directory {self.directory}: cannot write: {exc}") from exc
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise PublishError(f"output directory {self.directory}: another run is "
+                               "publishing there; try again when it has finished") from exc
+        self.recover()
+        numbers = (batch_number(p.name) for p in self.directory.iterdir())
+        self.next_number = max((n for n in numbers if n is not None), default=0) + 1
 
-    def open_spider(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.raw = open(self.partial, "wb")
-        self.file = gzip.GzipFile(fileobj=self.raw, mode="wb") if self.compress else self.raw
+    def recover(self) -> None:
+        """Finish or undo the batches a killed run left pending; delete stray ``.part`` files."""
+        for batch in self.state.pending_batches(str(self.directory)):
+            if (self.directory / batch.name).exists():
+                self.state.commit_batch(batch.name)
+                self._count("recovered_committed", "recovered batch %s: committed", batch.name)
+            else:
+                self.state.discard_batch(batch.name)
+                self._count("recovered_discarded", "recovered batch %s: discarded", batch.name)
+        for part in self.directory.glob(PART_GLOB):
+            part.unlink()
+            self._count("removed_part", "removed unpublished %s", part.name)
+        fsync_directory(self.directory)
 
-    def process_item(self, item: dict) -> dict:
-        line = json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n"
-        self.file.write(line.encode("utf-8"))
-        self.entries.append(Published(item["id"], item["url"], item["metadata"]["fingerprint"]))
-        self.crawler.stats.inc_value("newscrawl/publish/records")
-        return item
+    def new_batch(self, run_name: str, compress: bool) -> BatchFile:
+        batch = BatchFile(self.directory, batch_name(run_name, self.next_number, compress), compress)
+        self.next_number += 1
+        return batch
 
-    def close_spider(self) -> None:
-        self._close_file()
-        if not self.entries:
-            self.partial.unlink(missing_ok=True)
-            logger.info("no new articles; nothing published")
-            return
-        os.replace(self.partial, self.path)
-        _fsync_directory(self.directory)
-        self.state.add_published(self.entries)
-        logger.info("published %d articles to %s", len(self.entries), self.path)
-        self.crawler.stats.set_value("newscrawl/publish/file", str(self.path))
+    def publish(self, batch: BatchFile, articles: list[Article]) -> Path:
+        """Make ``batch`` visible under its final name and its articles seen (steps 1-4)."""
+        batch.finish()
+        logger.debug("batch %s written", batch.name)
+        self.state.begin_batch(Batch(batch.name, str(self.directory), tuple(articles)))
+        logger.debug("batch %s pending", batch.name)
+        final = self.directory / batch.name
+        try:
+            os.replace(batch.part, final)
+        except OSError:
+            self.state.discard_batch(batch.name)
+            raise
+        fsync_directory(self.directory)
+        logger.debug("batch %s renamed", batch.name)
+        self.state.commit_batch(batch.name)
+        logger.debug("batch %s committed", batch.name)
+        return final
 
-    def _close_file(self) -> None:
-        if self.file is not self.raw:
-            self.file.close()  # writes the gzip trailer; leaves the raw file open
-        self.raw.flush()
-        os.fsync(self.raw.fileno())
-        self.raw.close()
+    def close(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # releases the lock
+            self._lock = None
+
+    def _count(self, event: str, message: str, name: str) -> None:
+        self.stats.inc_value(f"newscrawl/publish/{event}")
+        logger.info(message, name)
 
 
-def _fsync_directory(path: Path) -> None:
+def fsync_directory(path: Path) -> None:
+    """Make renames and deletions in ``path`` durable."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    compress: bool = False
+    records: int = DEFAULT_BATCH_RECORDS
+    seconds: float = DEFAULT_BATCH_SECONDS
+
+    @classmethod
+    def from_settings(cls, settings) -> BatchOptions:
+        return cls(settings.getbool("NEWSCRAWL_OUTPUT_GZIP"),
+                   max(1, settings.getint("NEWSCRAWL_BATCH_RECORDS")),
+                   settings.getfloat("NEWSCRAWL_BATCH_SECONDS"))
+
+
+class JsonLinesPipeline:
+    """Write each record as one UTF-8 JSON line; publish a batch every N records or T seconds."""
+
+    def __init__(self, crawler: Crawler, publisher: Publisher, options: BatchOptions):
+        self.crawler = crawler
+        self.publisher = publisher
+        self.options = options
+        self.run = crawler_run(crawler)
+        self.admitted = crawler_admitted(crawler)
+        self.batch: BatchFile | None = None
+        self.articles: list[Article] = []
+        self.failed = False
+        self._timer = create_looping_call(self.flush)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> JsonLinesPipeline:
+        output = Path(crawler.settings.get("NEWSCRAWL_OUTPUT_DIR"))
+        publisher = Publisher(output / crawler.spidercls.name, crawler_state(crawler), crawler.stats)
+        # the lock is held until the run summary is written beside the batches
+        crawler.signals.connect(publisher.close, signal=signals.engine_stopped)
+        return cls(crawler, publisher, BatchOptions.from_settings(crawler.settings))
+
+    def open_spider(self) -> None:
+        self.publisher.open()
+        if self.options.seconds > 0:
+            self._timer.start(self.options.seconds, now=False)
+
+    def process_item(self, item: dict) -> dict:
+        if self.failed:
+            raise PublishFailed(f"not published, the run is stopping: {item['url']}", log_level="INFO")
+        try:
+            self._write(item)
+        except OSError as exc:
+            self._fail(f"cannot write to {self.publisher.directory}: {exc}")
+            raise PublishFailed(f"not published: {item['url']}") from exc
+        if self.batch.records >= self.options.records:
+            self.flush()
+        if self.failed:
+            raise PublishFailed(f"not published, its batch could not be written: {item['url']}")
+        return item
+
+    def _write(self, item: dict) -> None:
+        if self.batch is None:
+            self.batch = self.publisher.new_batch(self.run.name, self.options.compress)
+        self.batch.write(item)
+        self.articles.append(self.admitted.pop(item["id"], None) or _article_of(item))
+
+    def flush(self) -> None:
+        """Publish the current batch, if it holds any record."""
+        if self.batch is None or self.failed:
+            return
+        batch, articles = self.batch, self.articles
+        self.batch, self.articles = None, []
+        try:
+            path = self.publisher.publish(batch, articles)
+        except (OSError, StateError) as exc:
+            batch.discard()
+            self._fail(f"cannot publish {batch.name} to {self.publisher.directory}: {exc}")
+            return
+        self._count_published(batch, path)
+
+    def _count_published(self, batch: BatchFile, path: Path) -> None:
+        self.run.batches.append(path.name)
+        stats = self.crawler.stats
+        stats.inc_value("newscrawl/publish/batches")
+        stats.inc_value("newscrawl/publish/records", batch.records)
+        for site_source, count in batch.by_source.items():
+            stats.inc_value(f"newscrawl/publish/by_site/{site_source}", count)
+        logger.info("published %d articles to %s", batch.records, path)
+
+    def close_spider(self) -> None:
+        if self._timer.running:
+            self._timer.stop()
+        self.flush()
+        if not self.run.batches and not self.failed:
+            logger.info("no new articles; nothing published")
+
+    def _fail(self, message: str) -> None:
+        """Stop publishing and close the run: what is not published stays unseen."""
+        logger.error("%s; stopping the run, nothing more is published", message)
+        self.failed = True
+        self.run.fail(message)
+        self.crawler.stats.inc_value("newscrawl/publish/failed")
+        if self.batch is not None:
+            self.batch.discard()
+            self.batch = None
+        if self.crawler.engine is not None and self.crawler.engine.running:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=FAILED_REASON))
+
+
+def _article_of(item: dict) -> Article:
+    """What the store remembers of a record that no dedupe pipeline admitted."""
+    return Article(item["id"], item["canonicalUrl"] or item["url"], item["metadata"].get("site", ""),
+                   item["metadata"].get("fingerprint") or body_fingerprint(item["articleBody"]),
+                   current_as_of(item))
+

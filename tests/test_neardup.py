@@ -1,0 +1,104 @@
+"""Near-duplicates: one wire story on two sites comes out once plus one ``duplicateOf``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from newscrawl import neardup
+from newscrawl.items import record_schema
+from tests.conftest import REPO, run_crawl
+
+SYNDICATION = REPO / "fixtures" / "sites" / "syndication"
+WIRE_HEADLINES = {"Dock workers end nine-day port strike after pay deal",
+                  "Dockers accept pay offer, ending longest port strike in decades"}
+
+
+def body(name: str) -> str:
+    """The story text of a fixture page, as a plain string."""
+    from newscrawl.extraction import extract_article
+
+    path = next(SYNDICATION.glob(f"*/*/{name}.html"))
+    return extract_article(path.read_bytes(), f"https://example.com/{name}.html")["articleBody"]
+
+
+def test_syndicated_copy_scores_above_the_threshold_and_local_stories_below():
+    wire = neardup.signature(body("port-strike-ends"))
+    copy = neardup.signature(body("dockers-accept-pay-offer"))
+    local = neardup.signature(body("cycle-lanes-vote"))
+    assert neardup.similarity(wire, copy) >= neardup.DEFAULT_THRESHOLD
+    assert neardup.similarity(wire, local) < 0.1
+    assert set(neardup.band_keys(wire)) & set(neardup.band_keys(copy))
+
+
+def test_signature_ignores_case_and_spacing_but_not_words():
+    text = " ".join(f"word{i}" for i in range(100))
+    assert neardup.signature(text) == neardup.signature(text.upper().replace(" ", "  \n"))
+    assert neardup.signature(text) != neardup.signature(text.replace("word50", "other"))
+
+
+@pytest.fixture(scope="module")
+def two_sites(tmp_path_factory):
+    """Both syndication sites served (alpha on 127.0.0.1, beta on 127.0.0.2) and their config."""
+    servers, bases = [], {}
+    for name, host in (("alpha", "127.0.0.1"), ("beta", "127.0.0.2")):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "newscrawl.demo", "--root", str(SYNDICATION / name),
+             "--host", host, "serve"], stdout=subprocess.PIPE, text=True, cwd=REPO)
+        servers.append(process)
+        bases[name] = process.stdout.readline().strip()
+    config = (SYNDICATION / "sites.toml").read_text()
+    sites = tmp_path_factory.mktemp("syndication") / "sites.toml"
+    sites.write_text(config.replace("{{alpha}}", bases["alpha"]).replace("{{beta}}", bases["beta"]))
+    yield sites
+    for process in servers:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wire_records(crawl) -> list[dict]:
+    return [r for r in crawl.records if r["headline"] in WIRE_HEADLINES]
+
+
+def test_story_on_two_sites_comes_out_once_plus_one_duplicate_of(two_sites, tmp_path):
+    crawl = run_crawl(two_sites, tmp_path)
+    assert crawl.returncode == 0, crawl.output[-3000:]
+    assert len(crawl.records) == 4
+    first, copy = sorted(wire_records(crawl), key=lambda r: "duplicateOf" in r)
+    assert "duplicateOf" not in first and copy["duplicateOf"] == first["id"]
+    assert {first["metadata"]["site"], copy["metadata"]["site"]} == {"alpha-courier", "beta-evening-post"}
+    assert sum("duplicateOf" in r for r in crawl.records) == 1
+    assert crawl.stats["newscrawl/dedupe/near_duplicate"] == 1
+    validator = jsonschema.Draft202012Validator(record_schema())
+    for record in crawl.records:
+        validator.validate(record)
+
+
+def test_near_duplicates_are_remembered_across_runs(two_sites, tmp_path):
+    alpha_only = tmp_path / "alpha.toml"
+    alpha_only.write_text("[[site]]" + two_sites.read_text().split("[[site]]")[1])
+    first = run_crawl(alpha_only, tmp_path)
+    assert len(first.records) == 2 and not any("duplicateOf" in r for r in first.records)
+    both = run_crawl(two_sites, tmp_path)
+    (alpha_wire,) = wire_records(first)
+    copies = [r for r in both.records if r["metadata"]["site"] == "beta-evening-post"
+              and r["headline"] in WIRE_HEADLINES]
+    assert [r["duplicateOf"] for r in copies] == [alpha_wire["id"]]
+
+
+@pytest.mark.parametrize(("mode", "published", "marked"), [("drop", 3, 0), ("off", 4, 0)])
+def test_drop_and_off_modes(two_sites, tmp_path, mode, published, marked):
+    crawl = run_crawl(two_sites, tmp_path, NEWSCRAWL_NEAR_DUPLICATES=mode)
+    assert crawl.returncode == 0, crawl.output[-3000:]
+    assert len(crawl.records) == published
+    assert sum("duplicateOf" in r for r in crawl.records) == marked
+    assert crawl.stats.get("item_dropped_reasons_count/NearDuplicate", 0) == 4 - published
+
+
+def test_unknown_mode_stops_the_crawl_with_a_clear_error(two_sites, tmp_path):
+    crawl = run_crawl(two_sites, tmp_path, NEWSCRAWL_NEAR_DUPLICATES="maybe")
+    assert crawl.returncode != 0
+    assert "NEWSCRAWL_NEAR_DUPLICATES 'maybe': use one of mark, drop, off" in crawl.output

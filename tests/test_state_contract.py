@@ -1,0 +1,154 @@
+"""The state store contract: every backend (SQLite now, Redis next) passes these tests."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from newscrawl import neardup
+from newscrawl.state import Article, Batch, StateError, Validators, open_state
+
+WIRE = " ".join(f"word{i}" for i in range(80))
+
+
+def sqlite_uri(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'state' / 'newscrawl.db'}"
+
+
+BACKENDS = {"sqlite": sqlite_uri}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def uri(request, tmp_path) -> str:
+    return BACKENDS[request.param](tmp_path)
+
+
+@pytest.fixture
+def store(uri):
+    opened = open_state(uri)
+    yield opened
+    opened.close()
+
+
+def article(article_id: str, **changes) -> Article:
+    fields = dict(url=f"https://e.com/{article_id}", site="herald", fingerprint=f"fp-{article_id}",
+                  modified="2026-11-10T08:00:00Z", url_keys=(f"url-{article_id}",))
+    return Article(article_id, **{**fields, **changes})
+
+
+def publish(store, name: str, *articles: Article, directory: str = "/out/news") -> None:
+    store.begin_batch(Batch(name, directory, articles))
+    store.commit_batch(name)
+
+
+def test_committed_articles_are_found_by_id_and_url_key(store):
+    a = article("a", signature=neardup.signature(WIRE), duplicate_of="z", version=2)
+    publish(store, "b1", a)
+    assert store.articles(["a", "url-a", "other"]) == {"a": a, "url-a": a}
+
+
+def test_pending_articles_are_not_seen_until_committed(store):
+    store.begin_batch(Batch("b1", "/out/news", (article("a"),)))
+    assert store.articles(["a"]) == {}
+    assert store.fingerprint_owners(["fp-a"]) == {}
+    assert [b.name for b in store.pending_batches("/out/news")] == ["b1"]
+    store.commit_batch("b1")
+    assert set(store.articles(["a"])) == {"a"}
+    assert store.pending_batches("/out/news") == []
+
+
+def test_discarded_batch_leaves_its_articles_unseen(store):
+    store.begin_batch(Batch("b1", "/out/news", (article("a"),)))
+    store.discard_batch("b1")
+    store.commit_batch("b1")  # committing a batch that is no longer pending does nothing
+    assert store.articles(["a"]) == {}
+    assert store.pending_batches("/out/news") == []
+
+
+def test_pending_batches_are_kept_per_directory_with_their_articles(store):
+    a = article("a", signature=(1,) * neardup.NUM_PERM)
+    store.begin_batch(Batch("b1", "/out/news", (a,)))
+    store.begin_batch(Batch("b2", "/out/other", (article("b"),)))
+    assert store.pending_batches("/out/news") == [Batch("b1", "/out/news", (a,))]
+
+
+def test_fingerprints_name_their_article(store):
+    publish(store, "b1", article("a"), article("b"))
+    assert store.fingerprint_owners(["fp-a", "fp-x"]) == {"fp-a": "a"}
+
+
+def test_new_version_replaces_the_article_and_keeps_old_fingerprints(store):
+    publish(store, "b1", article("a"))
+    newer = article("a", fingerprint="fp-a2", modified="2026-11-12T08:00:00Z", version=2)
+    publish(store, "b2", newer)
+    assert store.articles(["a"]) == {"a": newer}
+    assert store.fingerprint_owners(["fp-a", "fp-a2"]) == {"fp-a": "a", "fp-a2": "a"}
+
+
+def test_near_duplicate_candidates_share_a_band(store):
+    original = neardup.signature(WIRE)
+    publish(store, "b1", article("a", signature=original), article("b"))
+    edited = neardup.signature(WIRE.replace("word40", "changed"))
+    unrelated = neardup.signature(" ".join(f"other{i}" for i in range(80)))
+    assert [a.id for a in store.candidates(edited)] == ["a"]
+    assert store.candidates(unrelated) == []
+    assert store.candidates(()) == []
+
+
+def test_sites_with_articles(store):
+    publish(store, "b1", article("a", site="herald"))
+    assert store.sites_with_articles(["herald", "gazette"]) == {"herald"}
+
+
+def test_validators_are_saved_and_replaced(store):
+    store.save_validators({"https://e.com/feed": Validators('"v1"', None)})
+    store.save_validators({"https://e.com/feed": Validators('"v2"', "Tue, 10 Nov 2026 08:00:00 GMT")})
+    assert store.validators(["https://e.com/feed", "https://e.com/x"]) == {
+        "https://e.com/feed": Validators('"v2"', "Tue, 10 Nov 2026 08:00:00 GMT")}
+
+
+def test_state_survives_reopening(uri):
+    first = open_state(uri)
+    publish(first, "b1", article("a"))
+    first.begin_batch(Batch("b2", "/out/news", (article("b"),)))
+    first.close()
+    again = open_state(uri)
+    assert set(again.articles(["a", "b"])) == {"a"}
+    assert [b.name for b in again.pending_batches("/out/news")] == ["b2"]
+    again.close()
+
+
+def test_many_keys_are_looked_up_in_chunks(store):
+    publish(store, "b1", *(article(f"a{i}") for i in range(1200)))
+    assert len(store.articles(f"a{i}" for i in range(1500))) == 1200
+
+
+def test_corrupt_sqlite_file_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "state.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StateError, match=str(path)):
+        open_state(f"sqlite:///{path}")
+    assert path.read_bytes().startswith(b"this is not a database")  # never reset
+
+
+def test_unreadable_sqlite_path_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "state.db"
+    path.mkdir()
+    with pytest.raises(StateError, match=str(path)):
+        open_state(f"sqlite:///{path}")
+
+
+def test_store_of_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "state.db"
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version=99")
+    with pytest.raises(StateError, match="schema version 99"):
+        open_state(f"sqlite:///{path}")
+
+
+def test_sqlite_store_uses_wal(tmp_path):
+    store = open_state(f"sqlite:///{tmp_path / 's.db'}")
+    store.close()
+    with sqlite3.connect(tmp_path / "s.db") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
