@@ -1,8 +1,9 @@
 """The bundled demo news site, served over HTTP on loopback, and a crawl of it.
 
-``python -m newscrawl.demo crawl`` serves ``fixtures/demo/site`` on 127.0.0.1 and
-runs a real ``scrapy crawl news`` over it; ``python -m newscrawl.demo serve``
-only serves (tests start it this way, on port 0, and read the base URL it prints).
+``python -m newscrawl.demo crawl`` serves ``fixtures/demo/site`` on 127.0.0.1:8765 and
+runs a real ``scrapy crawl news`` over it (the same port every time, so a second run
+finds the articles it published already); ``python -m newscrawl.demo serve`` only
+serves (tests start it this way, on port 0, and read the base URL it prints).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 DEMO_DIR = Path("fixtures/demo")
+DEMO_PORT = 8765  # the crawl's articles keep their URLs, and so their ids, from run to run
 _TEXT_TYPES = ("text/", "application/xml", "application/rss+xml", "application/atom+xml")
 _TYPES = {".xml": "application/xml", ".html": "text/html; charset=utf-8",
           ".txt": "text/plain; charset=utf-8", ".gz": "application/gzip"}
@@ -80,14 +82,14 @@ def render_sites(template: Path, base_url: str, destination: Path) -> Path:
 
 
 def serve(args: argparse.Namespace) -> None:
-    server = ThreadingHTTPServer((args.host, args.port), partial(SiteHandler, root=args.root))
+    server = ThreadingHTTPServer((args.host, args.port or 0), partial(SiteHandler, root=args.root))
     host, port = server.server_address[:2]
     print(f"http://{host}:{port}", flush=True)
     server.serve_forever()
 
 
 def crawl(args: argparse.Namespace) -> int:
-    server = start_server(args.root, args.port)
+    server = start_server(args.root, DEMO_PORT if args.port is None else args.port, args.host)
     host, port = server.server_address[:2]
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -104,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newscrawl.demo", description=__doc__)
     parser.add_argument("--root", type=Path, default=DEMO_DIR / "site", help="site files")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--port", type=int, help=f"0 picks a free port (default: 0 to serve, "
+                                                 f"{DEMO_PORT} to crawl)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="serve the demo site and print its base URL")
     crawl_parser = commands.add_parser("crawl", help="serve the demo site and crawl it")
