@@ -193,3 +193,16 @@ def test_html_carried_in_a_script_is_the_fallback_when_the_page_has_no_text() ->
         "</body></html>"
     )
     assert body_of(page) == PARAGRAPHS
+
+
+@pytest.mark.parametrize("name", ["ad-slot ad-inline", "ad_container", "ads"])
+def test_ad_slots_named_ad_something_are_pruned(name: str) -> None:
+    slot = (f'<div class="{name}"><p>Advertise with the Herald, reach two million readers '
+            "a month with a campaign on our pages today.</p></div>")
+    assert body_of(article(inside=slot)) == PARAGRAPHS
+
+
+def test_words_merely_containing_ad_are_not_furniture() -> None:
+    kept = ('<div class="load-more head-note"><p>Residents can comment on the plans at the '
+            "town hall until the end of the month, the council said.</p></div>")
+    assert len(body_of(article(inside=kept))) == len(PARAGRAPHS) + 1

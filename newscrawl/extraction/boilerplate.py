@@ -37,8 +37,10 @@ _STEMS = (
     "|breadcrumb|cookie|consent|gdpr|popup|navbar|navigation|pagination"
     "|byline|caption|copyright|meistgelesen|trending|footer|sidebar|author|infobox|factbox"
 )
+# Ad slots are named "ad", "ads", or "ad-"/"ad_" something ("ad-slot", "ad_container").
+_AD_PARTS = "ad|ads"
 _WORDS = (
-    "ad|ads|nav|menu|toolbar|pager|tags|tag-list|keywords|credit|credits"
+    "nav|menu|toolbar|pager|tags|tag-list|keywords|credit|credits"
     "|popular|modal|respond|widgets"
 )
 _TOKENS = (
@@ -47,6 +49,7 @@ _TOKENS = (
 )
 _FURNITURE = re.compile(
     rf"(?:^|\s)(?:{_TOKENS})(?=\s|$)|(?:^|[\s_-])(?:{_STEMS})|(?:^|[\s_-])(?:{_WORDS})(?=\s|$)"
+    rf"|(?:^|[\s_-])(?:{_AD_PARTS})(?=[\s_-]|$)"
 )
 # class/id words of the article text itself; they protect an element from pruning.
 _ARTICLE = re.compile(r"(?:article|story|entry|post|news|main)[-_]?(?:body|content|text)")
