@@ -227,3 +227,15 @@ def test_extraction_does_not_modify_the_tree():
     before = etree.tostring(doc.root)
     extract_metadata(doc)
     assert etree.tostring(doc.root) == before
+
+
+def test_date_printed_under_the_headline_with_a_month_name():
+    html = page(body='<h1>Notes from a night train</h1><div class="post-info">By Maria Lopez '
+                     '&middot; November 12, 2026 &middot; <a href="/culture/">Culture</a></div>')
+    assert metadata(html, url="https://blog.example/notes-from-a-night-train/")["datePublished"] == "2026-11-12"
+
+
+def test_rdfa_creation_date_as_drupal_prints_it():
+    html = page(body='<h1>Footbridge</h1><span property="dc:date dc:created" '
+                     'content="2026-11-10T14:05:00+00:00">Submitted on Tue, 11/10/2026</span>')
+    assert metadata(html)["datePublished"] == "2026-11-10T14:05:00+00:00"

@@ -44,6 +44,11 @@ MODIFIED_META = (
 _ITEMPROP = etree.XPath(
     "//*[@itemprop=$name][@datetime or @content]/@*[name()='datetime' or name()='content']"
 )
+# RDFa, as Drupal prints it: <span property="dc:date dc:created" content="2026-11-10T14:05:00+00:00">
+_RDFA_CREATED = etree.XPath(
+    "(//*[@content][contains(concat(' ', normalize-space(@property), ' '), ' dc:created ')"
+    " or contains(concat(' ', normalize-space(@property), ' '), ' dc:date ')])[1]/@content"
+)
 _MAX_DATE_ELEMENTS = 5
 _NUMERIC_DATE = re.compile(r"\b(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)\b")
 _DATE_LABELS = ("Datum", "Date", "Published", "Veröffentlicht", "Publicado", "Publié le", "Fecha")
@@ -52,6 +57,23 @@ _DATE_ELEMENTS = etree.XPath(
     " | //*[self::strong or self::b or self::dt or self::span]["
     + " or ".join(f"normalize-space() = '{label}' or normalize-space() = '{label}:'" for label in _DATE_LABELS)
     + "]/.."
+)
+# Short elements just under the headline, where bylines print the date ("By A · May 3, 2024").
+_UNDER_HEADLINE = etree.XPath(
+    "(//h1)[1]/following::*[self::p or self::div or self::span or self::time or self::li]"
+    "[string-length(normalize-space()) < 120][position() <= 4]"
+)
+_MONTHS = {name: number for number, names in enumerate((
+    "january jan januar janvier enero", "february feb februar février fevrier febrero",
+    "march mar märz maerz mars marzo", "april apr avril abril", "may mai mayo",
+    "june jun juni juin junio", "july jul juli juillet julio", "august aug août aout agosto",
+    "september sep sept septembre septiembre", "october oct oktober octobre octubre",
+    "november nov novembre noviembre", "december dec dezember décembre decembre diciembre",
+), start=1) for name in names.split()}
+_NAMED_DATE = re.compile(
+    r"\b(?:(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?P<month>[^\W\d_]{3,9})\.?,?\s+(?:de\s+)?"
+    r"|(?P<month2>[^\W\d_]{3,9})\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+)"
+    r"(?P<year>(?:19|20)\d\d)\b"
 )
 _TIME_DATETIME = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
 
@@ -120,14 +142,38 @@ def date_from_url(url: str) -> str | None:
 
 
 def visible_dates(doc: Document) -> list[str]:
-    """Numeric dates printed in date-classed elements or after a "Date:" label.
+    """Dates printed in date-classed elements, after a "Date:" label, or under the headline.
 
     >>> from newscrawl.extraction.document import parse_document
     >>> visible_dates(parse_document("<ul><li><strong>Datum</strong> 28.04.2023</li></ul>", "https://e.com/"))
     ['28.04.2023']
+    >>> visible_dates(parse_document("<h1>T</h1><div>By Ann · November 12, 2026</div>", "https://e.com/"))
+    ['2026-11-12']
     """
-    texts = (" ".join(element.itertext()) for element in _DATE_ELEMENTS(doc.root)[:_MAX_DATE_ELEMENTS])
-    return [match.group(0) for text in texts for match in [_NUMERIC_DATE.search(text)] if match]
+    elements = [*_DATE_ELEMENTS(doc.root)[:_MAX_DATE_ELEMENTS], *_UNDER_HEADLINE(doc.root)]
+    dates = (_printed_date(" ".join(element.itertext())) for element in elements)
+    return [date for date in dates if date]
+
+
+def _printed_date(text: str) -> str | None:
+    match = _NUMERIC_DATE.search(text)
+    return match.group(0) if match else named_date(text)
+
+
+def named_date(text: str) -> str | None:
+    """A date written with a month name (English, German, French, Spanish), as ``YYYY-MM-DD``.
+
+    >>> named_date("Posted November 12th, 2026"), named_date("3. Mai 2024"), named_date("5 de mayo de 2024")
+    ('2026-11-12', '2024-05-03', '2024-05-05')
+    >>> named_date("Chapter 12 2024") is None
+    True
+    """
+    for match in _NAMED_DATE.finditer(text):
+        month = _MONTHS.get((match["month"] or match["month2"]).casefold())
+        day = int(match["day"] or match["day2"])
+        if month and 1 <= day <= 31:
+            return f"{match['year']}-{month:02d}-{day:02d}"
+    return None
 
 
 def extract_published(doc: Document, timezone: str | None = None) -> str | None:
@@ -136,6 +182,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: _jsonld_dates(doc, "datePublished"),
         lambda: [meta_content(doc, *PUBLISHED_META)],
         lambda: _ITEMPROP(doc.root, name="datePublished"),
+        lambda: _RDFA_CREATED(doc.root),
         lambda: _TIME_DATETIME(doc.root),
         lambda: _jsonld_dates(doc, "dateCreated"),
         lambda: [date_from_url(doc.url)],
