@@ -77,5 +77,12 @@ NEWSCRAWL_BATCH_RECORDS = 1000
 NEWSCRAWL_BATCH_SECONDS = 60.0
 NEWSCRAWL_FAIL_ON_SILENT_SITE = False
 
+# Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
+ADDONS = {"newscrawl.distributed.DistributedMode": 0}
+NEWSCRAWL_IDLE_EXIT = 30.0
+NEWSCRAWL_LEASE_SECONDS = 60.0
+NEWSCRAWL_REDIS_GIVE_UP = 60.0
+NEWSCRAWL_WORKER_LEASES = 8
+
 LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
 LOG_LEVEL = "INFO"

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, directory TEXT NOT NU
                                     articles TEXT NOT NULL);
 """
 _SQLITE_PREFIX = "sqlite:///"
+REDIS_PREFIXES = ("redis://", "rediss://")
 _CHUNK = 500  # values per IN (...) query, well under SQLite's variable limit
 _BUSY_TIMEOUT_S = 30.0  # another process (a second spider) holding the write lock
 _ARTICLE_COLUMNS = ("id, url, site, fingerprint, modified, version, duplicate_of, "
@@ -152,14 +153,30 @@ class StateStore(Protocol):
 def open_state(uri: str) -> StateStore:
     """Open the store that ``uri`` names.
 
+    ``redis://HOST:PORT/DB`` is the shared store of distributed crawls
+    (:mod:`newscrawl.state_redis`, with the ``redis`` extra installed).
+
     >>> open_state("memcache://x")
     Traceback (most recent call last):
     ...
-    newscrawl.state.StateError: NEWSCRAWL_STATE_URI 'memcache://x': unsupported; use sqlite:///PATH
+    newscrawl.state.StateError: NEWSCRAWL_STATE_URI 'memcache://x': unsupported; use sqlite:///PATH or redis://HOST:PORT/DB
     """
     if uri.startswith(_SQLITE_PREFIX):
         return SqliteState(Path(uri.removeprefix(_SQLITE_PREFIX)))
-    raise StateError(f"NEWSCRAWL_STATE_URI {uri!r}: unsupported; use sqlite:///PATH")
+    if uri.startswith(REDIS_PREFIXES):
+        from newscrawl.state_redis import RedisState  # the redis client is an optional extra
+
+        return RedisState.from_uri(uri)
+    raise StateError(f"NEWSCRAWL_STATE_URI {uri!r}: unsupported; use sqlite:///PATH or redis://HOST:PORT/DB")
+
+
+def is_redis_uri(uri: str | None) -> bool:
+    """True for a state URI that names the shared Redis store (distributed mode).
+
+    >>> is_redis_uri("redis://127.0.0.1:6379/0"), is_redis_uri("sqlite:///state/newscrawl.db")
+    (True, False)
+    """
+    return bool(uri) and uri.startswith(REDIS_PREFIXES)
 
 
 def comparable_date(value: str | None) -> str | None:

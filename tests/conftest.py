@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.redis_server"]  # the redis_server fixture
+
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "fixtures" / "demo"
 CORPUS = REPO.parent / "shared" / "corpus"

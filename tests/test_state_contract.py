@@ -1,4 +1,4 @@
-"""The state store contract: every backend (SQLite now, Redis next) passes these tests."""
+"""The state store contract: every backend (SQLite and Redis) passes these tests."""
 
 from __future__ import annotations
 
@@ -16,12 +16,16 @@ def sqlite_uri(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'state' / 'newscrawl.db'}"
 
 
-BACKENDS = {"sqlite": sqlite_uri}
+def redis_uri(request) -> str:
+    """An empty database on the session's redis-server."""
+    server = request.getfixturevalue("redis_server")
+    server.flush()
+    return server.url
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+@pytest.fixture(params=["sqlite", "redis"])
 def uri(request, tmp_path) -> str:
-    return BACKENDS[request.param](tmp_path)
+    return sqlite_uri(tmp_path) if request.param == "sqlite" else redis_uri(request)
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from newscrawl.discovery import (
     robots_sitemaps,
 )
 from newscrawl.discovery_window import DateWindow, parse_since
+from newscrawl.distributed import begin_seeding, finish_seeding
 from newscrawl.extraction import extract_article
 from newscrawl.extraction.classify import link_density, listing_reason
 from newscrawl.urls import is_http_url
@@ -76,9 +77,13 @@ class NewsSpider(scrapy.Spider):
         return None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        """The sites' seeds; in a distributed crawl, only from the worker that seeds the run."""
+        if not begin_seeding(self.crawler):
+            return
         for site in self.sites.values():
             for request in self._site_requests(site):
                 yield request
+        finish_seeding(self.crawler)
 
     def _site_requests(self, site: Site) -> Iterator[scrapy.Request]:
         for url in site.start_urls:

@@ -1,0 +1,53 @@
+"""Exactly-once publication across workers: claim an article before publishing it.
+
+Each worker dedupes against what is committed and what it let through itself;
+two workers can still meet the same article (one story under two URLs, a page
+redone after a lease expired). Before the publisher writes an item, this
+pipeline claims its id and body fingerprint in Redis, atomically
+(:meth:`newscrawl.state_redis.RedisState.claim`). The claim is released when the
+batch holding the article is committed or discarded; a claim of a worker whose
+heartbeat stopped is taken over.
+"""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newscrawl.distributed_worker import Worker, crawler_worker
+from newscrawl.pipelines.dedupe import body_fingerprint, crawler_admitted, current_as_of
+from newscrawl.state import Article
+
+
+class ClaimedElsewhere(DropItem):
+    """Another worker publishes (or has just published) this article."""
+
+
+class ClaimPipeline:
+    """Drop an item whose article another worker has claimed or published meanwhile."""
+
+    def __init__(self, crawler: Crawler, worker: Worker):
+        self.stats = crawler.stats
+        self.worker = worker
+        self.admitted = crawler_admitted(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClaimPipeline:
+        return cls(crawler, crawler_worker(crawler))
+
+    def process_item(self, item: dict) -> dict:
+        article = self.admitted.get(item["id"]) or _article_of(item)
+        refused = self.worker.store.claim(article, self.worker.name)
+        if refused is None:
+            self.stats.inc_value("newscrawl/claims/claimed")
+            return item
+        self.admitted.pop(item["id"], None)
+        self.stats.inc_value(f"newscrawl/claims/{refused}")
+        raise ClaimedElsewhere(f"{refused} by another worker: {item['url']}", log_level="INFO")
+
+
+def _article_of(item: dict) -> Article:
+    """What is claimed of a record that no dedupe pipeline admitted."""
+    return Article(item["id"], item["canonicalUrl"] or item["url"], item["metadata"].get("site", ""),
+                   item["metadata"].get("fingerprint") or body_fingerprint(item["articleBody"]),
+                   current_as_of(item), version=item["metadata"].get("version", 1))

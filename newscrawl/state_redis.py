@@ -1,0 +1,316 @@
+"""The Redis state store (``NEWSCRAWL_STATE_URI=redis://HOST:PORT/DB``), shared by many workers.
+
+Same contract as :class:`newscrawl.state.SqliteState` (``tests/test_state_contract.py``
+runs on both). Keys live under ``newscrawl:``:
+
+- ``article:<id>`` the article as JSON; ``key:<record id>`` and ``fingerprint:<sha>``
+  name its id; ``band:<band>`` and ``article-bands:<id>`` index its near-duplicate bands;
+  ``sites`` the sites with articles; ``validators`` a hash of feed validators;
+- ``batch:<name>`` a pending batch (with everything its commit writes, precomputed),
+  ``batches:<host>:<directory>`` the pending names of one output directory of one
+  machine, ``pending:<id>`` the batch an article is pending in;
+- ``claim:id:<id>`` and ``claim:fp:<sha>``: which worker is publishing an article
+  (:meth:`RedisState.claim`), released when its batch is committed or discarded.
+
+Commit and discard are Lua scripts, so each is one atomic step for every worker.
+Every command goes through :class:`RedisLink`: bounded retries with back-off while
+Redis is unreachable, then a :class:`~newscrawl.state.StateError`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from newscrawl.neardup import band_keys
+from newscrawl.state import Article, Batch, StateError, Validators
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+PREFIX = "newscrawl:"
+DEFAULT_GIVE_UP_S = 60.0
+_FIRST_DELAY_S = 0.2
+_MAX_DELAY_S = 5.0
+_CHUNK = 500
+_SOCKET_TIMEOUT_S = 10.0
+#: Claims of a worker that died are taken over once its heartbeat key is gone; this
+#: only bounds how long a claim nobody takes over stays in Redis.
+CLAIM_TTL_MS = 7 * 24 * 3600 * 1000
+_UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
+
+_FORGET_LUA = """
+local function forget(p, name, batch)
+  redis.call('DEL', p .. 'batch:' .. name)
+  redis.call('SREM', p .. 'batches:' .. batch.scope, name)
+  for _, a in ipairs(batch.articles) do
+    if redis.call('GET', p .. 'pending:' .. a.id) == name then redis.call('DEL', p .. 'pending:' .. a.id) end
+    for _, claim in ipairs({'claim:id:' .. a.id, 'claim:fp:' .. a.fingerprint}) do
+      if redis.call('GET', p .. claim) == batch.owner then redis.call('DEL', p .. claim) end
+    end
+  end
+end
+"""
+_COMMIT_LUA = _FORGET_LUA + """
+local p, name = ARGV[1], ARGV[2]
+local raw = redis.call('GET', p .. 'batch:' .. name)
+if not raw then return {} end
+local batch = cjson.decode(raw)
+for _, a in ipairs(batch.articles) do
+  redis.call('SET', p .. 'article:' .. a.id, a.json)
+  for _, key in ipairs(a.keys) do redis.call('SETNX', p .. 'key:' .. key, a.id) end
+  redis.call('SETNX', p .. 'fingerprint:' .. a.fingerprint, a.id)
+  redis.call('SADD', p .. 'sites', a.site)
+  for _, band in ipairs(redis.call('SMEMBERS', p .. 'article-bands:' .. a.id)) do
+    redis.call('SREM', p .. 'band:' .. band, a.id)
+  end
+  redis.call('DEL', p .. 'article-bands:' .. a.id)
+  for _, band in ipairs(a.bands) do
+    redis.call('SADD', p .. 'band:' .. band, a.id)
+    redis.call('SADD', p .. 'article-bands:' .. a.id, band)
+  end
+end
+forget(p, name, batch)
+local ids = {}
+for _, a in ipairs(batch.articles) do table.insert(ids, a.id) end
+return ids
+"""
+_DISCARD_LUA = _FORGET_LUA + """
+local p, name = ARGV[1], ARGV[2]
+local raw = redis.call('GET', p .. 'batch:' .. name)
+if not raw then return 0 end
+forget(p, name, cjson.decode(raw))
+return 1
+"""
+#: ARGV: prefix, id, fingerprint, version, owner, ttl. Returns why not, or false when claimed.
+_CLAIM_LUA = """
+local p, id, fp, version, owner = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local known = redis.call('GET', p .. 'article:' .. id)
+if known and cjson.decode(known).version >= version then return 'published' end
+local fp_owner = redis.call('GET', p .. 'fingerprint:' .. fp)
+if fp_owner and fp_owner ~= id then return 'published' end
+local pending = redis.call('GET', p .. 'pending:' .. id)
+if pending then return 'pending' end
+for _, claim in ipairs({'claim:id:' .. id, 'claim:fp:' .. fp}) do
+  local holder = redis.call('GET', p .. claim)
+  if holder and holder ~= owner and redis.call('EXISTS', p .. 'worker:' .. holder) == 1 then
+    return 'claimed'
+  end
+end
+redis.call('SET', p .. 'claim:id:' .. id, owner, 'PX', ARGV[6])
+redis.call('SET', p .. 'claim:fp:' .. fp, owner, 'PX', ARGV[6])
+return false
+"""
+
+
+def redacted(url: str) -> str:
+    """``host:port/db`` of a Redis URL, without the password, for log lines.
+
+    >>> redacted("redis://:secret@10.0.0.5:6380/2")
+    '10.0.0.5:6380/2'
+    """
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or 6379}{parts.path or '/0'}"
+
+
+def batch_owner(name: str) -> str:
+    """The run name a batch file name starts with: the worker that publishes it.
+
+    >>> batch_owner("20261127T080000Z-ab12cd34-000007.jsonl.gz")
+    '20261127T080000Z-ab12cd34'
+    """
+    return name.rsplit("-", 1)[0]
+
+
+class RedisLink:
+    """One Redis client whose commands retry with back-off while Redis is unreachable.
+
+    After ``give_up`` seconds without an answer the link is lost: that command and
+    every later one raise :class:`StateError` at once, and ``on_lost`` callbacks run
+    (the crawl fails its run and closes).
+    """
+
+    def __init__(self, url: str, give_up: float = DEFAULT_GIVE_UP_S):
+        self.url = url
+        self.name = redacted(url)
+        self.give_up = give_up
+        self.stats = None
+        self.lost: str | None = None
+        self.on_lost: list[Callable[[str], None]] = []
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S,
+            retry=Retry(NoBackoff(), 0), decode_responses=True)
+
+    def call(self, operation: Callable[[redis.Redis], T], what: str) -> T:
+        """``operation(client)``, retried with back-off until it answers or the link is lost."""
+        if self.lost:
+            raise StateError(self.lost)
+        started, delay, attempt = time.monotonic(), _FIRST_DELAY_S, 0
+        while True:
+            try:
+                result = operation(self.client)
+            except _UNREACHABLE as exc:
+                attempt += 1
+                waited = time.monotonic() - started
+                if waited >= self.give_up:
+                    self._lose(f"Redis at {self.name} unreachable for {waited:.0f} s ({what}): {exc}")
+                self._count("retries")
+                logger.warning("Redis at %s unreachable (%s, attempt %d): %s; retrying in %.1f s",
+                               self.name, what, attempt, exc, delay)
+                time.sleep(min(delay, max(self.give_up - waited, 0.0)))
+                delay = min(delay * 2, _MAX_DELAY_S)
+                continue
+            if attempt:
+                self._count("reconnected")
+                logger.warning("Redis at %s reachable again after %d attempts (%s)",
+                               self.name, attempt, what)
+            return result
+
+    def script(self, source: str) -> Callable[..., object]:
+        """A Lua script, run by ``link.script(src)(keys=[...], args=[...])`` without retries."""
+        return self.client.register_script(source)
+
+    def _lose(self, message: str) -> None:
+        self.lost = message
+        self._count("lost")
+        logger.error("%s; giving up", message)
+        for callback in self.on_lost:
+            callback(message)
+        raise StateError(message)
+
+    def _count(self, event: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"newscrawl/redis/{event}")
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class RedisState:
+    """The state store on Redis; see the module docstring for the keys."""
+
+    def __init__(self, link: RedisLink, host: str | None = None):
+        self.link = link
+        self.host = host or socket.gethostname()
+        self._commit = link.script(_COMMIT_LUA)
+        self._discard = link.script(_DISCARD_LUA)
+        self._claim = link.script(_CLAIM_LUA)
+        #: Called with the ids of each committed batch's articles (frontier leases wait for them).
+        self.commit_listeners: list[Callable[[list[str]], None]] = []
+        self.link.call(lambda r: r.ping(), "ping")
+
+    @classmethod
+    def from_uri(cls, uri: str) -> RedisState:
+        return cls(RedisLink(uri))
+
+    def articles(self, keys: Iterable[str]) -> dict[str, Article]:
+        keys = list(dict.fromkeys(keys))
+        ids = dict(zip(keys, self._mget("key:", keys)))
+        known = [i for i in dict.fromkeys(ids.values()) if i]
+        found = {i: Article.from_json(json.loads(raw))
+                 for i, raw in zip(known, self._mget("article:", known)) if raw}
+        return {key: found[i] for key, i in ids.items() if i in found}
+
+    def fingerprint_owners(self, fingerprints: Iterable[str]) -> dict[str, str]:
+        fingerprints = list(dict.fromkeys(fingerprints))
+        return {fp: i for fp, i in zip(fingerprints, self._mget("fingerprint:", fingerprints)) if i}
+
+    def candidates(self, signature: tuple[int, ...]) -> list[Article]:
+        bands = [PREFIX + "band:" + band for band in band_keys(signature)]
+        if not bands:
+            return []
+        ids = sorted(self.link.call(lambda r: r.sunion(bands), "candidates"))
+        return [Article.from_json(json.loads(raw)) for raw in self._mget("article:", ids) if raw]
+
+    def sites_with_articles(self, sites: Iterable[str]) -> set[str]:
+        sites = list(dict.fromkeys(sites))
+        if not sites:
+            return set()
+        flags = self.link.call(lambda r: r.smismember(PREFIX + "sites", sites), "sites")
+        return {site for site, flag in zip(sites, flags) if flag}
+
+    def validators(self, urls: Iterable[str]) -> dict[str, Validators]:
+        urls = list(dict.fromkeys(urls))
+        if not urls:
+            return {}
+        values = self.link.call(lambda r: r.hmget(PREFIX + "validators", urls), "validators")
+        return {url: Validators(*json.loads(raw)) for url, raw in zip(urls, values) if raw}
+
+    def save_validators(self, validators: Mapping[str, Validators]) -> None:
+        if validators:
+            mapping = {url: json.dumps(list(v)) for url, v in validators.items()}
+            self.link.call(lambda r: r.hset(PREFIX + "validators", mapping=mapping), "save validators")
+
+    def begin_batch(self, batch: Batch) -> None:
+        plan = json.dumps({"scope": self._scope(batch.directory), "directory": batch.directory,
+                           "owner": batch_owner(batch.name),
+                           "articles": [_commit_plan(a) for a in batch.articles]})
+        self.link.call(lambda r: self._write_pending(r, batch, plan), "begin batch")
+
+    def _write_pending(self, client: redis.Redis, batch: Batch, plan: str) -> None:
+        with client.pipeline(transaction=True) as multi:
+            multi.set(PREFIX + "batch:" + batch.name, plan)
+            multi.sadd(PREFIX + "batches:" + self._scope(batch.directory), batch.name)
+            for article in batch.articles:
+                multi.set(PREFIX + "pending:" + article.id, batch.name)
+            multi.execute()
+
+    def commit_batch(self, name: str) -> None:
+        committed = self.link.call(lambda r: self._commit(args=[PREFIX, name], client=r), "commit batch")
+        for listener in self.commit_listeners:
+            listener(committed)
+
+    def discard_batch(self, name: str) -> None:
+        self.link.call(lambda r: self._discard(args=[PREFIX, name], client=r), "discard batch")
+
+    def pending_batches(self, directory: str) -> list[Batch]:
+        scope = PREFIX + "batches:" + self._scope(directory)
+        names = sorted(self.link.call(lambda r: r.smembers(scope), "pending batches"))
+        plans = self._mget("batch:", names)
+        return [Batch(name, directory, tuple(Article.from_json(json.loads(a["json"]))
+                                             for a in json.loads(plan)["articles"]))
+                for name, plan in zip(names, plans) if plan]
+
+    def claim(self, article: Article, owner: str) -> str | None:
+        """Claim ``article`` for the worker ``owner`` before it publishes it.
+
+        ``None`` when claimed; otherwise why another worker has it: ``published``
+        (committed meanwhile, or its body is), ``pending`` (in a batch being
+        published), ``claimed`` (by a live worker). A dead worker's claims are taken over.
+        """
+        args = [PREFIX, article.id, article.fingerprint, article.version, owner, CLAIM_TTL_MS]
+        refused = self.link.call(lambda r: self._claim(args=args, client=r), "claim")
+        return refused or None
+
+    def close(self) -> None:
+        self.link.close()
+
+    def _scope(self, directory: str) -> str:
+        """Output directories are per machine: the same path elsewhere is another directory."""
+        return f"{self.host}:{directory}"
+
+    def _mget(self, kind: str, names: list[str]) -> list[str | None]:
+        values: list[str | None] = []
+        for start in range(0, len(names), _CHUNK):
+            chunk = [PREFIX + kind + name for name in names[start:start + _CHUNK]]
+            values += self.link.call(lambda r, keys=chunk: r.mget(keys), f"read {kind.rstrip(':')}")
+        return values
+
+
+def _commit_plan(article: Article) -> dict:
+    """What the commit script writes for ``article``, computed once here.
+
+    The article's JSON travels as a string, so Lua never re-encodes its numbers.
+    """
+    return {"id": article.id, "json": json.dumps(article.to_json()), "site": article.site,
+            "fingerprint": article.fingerprint, "keys": [article.id, *article.url_keys],
+            "bands": band_keys(article.signature)}
