@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from parsel import Selector
+from collections.abc import Callable
+
+from lxml import etree
 
 _ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -81,46 +83,53 @@ def url_shape(url: str) -> str:
     return "article" if _ARTICLE_SHAPE.search(path) else ""
 
 
-def link_density(selector: Selector) -> float:
+def link_density(root: etree._Element) -> float:
     """Share of the visible text of ``<body>`` that sits inside links.
 
-    >>> from parsel import Selector
-    >>> link_density(Selector(text="<p>two words <a>two links</a></p>"))
+    >>> from lxml import html
+    >>> link_density(html.document_fromstring("<p>two words <a>two links</a></p>"))
     0.5
-    >>> link_density(Selector(text="<body></body>"))
+    >>> link_density(html.document_fromstring("<body></body>"))
     0.0
     """
-    text = _text_length(selector.xpath(_VISIBLE_TEXT).getall())
-    linked = _text_length(selector.xpath(_LINK_TEXT).getall())
-    return round(linked / text, 3) if text else 0.0
+    text = _text_length([_BODY_TEXT(root)]) - _text_length(_CODE_TEXT(root))
+    linked = _text_length(_LINK_TEXT(root))
+    return round(linked / text, 3) if text > 0 else 0.0
 
 
-_VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
-_LINK_TEXT = "//body//a//text()[not(ancestor::script or ancestor::style)]"
+# All of <body>'s text in one string, less what scripts and styles hold: cheaper than
+# testing the ancestors of every text node. Plain strings: no smart-string back-references.
+_BODY_TEXT = etree.XPath("string(//body)")
+_CODE_TEXT = etree.XPath("//body//*[self::script or self::style or self::noscript]//text()",
+                         smart_strings=False)
+_LINK_TEXT = etree.XPath(
+    "//body//a//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
+    smart_strings=False,
+)
 
 
 def _text_length(texts: list[str]) -> int:
     """Characters other than white space: fair to scripts that do not space words."""
-    return sum(len("".join(text.split())) for text in texts)
+    return len("".join("".join(texts).split()))
 
 
-def listing_reason(url: str, density: float) -> str | None:
+def listing_reason(url: str, density: Callable[[], float]) -> str | None:
     """Why a page that extraction took for an article is a listing, or ``None``.
 
     The URL shape is trusted first (tag, author, pagination and home pages); a
     page whose URL does not look like an article is a listing when most of its
-    text is links.
+    text is links. ``density`` is called only then: it walks the whole page.
 
-    >>> listing_reason("https://e.com/author/jane-doe.html", 0.1)
+    >>> listing_reason("https://e.com/author/jane-doe.html", lambda: 0.1)
     'url'
-    >>> listing_reason("https://e.com/world/", 0.8), listing_reason("https://e.com/world/", 0.2)
+    >>> listing_reason("https://e.com/world/", lambda: 0.8), listing_reason("https://e.com/world/", lambda: 0.2)
     ('links', None)
-    >>> listing_reason("https://e.com/2026/11/city-signs-flood-pact.html", 0.8) is None
+    >>> listing_reason("https://e.com/2026/11/city-signs-flood-pact.html", lambda: 0.8) is None
     True
     """
     shape = url_shape(url)
     if shape == "listing":
         return "url"
-    if shape != "article" and density > MAX_ARTICLE_LINK_DENSITY:
+    if shape != "article" and density() > MAX_ARTICLE_LINK_DENSITY:
         return "links"
     return None

@@ -209,7 +209,7 @@ class NewsSpider(scrapy.Spider):
         """Mark a page that extraction took for an article as a listing when URL or links say so."""
         if record["metadata"]["pageType"] != "article":
             return
-        reason = listing_reason(response.url, link_density(response.selector))
+        reason = listing_reason(response.url, lambda: link_density(response.selector.root))
         if reason:
             record["metadata"]["pageType"] = "other"
             self._count(site, f"listing/{reason}")
