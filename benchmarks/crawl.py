@@ -1,0 +1,194 @@
+"""Real ``scrapy crawl`` runs against the generated site, served by another process.
+
+Both spiders run as ``python -m scrapy crawl`` subprocesses from the repository root with
+the same benchmark settings (no politeness delays, no autothrottle, high per-domain
+concurrency; robots.txt obeyed as the project sets). Pages per second are the crawl's own
+``response_received_count / elapsed_time_seconds`` from the run summary that newscrawl's
+``RunSummary`` extension writes, for both spiders alike. Memory is sampled from outside:
+the crawler's VmRSS and VmHWM (peak RSS) from ``/proc``, against the number of article
+pages the server has delivered.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.server import SERVED_PATH
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_SECONDS = 0.25
+SERVER_START_SECONDS = 120
+CRAWL_TIMEOUT_SECONDS = 3600
+
+# The same for both spiders: what a benchmark against our own loopback server needs.
+CRAWL_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "False",
+    "DOWNLOAD_DELAY": "0",
+    "CONCURRENT_REQUESTS": "32",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
+    "LOG_LEVEL": "INFO",
+}
+
+
+class LoopbackSite:
+    """The generated site served by ``python -m benchmarks.server`` in a subprocess."""
+
+    def __init__(self, articles: int, corpus: Path):
+        command = [sys.executable, "-m", "benchmarks.server", "--articles", str(articles),
+                   "--corpus", str(corpus)]
+        self.articles = articles
+        self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+        self.base_url = self.process.stdout.readline().strip()
+        if not self.base_url.startswith("http://"):
+            self.stop()
+            raise RuntimeError(f"the benchmark server did not start: {self.base_url!r}")
+
+    def served(self) -> int:
+        """Article pages served so far."""
+        with urllib.request.urlopen(self.base_url + SERVED_PATH, timeout=10) as response:
+            return int(response.read())
+
+    def article_paths(self, limit: int = 200) -> list[str]:
+        """Paths of the first articles of the first sitemap."""
+        with urllib.request.urlopen(f"{self.base_url}/sitemaps/0.xml", timeout=10) as response:
+            urls = re.findall(r"<loc>([^<]+)</loc>", response.read().decode())
+        return [url.removeprefix(self.base_url) for url in urls[:limit]]
+
+    def stop(self) -> None:
+        """Terminate the server process."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@contextmanager
+def loopback_site(articles: int, corpus: Path):
+    """A running :class:`LoopbackSite`, stopped on exit."""
+    site = LoopbackSite(articles, corpus)
+    try:
+        yield site
+    finally:
+        site.stop()
+
+
+@dataclass(frozen=True)
+class MemorySample:
+    """The crawler's memory when the server had delivered ``served`` article pages."""
+
+    served: int
+    rss_mb: float
+    peak_mb: float
+
+
+@dataclass
+class Crawl:
+    """What one crawl subprocess did: its stats, exit status and memory samples."""
+
+    spider: str
+    returncode: int
+    stats: dict
+    samples: list[MemorySample] = field(default_factory=list)
+
+    @property
+    def responses(self) -> int:
+        """Responses received (every page, section, sitemap and robots.txt)."""
+        return int(self.stats.get("response_received_count", 0))
+
+    @property
+    def pages_per_second(self) -> float:
+        """Responses received over the crawl's elapsed time."""
+        return self.responses / float(self.stats["elapsed_time_seconds"])
+
+    @property
+    def peak_mb(self) -> float:
+        """The crawler's peak RSS over the whole run."""
+        return max(sample.peak_mb for sample in self.samples)
+
+    def peak_mb_at(self, served: int) -> float:
+        """The crawler's peak RSS up to the moment ``served`` article pages had been delivered."""
+        return next(s.peak_mb for s in self.samples if s.served >= served)
+
+
+def crawl_command(spider: str, site: LoopbackSite, workdir: Path,
+                  sites_file: Path | None) -> list[str]:
+    """The ``scrapy crawl`` command line of one benchmark crawl."""
+    settings = {
+        **CRAWL_SETTINGS,
+        "LOG_FILE": str(workdir / f"{spider}.log"),
+        "NEWSCRAWL_OUTPUT_DIR": str(workdir / "output"),
+        "NEWSCRAWL_STATE_URI": f"sqlite:///{workdir / 'state' / 'newscrawl.db'}",
+    }
+    if spider == "news":
+        arguments = ["-a", f"sites={sites_file}"]
+    else:
+        arguments = ["-a", f"base={site.base_url}", "-s", "SPIDER_MODULES=benchmarks.spiders"]
+    options = [item for name, value in settings.items() for item in ("-s", f"{name}={value}")]
+    return ["-m", "scrapy", "crawl", spider, *arguments, *options]
+
+
+def write_sites(site: LoopbackSite, path: Path) -> Path:
+    """The sites config of the generated site: its home page and the sitemaps robots.txt lists."""
+    path.write_text(
+        '[[site]]\nname = "bench"\ndomains = ["127.0.0.1"]\n'
+        f'start_urls = ["{site.base_url}/"]\nsitemaps = ["robots"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_crawl(spider: str, site: LoopbackSite, workdir: Path, profile: Path | None = None) -> Crawl:
+    """Crawl the site with ``spider`` (``news`` or ``raw``), sampling memory until it exits."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    sites_file = write_sites(site, workdir / "sites.toml") if spider == "news" else None
+    prefix = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    command = [sys.executable, *prefix, *crawl_command(spider, site, workdir, sites_file)]
+    stderr = workdir / f"{spider}.stderr"
+    with stderr.open("wb") as errors:
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL,
+                                   stderr=errors)
+        samples = _sample_memory(process, site)
+    if process.returncode != 0:
+        tail = stderr.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"scrapy crawl {spider} exited {process.returncode}: {tail}")
+    return Crawl(spider, process.returncode, _summary_stats(workdir, spider), samples)
+
+
+def _sample_memory(process: subprocess.Popen, site: LoopbackSite) -> list[MemorySample]:
+    """Sample the process's memory every :data:`SAMPLE_SECONDS` until it exits."""
+    samples, deadline = [], time.monotonic() + CRAWL_TIMEOUT_SECONDS
+    while process.poll() is None:
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("crawl timed out")
+        memory = _proc_memory(process.pid)
+        if memory:
+            samples.append(MemorySample(site.served(), *memory))
+        time.sleep(SAMPLE_SECONDS)
+    return samples
+
+
+def _proc_memory(pid: int) -> tuple[float, float] | None:
+    """(VmRSS, VmHWM) of a process in MB; None once it has gone."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return None
+    values = {line.split(":")[0]: line.split()[1] for line in lines if line.startswith("Vm")}
+    if "VmRSS" not in values:
+        return None
+    return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
+
+
+def _summary_stats(workdir: Path, spider: str) -> dict:
+    """The stats of the run summary newscrawl's RunSummary extension wrote."""
+    summaries = sorted((workdir / "output" / spider).glob("*.summary.json"))
+    if not summaries:
+        raise RuntimeError(f"scrapy crawl {spider} wrote no run summary in {workdir}")
+    return json.loads(summaries[-1].read_text())["stats"]

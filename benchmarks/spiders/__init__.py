@@ -1,0 +1,1 @@
+"""Spiders of the benchmarks (loaded with ``-s SPIDER_MODULES=benchmarks.spiders``)."""
