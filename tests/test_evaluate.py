@@ -331,7 +331,6 @@ def test_usage_errors(corpus, tmp_path, extra):
 
 
 def test_trafilatura_runs_side_by_side(corpus, tmp_path, capsys):
-    pytest.importorskip("trafilatura")
     out = tmp_path / "report.json"
     assert evaluate.main([str(corpus), "--with-trafilatura", "--json", str(out)]) == 0
     report = json.loads(out.read_text())

@@ -15,9 +15,6 @@ import pytest
 
 from tests.conftest import FAST, REPO
 
-pytest.importorskip("scrapyd")
-pytest.importorskip("scrapyd_client")
-
 CONF = """[scrapyd]
 bind_address = 127.0.0.1
 http_port = {port}
