@@ -11,7 +11,9 @@ from w3lib.html import remove_tags, replace_entities
 
 _SPACES = re.compile(r"[^\S\n]+")
 _LINES = re.compile(r"\s*\n\s*")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# A byte-order mark inside text is an encoding artefact. Zero-width (non-)joiners and spaces
+# are not: Persian needs ZWNJ, emoji sequences ZWJ; they stay as published.
+_BOM = re.compile("\ufeff")
 
 # A paragraph that is only the heading of a comment section: it and all after it go.
 _COMMENT_SECTION_START = re.compile(
@@ -55,12 +57,12 @@ _PROMPT_MAX_WORDS = 15  # longer paragraphs that start like a prompt are article
 def fold_whitespace(value: str) -> str | None:
     """Collapse runs of white space into one space; ``None`` when nothing is left.
 
-    >>> fold_whitespace("  Breaking\\n\\t news \\u200b ")
+    >>> fold_whitespace("  Breaking\\n\\t news \\ufeff ")
     'Breaking news'
     >>> fold_whitespace(" \\n ") is None
     True
     """
-    folded = " ".join(_ZERO_WIDTH.sub("", value).split())
+    folded = " ".join(_BOM.sub("", value).split())
     return folded or None
 
 

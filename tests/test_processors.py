@@ -49,3 +49,9 @@ def test_seed_glue_is_split_and_comment_form_removed():
             "Your email address will not be published. Required fields are marked *\n"
             'You may use these HTML tags and attributes: <a href="" title="">')
     assert clean_body(text) == "in Syria.\n\nAlready taken aback by Russian planes."
+
+
+def test_zero_width_joiners_stay_as_published():
+    persian = "می\u200cخواهم"  # ZWNJ is part of Persian spelling
+    assert clean_body(persian) == persian
+    assert clean_body("\ufeffBody") == "Body"
