@@ -6,7 +6,9 @@ This is the one module that knows the store's interface; it uses only
 - ``open_state(uri)`` and ``close()``;
 - ``begin_batch(Batch(name, directory, articles))`` then ``commit_batch(name)``, the way
   the publisher records a run's file of articles (one batch of :data:`BATCH` articles a run);
-- ``articles([key])``: one URL key at a time, as the dedupe step asks before publishing;
+- ``known_keys([key])``: one URL key at a time, as the dedupe step asks before publishing
+  and the incremental skip before scheduling (both read the whole article, with
+  ``articles([key])``, only for a known key);
 - ``fingerprint_owners([fingerprint])``: one body fingerprint at a time;
 - ``candidates(signature)``: the near-duplicate query of one MinHash signature.
 
@@ -147,7 +149,7 @@ def _queries(store, sample: list[Article], rng: random.Random) -> tuple[float, .
     keys = [key for pair in zip((a.id for a in sample), misses) for key in pair]
     fingerprints = [a.fingerprint for a in sample] + [m * 2 for m in misses]
     rng.shuffle(fingerprints)
-    lookups = per_second(lambda key: store.articles([key]), keys)
+    lookups = per_second(lambda key: store.known_keys([key]), keys)
     fingerprint_lookups = per_second(lambda fp: store.fingerprint_owners([fp]), fingerprints)
     originals = rng.sample(sample, min(len(sample), NEAR_DUPLICATE_QUERIES))
     times = query_times_ms(store, [near_copy(a, rng) for a in originals])

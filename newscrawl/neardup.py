@@ -8,17 +8,23 @@ bodies at similarity 0.7 share a band with probability 1 - (1 - 0.7**4)**16,
 about 0.988 (0.9998 at 0.8); unrelated articles (similarity near 0) almost never
 do. A candidate is a near-duplicate when the estimate reaches the threshold
 (``NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD``, :data:`DEFAULT_THRESHOLD`): a wire story
-with a dateline added, two words changed and a sentence cut scores about 0.86.
+with a dateline added, two words changed and a sentence cut has a Jaccard
+similarity of about 0.87 with the original; its 64-value estimate (0.81 for the
+syndication fixture) varies by about 0.04 either way.
 
-Pure Python without numpy: about 8 ms for an 800-word body on one core, so no
-library is needed (datasketch would bring numpy and scipy for the same result).
+The signature is a one-permutation MinHash: each shingle is hashed once with a
+stable 64-bit hash (BLAKE2b); its low bits choose one of :data:`NUM_PERM`
+buckets and each bucket keeps the least of the rest, cut to 32 bits. A bucket
+no shingle fell into borrows the value of the next filled one, shifted once
+per hop (rotation densification), so two bodies that agree on the filled
+buckets agree on the borrowed ones too. About 1 ms for an 800-word body, in
+pure Python: no numpy, no datasketch.
 """
 
 from __future__ import annotations
 
-import random
+import hashlib
 import re
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -29,13 +35,13 @@ BANDS = NUM_PERM // ROWS
 MIN_WORDS = 30  # shorter bodies give too few shingles for a meaningful estimate
 DEFAULT_THRESHOLD = 0.7  # estimated Jaccard similarity of the 3-word shingles
 
-_MERSENNE = (1 << 61) - 1
-_SEED = 20261127  # fixed: signatures must be comparable across runs and machines
-_rng = random.Random(_SEED)
-_PERMUTATIONS = tuple((_rng.randrange(1, _MERSENNE), _rng.randrange(_MERSENNE))
-                      for _ in range(NUM_PERM))
+_BUCKET_BITS = NUM_PERM.bit_length() - 1  # the low bits of a shingle's hash choose its bucket
+_BUCKET_MASK = NUM_PERM - 1
+_VALUE_MASK = 0xFFFFFFFF  # signature values are 32-bit: compact in JSON and in band keys
+_EMPTY = _VALUE_MASK + 1  # above every value: a bucket no shingle fell into
+_HOP_OFFSET = 0x9E3779B9  # added per hop when a bucket borrows a later bucket's value
+_HASH_BYTES = 8
 _WORD = re.compile(r"\w+")
-_VALUE_MASK = 0xFFFFFFFF
 
 Signature = tuple[int, ...]
 
@@ -59,9 +65,50 @@ def signature(text: str) -> Signature:
     """
     if len(_WORD.findall(text)) < MIN_WORDS:
         return ()
-    hashes = [zlib.crc32(s.encode("utf-8")) for s in shingles(text)]
-    return tuple(min([(a * h + b) % _MERSENNE for h in hashes]) & _VALUE_MASK
-                 for a, b in _PERMUTATIONS)
+    return _densified(_bucket_minima(map(_stable_hash, shingles(text))))
+
+
+def _stable_hash(shingle: str) -> int:
+    """A 64-bit hash of ``shingle``, the same on every run and machine (unlike :func:`hash`).
+
+    >>> _stable_hash("the cat sat")
+    16623999794430607575
+    """
+    digest = hashlib.blake2b(shingle.encode("utf-8"), digest_size=_HASH_BYTES).digest()
+    return int.from_bytes(digest, "little")
+
+
+def _bucket_minima(hashes: Iterable[int]) -> list[int]:
+    """Per bucket (the low :data:`_BUCKET_BITS` bits of a hash), the least of the
+    other bits cut to 32; :data:`_EMPTY` where no hash fell.
+
+    >>> minima = _bucket_minima([(7 << 6) | 1, (5 << 6) | 1, (9 << 6) | 3])
+    >>> minima[:4] == [_EMPTY, 5, _EMPTY, 9]
+    True
+    """
+    minima = [_EMPTY] * NUM_PERM
+    for h in hashes:
+        bucket, value = h & _BUCKET_MASK, (h >> _BUCKET_BITS) & _VALUE_MASK
+        if value < minima[bucket]:  # noqa: PLR1730 - min() per shingle costs 10%
+            minima[bucket] = value
+    return minima
+
+
+def _densified(minima: list[int]) -> Signature:
+    """Every empty bucket filled from the next filled one (wrapping round), plus
+    :data:`_HOP_OFFSET` per hop; at least one bucket must be filled.
+
+    >>> _densified([_EMPTY, 5, _EMPTY, 9]) == (5 + _HOP_OFFSET, 5, 9 + _HOP_OFFSET, 9)
+    True
+    """
+    size = len(minima)
+    values = []
+    for bucket in range(size):
+        hops = 0
+        while minima[(bucket + hops) % size] == _EMPTY:
+            hops += 1
+        values.append((minima[(bucket + hops) % size] + hops * _HOP_OFFSET) & _VALUE_MASK)
+    return tuple(values)
 
 
 def similarity(a: Signature, b: Signature) -> float:

@@ -116,6 +116,10 @@ class StateStore(Protocol):
     def articles(self, keys: Iterable[str]) -> dict[str, Article]:
         """Committed articles by id or URL key: ``{key: article}`` for the keys known."""
 
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` (ids or URL keys) name a committed article: the lean
+        :meth:`articles` for callers that need only whether it was published."""
+
     def fingerprint_owners(self, fingerprints: Iterable[str]) -> dict[str, str]:
         """``{fingerprint: id}`` of the committed articles with these body fingerprints."""
 
@@ -248,6 +252,10 @@ class SqliteState:
                  "FROM article_keys k JOIN articles a ON a.id = k.id WHERE k.key IN ({})")
         return {row[0]: _article(row[1:]) for row in self._select(query, keys)}
 
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        query = "SELECT key FROM article_keys WHERE key IN ({})"
+        return {row[0] for row in self._select(query, keys)}
+
     def fingerprint_owners(self, fingerprints: Iterable[str]) -> dict[str, str]:
         query = "SELECT fingerprint, id FROM fingerprints WHERE fingerprint IN ({})"
         return dict(self._select(query, fingerprints))
@@ -280,8 +288,7 @@ class SqliteState:
             row = db.execute("SELECT articles FROM batches WHERE name = ?", (name,)).fetchone()
             if row is None:
                 return
-            for data in json.loads(row[0]):
-                _remember(db, Article.from_json(data))
+            _remember(db, [Article.from_json(data) for data in json.loads(row[0])])
             db.execute("DELETE FROM batches WHERE name = ?", (name,))
 
     def discard_batch(self, name: str) -> None:
@@ -300,13 +307,18 @@ class SqliteState:
         self._db.close()
 
     def _select(self, query: str, values: Iterable[str]) -> list[tuple]:
-        values = list(dict.fromkeys(values))
-        rows: list[tuple] = []
         with self._errors("cannot read"):
-            for start in range(0, len(values), _CHUNK):
-                chunk = values[start:start + _CHUNK]
-                rows += self._db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
-        return rows
+            return _select_in(self._db, query, values)
+
+
+def _select_in(db: sqlite3.Connection, query: str, values: Iterable[str]) -> list[tuple]:
+    """The rows of ``query`` whose ``IN ({})`` takes ``values``, :data:`_CHUNK` at a time."""
+    values = list(dict.fromkeys(values))
+    rows: list[tuple] = []
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start:start + _CHUNK]
+        rows += db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return rows
 
 
 def _article(row: tuple) -> Article:
@@ -316,18 +328,42 @@ def _article(row: tuple) -> Article:
                    duplicate_of, tuple(json.loads(signature)))
 
 
-def _remember(db: sqlite3.Connection, article: Article) -> None:
-    """Write ``article`` (a first publication or a new version) with its keys and bands."""
-    db.execute(f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
-               (article.id, article.url, article.site, article.fingerprint, article.modified,
-                article.version, article.duplicate_of, json.dumps(article.signature),
-                json.dumps(article.url_keys)))
+def _remember(db: sqlite3.Connection, articles: list[Article]) -> None:
+    """Write ``articles`` (first publications or new versions) with their keys and
+    bands: one statement per table for the whole batch.
+
+    Only articles stored before have bands to delete, found by primary key from
+    their stored signatures (an index on ``bands.id`` would copy the whole table);
+    the bands written are those of each id's last version in the batch.
+    """
+    db.executemany("DELETE FROM bands WHERE band = ? AND id = ?", _stored_bands(db, articles))
+    db.executemany(f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+                   map(_row, articles))
     db.executemany("INSERT OR IGNORE INTO article_keys VALUES (?, ?)",
-                   [(key, article.id) for key in (article.id, *article.url_keys)])
-    db.execute("INSERT OR IGNORE INTO fingerprints VALUES (?, ?)", (article.fingerprint, article.id))
-    db.execute("DELETE FROM bands WHERE id = ?", (article.id,))
+                   [(key, a.id) for a in articles for key in (a.id, *a.url_keys)])
+    db.executemany("INSERT OR IGNORE INTO fingerprints VALUES (?, ?)",
+                   [(a.fingerprint, a.id) for a in articles])
+    latest = {a.id: a for a in articles}.values()
     db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
-                   [(band, article.id) for band in band_keys(article.signature)])
+                   [(band, a.id) for a in latest for band in band_keys(a.signature)])
+
+
+def _stored_bands(db: sqlite3.Connection, articles: list[Article]) -> list[tuple[str, str]]:
+    """``(band, id)`` of the bands stored for those of ``articles`` stored before."""
+    stored = _select_in(db, "SELECT id, signature FROM articles WHERE id IN ({})", (a.id for a in articles))
+    return [(band, id_) for id_, signature in stored for band in band_keys(tuple(json.loads(signature)))]
+
+
+def _row(article: Article) -> tuple:
+    """The row of :data:`_ARTICLE_COLUMNS` that stores ``article``; the inverse of :func:`_article`.
+
+    >>> a = Article("i", "https://e.com/a", "s", "f", "2026-01-01T00:00:00Z", ("k",), 2, None, (1, 2))
+    >>> _article(_row(a)) == a
+    True
+    """
+    return (article.id, article.url, article.site, article.fingerprint, article.modified,
+            article.version, article.duplicate_of, json.dumps(article.signature),
+            json.dumps(article.url_keys))
 
 
 def crawler_state(crawler) -> StateStore:

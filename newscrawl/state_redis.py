@@ -220,6 +220,10 @@ class RedisState:
                  for i, raw in zip(known, self._mget("article:", known)) if raw}
         return {key: found[i] for key, i in ids.items() if i in found}
 
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        keys = list(dict.fromkeys(keys))  # a key is written with its article, in one commit
+        return {key for key, i in zip(keys, self._mget("key:", keys)) if i}
+
     def fingerprint_owners(self, fingerprints: Iterable[str]) -> dict[str, str]:
         fingerprints = list(dict.fromkeys(fingerprints))
         return {fp: i for fp, i in zip(fingerprints, self._mget("fingerprint:", fingerprints)) if i}

@@ -40,6 +40,23 @@ def test_signature_ignores_case_and_spacing_but_not_words():
     assert neardup.signature(text) != neardup.signature(text.replace("word50", "other"))
 
 
+def test_every_value_is_a_32_bit_number_even_when_few_buckets_are_filled():
+    for text in ("word " * 40, " ".join(f"w{i}" for i in range(32))):
+        sig = neardup.signature(text)
+        assert len(sig) == neardup.NUM_PERM and all(0 <= v < 2**32 for v in sig)
+    assert len(set(neardup.signature("word " * 40))) == neardup.NUM_PERM  # each hop shifts
+
+
+@pytest.mark.parametrize("shared", [0, 100, 250, 400])
+def test_estimate_follows_the_jaccard_similarity_of_the_shingles(shared):
+    common = [f"common{i}" for i in range(shared)]
+    a = " ".join(common + [f"a{i}" for i in range(400 - shared)])
+    b = " ".join(common + [f"b{i}" for i in range(400 - shared)])
+    sa, sb = neardup.shingles(a), neardup.shingles(b)
+    jaccard = len(sa & sb) / len(sa | sb)
+    assert abs(neardup.similarity(neardup.signature(a), neardup.signature(b)) - jaccard) < 0.15
+
+
 @pytest.fixture(scope="module")
 def two_sites(tmp_path_factory):
     """Both syndication sites served (alpha on 127.0.0.1, beta on 127.0.0.2) and their config."""

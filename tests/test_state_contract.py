@@ -52,9 +52,17 @@ def test_committed_articles_are_found_by_id_and_url_key(store):
     assert store.articles(["a", "url-a", "other"]) == {"a": a, "url-a": a}
 
 
+def test_known_keys_are_the_ids_and_url_keys_of_committed_articles(store):
+    publish(store, "b1", article("a"))
+    store.begin_batch(Batch("b2", "/out/news", (article("b"),)))
+    assert store.known_keys(["a", "url-a", "b", "url-b", "other", "a"]) == {"a", "url-a"}
+    assert store.known_keys([]) == set()
+
+
 def test_pending_articles_are_not_seen_until_committed(store):
     store.begin_batch(Batch("b1", "/out/news", (article("a"),)))
     assert store.articles(["a"]) == {}
+    assert store.known_keys(["a"]) == set()
     assert store.fingerprint_owners(["fp-a"]) == {}
     assert [b.name for b in store.pending_batches("/out/news")] == ["b1"]
     store.commit_batch("b1")
@@ -87,6 +95,7 @@ def test_new_version_replaces_the_article_and_keeps_old_fingerprints(store):
     newer = article("a", fingerprint="fp-a2", modified="2026-11-12T08:00:00Z", version=2)
     publish(store, "b2", newer)
     assert store.articles(["a"]) == {"a": newer}
+    assert store.known_keys(["a", "url-a"]) == {"a", "url-a"}
     assert store.fingerprint_owners(["fp-a", "fp-a2"]) == {"fp-a": "a", "fp-a2": "a"}
 
 
@@ -98,6 +107,23 @@ def test_near_duplicate_candidates_share_a_band(store):
     assert [a.id for a in store.candidates(edited)] == ["a"]
     assert store.candidates(unrelated) == []
     assert store.candidates(()) == []
+
+
+def test_new_version_replaces_the_near_duplicate_bands(store):
+    original, rewritten = neardup.signature(WIRE), neardup.signature(" ".join(f"new{i}" for i in range(80)))
+    publish(store, "b1", article("a", signature=original))
+    publish(store, "b2", article("a", version=2, signature=rewritten))
+    assert store.candidates(original) == []
+    assert [a.version for a in store.candidates(rewritten)] == [2]
+
+
+def test_two_versions_in_one_batch_keep_the_last_ones_bands(store):
+    original, rewritten = neardup.signature(WIRE), neardup.signature(" ".join(f"new{i}" for i in range(80)))
+    publish(store, "b1", article("a", signature=original),
+            article("a", fingerprint="fp-a2", version=2, signature=rewritten))
+    assert store.candidates(original) == []
+    assert [a.version for a in store.candidates(rewritten)] == [2]
+    assert store.fingerprint_owners(["fp-a", "fp-a2"]) == {"fp-a": "a", "fp-a2": "a"}
 
 
 def test_sites_with_articles(store):
@@ -126,6 +152,7 @@ def test_state_survives_reopening(uri):
 def test_many_keys_are_looked_up_in_chunks(store):
     publish(store, "b1", *(article(f"a{i}") for i in range(1200)))
     assert len(store.articles(f"a{i}" for i in range(1500))) == 1200
+    assert len(store.known_keys(f"url-a{i}" for i in range(1500))) == 1200
 
 
 def test_corrupt_sqlite_file_is_an_error_naming_it(tmp_path):

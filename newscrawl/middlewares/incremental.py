@@ -53,15 +53,25 @@ class SkipPublished(BaseSpiderMiddleware):
         if request.meta.get("kind") != "page":
             return request
         key = record_id(request.url)
-        known = self.state.articles([key]).get(key)
-        if known is None:
-            return request
-        lastmod = comparable_date(getattr(request.meta.get("hint"), "modified", None))
-        if self.new_versions and lastmod and lastmod > known.modified:
-            self.crawler.stats.inc_value("newscrawl/incremental/refetch_modified")
-            return request
+        lastmod = self._hinted_change(request)
+        if lastmod is None:  # only whether it was published matters
+            if key not in self.state.known_keys([key]):
+                return request
+        else:
+            known = self.state.articles([key]).get(key)
+            if known is None:
+                return request
+            if lastmod > known.modified:
+                self.crawler.stats.inc_value("newscrawl/incremental/refetch_modified")
+                return request
         _count(self.crawler, "skipped_published", request.meta.get("site"))
         return None
+
+    def _hinted_change(self, request: Request) -> str | None:
+        """When the page's sitemap or feed entry says it changed, if that can make a new version."""
+        if not self.new_versions:
+            return None
+        return comparable_date(getattr(request.meta.get("hint"), "modified", None))
 
 
 class ConditionalRequests:

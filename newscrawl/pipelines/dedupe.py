@@ -129,9 +129,9 @@ class DedupePipeline:
         """1 for an article not published before, the next version number for a changed one."""
         if item["id"] in self.run_articles:
             raise DuplicateUrl(f"duplicate of {item['canonicalUrl']}: {item['url']}", log_level="INFO")
-        known = self.state.articles([item["id"]]).get(item["id"])
-        if known is None:
-            return 1
+        if item["id"] not in self.state.known_keys([item["id"]]):
+            return 1  # the usual case, answered without reading the article
+        known = self.state.articles([item["id"]])[item["id"]]  # committed keys stay
         if self._is_new_version(item, fingerprint, known):
             self.stats.inc_value("newscrawl/dedupe/new_version")
             return known.version + 1
