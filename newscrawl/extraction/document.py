@@ -48,6 +48,7 @@ class Document:
     root: lxml_html.HtmlElement
     selector: Selector = field(repr=False)
     cache: dict = field(default_factory=dict, repr=False)  # per-page memo for extractors
+    whole: bool = True  # False when the page nests too deep to parse and ``root`` is empty
 
 
 def decode_html(html: str | bytes, content_type: str | None = None) -> str:
@@ -102,17 +103,20 @@ def parse_document(html: str | bytes, url: str, content_type: str | None = None)
     text = decode_html(html, content_type)
     cleaned = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
     root = _parse_tree(cleaned, url)
-    return Document(url=url, text=cleaned, root=root, selector=Selector(root=root, type="html"))
+    whole = root is not None
+    if not whole:
+        root = _parse_whole("")
+    return Document(url=url, text=cleaned, root=root, selector=Selector(root=root, type="html"),
+                    whole=whole)
 
 
-def _parse_tree(text: str, url: str = "") -> lxml_html.HtmlElement:
-    """The page's tree, whole; empty when libxml2 cannot read all of it."""
+def _parse_tree(text: str, url: str = "") -> lxml_html.HtmlElement | None:
+    """The page's tree, whole; ``None`` when libxml2 cannot read all of it."""
     root = _parse_whole(text)
     if root is None:
         root = _parse_whole(_OPENING_TAG_RUN.sub(_last_tag, text))
     if root is None:
         logger.warning("page nests elements too deep to parse whole; not extracted: %s", url)
-        root = _parse_whole("")
     return root
 
 

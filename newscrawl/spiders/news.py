@@ -14,6 +14,7 @@ Events are counted under ``newscrawl/spider/<event>`` and, per site, under
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -21,7 +22,6 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 
 from newscrawl.config import Site, load_sites
 from newscrawl.discovery import (
@@ -34,9 +34,10 @@ from newscrawl.discovery import (
 )
 from newscrawl.discovery_window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
-from newscrawl.extraction import extract_article
 from newscrawl.extraction.classify import link_density, listing_reason
-from newscrawl.urls import is_http_url
+from newscrawl.extraction.document import Document, parse_document
+from newscrawl.extraction.record import build_record
+from newscrawl.links import TreeLinkExtractor, host_in_domains, http_host
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class NewsSpider(scrapy.Spider):
         self.since = parse_since(since, datetime.now(timezone.utc)) if since else None
         self.window = DateWindow(self.since) if self.since else None
         self.allowed_domains = sorted({h for site in self.sites.values() for h in named_hosts(site)})
-        self._link_extractor = LinkExtractor()
+        self._link_extractor = TreeLinkExtractor()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args, **kwargs) -> "NewsSpider":
@@ -167,34 +168,44 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self._count(site, "not_text")
             return
-        yield from self._link_requests(site, response)
+        # One parse for links and extraction; links first, as extraction prunes the tree.
+        doc = parse_document(response.body, response.url,
+                             response.headers.get("Content-Type", b"").decode("latin-1"))
+        yield from self._link_requests(site, response, doc)
         if site.is_article_url(response.url):
-            yield self._record(site, response)
+            yield self._record(site, response, doc)
         else:
             self._count(site, "not_article_url")
 
-    def _link_requests(self, site: Site, response: TextResponse) -> Iterator[scrapy.Request]:
+    def _link_requests(self, site: Site, response: TextResponse, doc: Document) -> list[scrapy.Request]:
         """Requests for the page's links that are http(s), on the site and within the window."""
-        for found in self._link_extractor.extract_links(response):
-            if not is_http_url(found.url):
-                self._count(site, "link_not_http")
-            elif not _in_domains(found.url, site.domains):
-                self._count(site, "offsite/link")
-            elif site.is_denied_url(found.url):
-                self._count(site, "denied/link")
-            elif self.window and self.window.url_before(found.url):
-                self._count(site, "window_skipped/link")
+        selector = doc.selector if doc.whole else response.selector  # too deep: what Scrapy reads
+        requests, events = [], Counter()
+        for found in self._link_extractor.links(selector, response):
+            event = self._link_event(site, found.url)
+            if event:
+                events[event] += 1
             else:
-                yield self._page_request(site, Link(found.url), "link")
+                requests.append(self._page_request(site, Link(found.url), "link"))
+        for event, count in events.items():
+            self._count(site, event, count)
+        return requests
 
-    def _record(self, site: Site, response: TextResponse) -> dict:
-        record = extract_article(
-            response.body,
-            response.url,
-            selectors=site.selectors,
-            timezone=site.timezone,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-        )
+    def _link_event(self, site: Site, url: str) -> str | None:
+        """Why a link is not followed, or ``None`` when it is."""
+        host = http_host(url)
+        if host is None:
+            return "link_not_http"
+        if not host_in_domains(host, site.domains):
+            return "offsite/link"
+        if site.is_denied_url(url):
+            return "denied/link"
+        if self.window and self.window.url_before(url):
+            return "window_skipped/link"
+        return None
+
+    def _record(self, site: Site, response: TextResponse, doc: Document) -> dict:
+        record = build_record(doc, site.selectors or {}, site.timezone)
         self._check_listing(site, response, record)
         hint = response.meta.get("hint")
         if hint is not None and record["metadata"]["pageType"] == "article":
@@ -218,9 +229,9 @@ class NewsSpider(scrapy.Spider):
     def _site(self, response: Response) -> Site:
         return self.sites[response.meta["site"]]
 
-    def _count(self, site: Site, event: str) -> None:
-        self.crawler.stats.inc_value(f"newscrawl/spider/{event}")
-        self.crawler.stats.inc_value(f"newscrawl/site/{site.name}/{event}")
+    def _count(self, site: Site, event: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"newscrawl/spider/{event}", count)
+        self.crawler.stats.inc_value(f"newscrawl/site/{site.name}/{event}", count)
 
 
 def _meta(site: Site, kind: str, **more) -> dict:
