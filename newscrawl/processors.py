@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from w3lib.html import remove_tags, replace_entities
 
 _SPACES = re.compile(r"[^\S\n]+")
 _LINES = re.compile(r"\s*\n\s*")
@@ -64,15 +63,6 @@ def fold_whitespace(value: str) -> str | None:
     """
     folded = " ".join(_BOM.sub("", value).split())
     return folded or None
-
-
-def clean_html_text(value: str) -> str | None:
-    """Text from a fragment of HTML: tags removed, entities decoded, white space folded.
-
-    >>> clean_html_text("Tom &amp; <b>Jerry</b>&nbsp;win")
-    'Tom & Jerry win'
-    """
-    return fold_whitespace(replace_entities(remove_tags(value)))
 
 
 def split_paragraphs(text: str) -> list[str]:

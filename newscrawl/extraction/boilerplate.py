@@ -104,20 +104,14 @@ def _is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def is_furniture(names: str) -> bool:
-    """Whether class/id ``names`` mark page furniture rather than article text.
-
-    >>> is_furniture("comments-area"), is_furniture("entry-content share-bar")
-    (True, False)
-    >>> is_furniture("post tag-politics"), is_furniture("post-tags relatedArticles")
-    (False, True)
-    """
-    return name_verdict(names) > 0
-
-
 @lru_cache(maxsize=_VERDICT_CACHE_SIZE)
 def name_verdict(names: str) -> int:
     """-1 when a class/id value names article text, 1 when it names furniture, else 0.
+
+    >>> name_verdict("comments-area"), name_verdict("entry-content share-bar")
+    (1, -1)
+    >>> name_verdict("post tag-politics"), name_verdict("post-tags relatedArticles")
+    (0, 1)
 
     >>> name_verdict("story-body"), name_verdict("newsletter-signup"), name_verdict("grid")
     (-1, 1, 0)
