@@ -55,3 +55,7 @@ def test_zero_width_joiners_stay_as_published():
     persian = "می\u200cخواهم"  # ZWNJ is part of Persian spelling
     assert clean_body(persian) == persian
     assert clean_body("\ufeffBody") == "Body"
+
+
+def test_soft_hyphens_stay_as_published():
+    assert clean_body("Helikopter\u00adlandeplatz") == "Helikopter\u00adlandeplatz"
