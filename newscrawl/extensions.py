@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newscrawl.run import Run, crawler_run
-from newscrawl.state import StateStore, crawler_state
+from newscrawl.state import StateStore, crawler_state, is_redis_uri
 
 logger = logging.getLogger(__name__)
 
@@ -131,10 +131,12 @@ def summary_lines(summary: dict) -> list[str]:
 class RunSummary:
     """Write ``<run name>.summary.json`` and log the run's one-screen summary at the end."""
 
-    def __init__(self, crawler: Crawler, directory: Path, state: StateStore, fail_on_silent: bool):
+    def __init__(self, crawler: Crawler, directory: Path, state: StateStore, fail_on_silent: bool,
+                 check_silent: bool = True):
         self.crawler = crawler
         self.state = state
         self.fail_on_silent = fail_on_silent
+        self.check_silent = check_silent
         self.path = directory / f"{crawler_run(crawler).name}.summary.json"
 
     @classmethod
@@ -143,8 +145,11 @@ class RunSummary:
         if not settings.getbool("NEWSCRAWL_SUMMARY_ENABLED"):
             raise NotConfigured("NEWSCRAWL_SUMMARY_ENABLED is off")
         directory = Path(settings.get("NEWSCRAWL_OUTPUT_DIR")) / crawler.spidercls.name
+        # A distributed worker may rightly see none of a site's pages: only one process
+        # knows whether a site went silent, so workers do not judge it.
         extension = cls(crawler, directory, crawler_state(crawler),
-                        settings.getbool("NEWSCRAWL_FAIL_ON_SILENT_SITE"))
+                        settings.getbool("NEWSCRAWL_FAIL_ON_SILENT_SITE"),
+                        check_silent=not is_redis_uri(settings.get("NEWSCRAWL_STATE_URI")))
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
@@ -158,6 +163,8 @@ class RunSummary:
         self._write(summary)
 
     def _silent_sites(self, sites: list[str], stats: dict) -> list[str]:
+        if not self.check_silent:
+            return []
         quiet = set(sites) - active_sites(stats)
         silent = sorted(self.state.sites_with_articles(quiet)) if quiet else []
         if silent:

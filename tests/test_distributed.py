@@ -94,6 +94,7 @@ def test_three_workers_one_killed_publish_every_article_once(demo_sites, redis, 
     assert_each_article_once(records)
     worker_logs = "".join((logs / f"w{n}.log").read_text() for n in (1, 2))
     assert "joining the run" in (logs / "w0.log").read_text() + worker_logs
+    assert "yield none now" not in worker_logs  # a worker that saw no page of a site is no alarm
 
     again = subprocess.run(victim, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-4000:]
