@@ -254,5 +254,5 @@ def _origins(site: Site) -> list[str]:
 
 
 def _in_domains(url: str, domains: Iterable[str]) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == d or host.endswith(f".{d}") for d in domains)
+    host = http_host(url)
+    return host is not None and host_in_domains(host, tuple(domains))
