@@ -53,16 +53,22 @@ class Crawl:
     files: list[Path]
 
 
+def crawl_command(sites: Path, spider_args: dict | None = None, **settings: str) -> list[str]:
+    """The ``scrapy crawl news`` command line for ``sites`` with spider arguments and settings."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}"]
+    for name, value in (spider_args or {}).items():
+        command += ["-a", f"{name}={value}"]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    return command
+
+
 def run_crawl(sites: Path, workdir: Path, spider_args: dict | None = None, **settings: str) -> Crawl:
     """Run ``scrapy crawl news`` as a user would, with output and state under ``workdir``."""
     out = workdir / "output"
     options = {**FAST, "NEWSCRAWL_OUTPUT_DIR": str(out),
                "NEWSCRAWL_STATE_URI": f"sqlite:///{workdir / 'state' / 'newscrawl.db'}", **settings}
-    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}"]
-    for name, value in (spider_args or {}).items():
-        command += ["-a", f"{name}={value}"]
-    for name, value in options.items():
-        command += ["-s", f"{name}={value}"]
+    command = crawl_command(sites, spider_args, **options)
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
     files = sorted(out.glob("news/*.jsonl"))
     records = [json.loads(line) for f in files for line in f.read_text("utf-8").splitlines()]

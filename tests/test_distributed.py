@@ -11,12 +11,11 @@ import json
 import re
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO, FAST, REPO
+from tests.conftest import DEMO, FAST, REPO, crawl_command
 from tests.redis_server import RedisServer
 
 ARTICLES = sorted(p.name for p in (DEMO / "site" / "2026" / "11").glob("*.html"))
@@ -36,10 +35,7 @@ def redis(tmp_path):
 
 def worker_command(sites: Path, output: Path, redis_url: str, **settings: str) -> list[str]:
     options = {**WORKER, "NEWSCRAWL_OUTPUT_DIR": str(output), "NEWSCRAWL_STATE_URI": redis_url, **settings}
-    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}"]
-    for name, value in options.items():
-        command += ["-s", f"{name}={value}"]
-    return command
+    return crawl_command(sites, None, **options)
 
 
 def start(command: list[str], log: Path) -> subprocess.Popen:

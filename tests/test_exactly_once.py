@@ -12,7 +12,6 @@ import json
 import re
 import signal
 import subprocess
-import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -25,7 +24,7 @@ from newscrawl.pipelines import publish
 from newscrawl.pipelines.publish import Publisher
 from newscrawl.state import Article, open_state
 from newscrawl.urls import record_id
-from tests.conftest import DEMO, FAST, REPO
+from tests.conftest import DEMO, FAST, REPO, crawl_command
 
 ARTICLES = sorted(p.name for p in (DEMO / "site" / "2026" / "11").glob("*.html"))
 
@@ -119,14 +118,11 @@ TIMED_FRACTIONS = [0.15, 0.3, 0.45, 0.55, 0.65, 0.72, 0.79, 0.85, 0.9, 0.95]
 MIN_KILLS = 20
 
 
-def crawl_command(sites: Path, workdir: Path) -> list[str]:
+def demo_crawl_command(sites: Path, workdir: Path, **settings: str) -> list[str]:
     options = {**FAST, "LOG_LEVEL": "DEBUG", "NEWSCRAWL_BATCH_RECORDS": "1",
                "NEWSCRAWL_OUTPUT_DIR": str(workdir / "output"),
-               "NEWSCRAWL_STATE_URI": f"sqlite:///{workdir / 'state.db'}"}
-    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}"]
-    for name, value in options.items():
-        command += ["-s", f"{name}={value}"]
-    return command
+               "NEWSCRAWL_STATE_URI": f"sqlite:///{workdir / 'state.db'}", **settings}
+    return crawl_command(sites, None, **options)
 
 
 def kill_after_line(command: list[str], pattern: str, occurrence: int) -> bool:
@@ -164,7 +160,7 @@ def check_published(directory: Path) -> list[dict]:
 
 def complete_round(sites: Path, workdir: Path, kills) -> int:
     """Apply ``kills`` one after the other, then run to completion; return the number killed."""
-    command, killed = crawl_command(sites, workdir), 0
+    command, killed = demo_crawl_command(sites, workdir), 0
     for kill in kills:
         killed += kill(command)
         check_published(workdir / "output" / "news")
@@ -225,9 +221,7 @@ def crawl_on_tmpfs(sites: Path, workdir: Path, mount_options: str, **settings: s
     output, snapshot = workdir / "output", workdir / "snapshot"
     output.mkdir(parents=True)
     snapshot.mkdir()
-    command = crawl_command(sites, workdir)
-    for name, value in settings.items():
-        command += ["-s", f"{name}={value}"]
+    command = demo_crawl_command(sites, workdir, **settings)
     script = (f'mount -t tmpfs -o {mount_options} tmpfs "$1" && shift 2 && "$@"; '
               f'status=$?; cp -a {output}/. {snapshot}/ 2>/dev/null; exit $status')
     return subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c", script, "sh",
