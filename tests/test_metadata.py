@@ -96,6 +96,50 @@ def test_jsonld_headline_stays_when_twitter_title_agrees_with_it():
     assert metadata(page(head))["headline"] == "Storm live: what we know"
 
 
+def test_og_title_with_the_kicker_the_h1_shows_beats_jsonld_headline_without_it():
+    head = jsonld({"@type": "NewsArticle", "headline": "Strike ends after ten days"})
+    head += '<meta property="og:title" content="Rail / Strike ends after ten days">'
+    body = '<article><h1><span>Rail</span>Strike ends after ten days</h1></article>'
+    assert metadata(page(head, body))["headline"] == "Rail / Strike ends after ten days"
+
+
+def test_kicker_in_a_breadcrumb_h1_is_not_the_headline():
+    head = jsonld({"@type": "NewsArticle", "headline": "Strike ends after ten days"})
+    head += '<meta property="og:title" content="Rail: Strike ends after ten days">'
+    body = ('<nav class="crumbs"><h1>Rail: Strike ends after ten days</h1></nav>'
+            '<ol><li class="breadcrumb-item"><h1>Rail: Strike ends after ten days</h1></li></ol>'
+            '<article><h2>Strike ends after ten days</h2></article>')
+    assert metadata(page(head, body))["headline"] == "Strike ends after ten days"
+
+
+def test_kicker_the_h1_does_not_show_is_dropped_from_og_title():
+    head = '<meta property="og:title" content="Iran and Israel: Talks resume in Doha">'
+    body = ('<h1 itemprop="headline"><span class="overline">Middle East</span>'
+            '<span class="offscreen"> - </span><span class="text">Talks resume in Doha</span></h1>')
+    assert metadata(page(head, body))["headline"] == "Talks resume in Doha"
+
+
+def test_kicker_the_h1_shows_above_the_headline_is_kept():
+    head = '<meta property="og:title" content="Middle East: Talks resume in Doha">'
+    body = '<h1><span class="topline">Middle East</span><span class="text">Talks resume in Doha</span></h1>'
+    assert metadata(page(head, body))["headline"] == "Middle East: Talks resume in Doha"
+
+
+def test_h1_wins_when_the_titles_disagree_with_each_other_and_with_it():
+    head = jsonld({"@type": "NewsArticle", "headline": "Heat chaos: old trams and brittle concrete"})
+    head += '<title>Heat chaos: old trams and brittle concrete</title>'
+    head += '<meta property="og:title" content="When trams stall and concrete cracks">'
+    body = '<article><h1>How the trams are readied for the next heatwave</h1></article>'
+    assert metadata(page(head, body))["headline"] == "How the trams are readied for the next heatwave"
+
+
+def test_jsonld_headline_stays_when_the_h1_tells_another_story():
+    head = jsonld({"@type": "NewsArticle", "headline": "Heat chaos: old trams and brittle concrete"})
+    head += '<meta property="og:title" content="When trams stall and concrete cracks">'
+    body = '<h1>Subscribe to our morning briefing today</h1>'
+    assert metadata(page(head, body))["headline"] == "Heat chaos: old trams and brittle concrete"
+
+
 def test_headline_entities_and_tags_are_cleaned():
     head = jsonld({"@type": "NewsArticle", "headline": "Schubert: &quot;Nicht <b>mehr</b>&quot;  viel"})
     assert metadata(page(head))["headline"] == 'Schubert: "Nicht mehr" viel'
@@ -239,3 +283,20 @@ def test_rdfa_creation_date_as_drupal_prints_it():
     html = page(body='<h1>Footbridge</h1><span property="dc:date dc:created" '
                      'content="2026-11-10T14:05:00+00:00">Submitted on Tue, 11/10/2026</span>')
     assert metadata(html)["datePublished"] == "2026-11-10T14:05:00+00:00"
+
+
+@pytest.mark.parametrize(("lang", "printed", "expected"), [
+    ("de", "03/11/2026", "2026-11-03"),
+    ("en-GB", "03/11/2026", "2026-11-03"),
+    ("en-US", "03/11/2026", "2026-03-11"),
+    ("en-US", "25/03/2022", "2022-03-25"),
+    ("fr", "11/20/2019", "2019-11-20"),
+])
+def test_slash_date_under_the_headline_is_read_in_the_pages_order(lang, printed, expected):
+    html = page(body=f'<h1>Night train</h1><div class="meta">Published {printed}</div>', lang=lang)
+    assert metadata(html, url="https://blog.example/night-train/")["datePublished"] == expected
+
+
+def test_ambiguous_slash_date_in_meta_is_day_first_outside_en_us():
+    html = page('<meta name="date" content="03/11/2026 14:05">', lang="fr")
+    assert metadata(html, timezone="Europe/Paris")["datePublished"] == "2026-11-03T14:05:00+01:00"

@@ -24,6 +24,10 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 _HAS_YEAR = re.compile(r"\d{4}")
 _HAS_TIME = re.compile(r"\d:\d\d|T\d\d")
 _DAY_FIRST = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.")
+# Day and month before the year, in either order: "03/11/2026", "3-11-26".
+_SHORT_NUMERIC = re.compile(r"\b(\d{1,2})([/-])(\d{1,2})\2(?:\d\d){1,2}\b")
+# Locales that write the month first (03/11/2026 is March 11); elsewhere the day comes first.
+_MONTH_FIRST_LOCALES = frozenset({"en", "en-us"})
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_-]|\.html|$)"
@@ -50,7 +54,9 @@ _RDFA_CREATED = etree.XPath(
     " or contains(concat(' ', normalize-space(@property), ' '), ' dc:date ')])[1]/@content"
 )
 _MAX_DATE_ELEMENTS = 5
-_NUMERIC_DATE = re.compile(r"\b(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)\b")
+_NUMERIC_DATE = re.compile(
+    r"\b(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d|\d{1,2}/\d{1,2}/(?:19|20)\d\d)\b"
+)
 _DATE_LABELS = ("Datum", "Date", "Published", "Veröffentlicht", "Publicado", "Publié le", "Fecha")
 _DATE_ELEMENTS = etree.XPath(
     "//*[contains(@class, 'date') or contains(@class, 'Date')][string-length(normalize-space()) < 80]"
@@ -78,10 +84,12 @@ _NAMED_DATE = re.compile(
 _TIME_DATETIME = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
 
 
-def normalize_date(value: object, timezone: str | None = None) -> str | None:
+def normalize_date(value: object, timezone: str | None = None, month_first: bool = True) -> str | None:
     """An ISO 8601 string for a date value: the page's offset kept, ``timezone`` for naive times.
 
     A date without a time of day stays a date; years outside 1990-2100 are refused.
+    ``month_first`` reads an ambiguous ``03/11/2026`` as March 11, as dateutil does; extraction
+    passes the page's own order (:func:`reads_month_first`).
 
     >>> normalize_date("2024-05-03 17:47", "Europe/Vienna")
     '2024-05-03T17:47:00+02:00'
@@ -95,7 +103,7 @@ def normalize_date(value: object, timezone: str | None = None) -> str | None:
     text = clean_text(value, 100)
     if not text:
         return None
-    parsed = parse_datetime(text)
+    parsed = parse_datetime(text, month_first)
     if parsed is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
         return None
     if not _HAS_TIME.search(text) and not _EPOCH.match(text):
@@ -105,7 +113,7 @@ def normalize_date(value: object, timezone: str | None = None) -> str | None:
     return parsed.isoformat()
 
 
-def parse_datetime(text: str) -> datetime | None:
+def parse_datetime(text: str, month_first: bool = True) -> datetime | None:
     """Parse one date string (ISO 8601, RFC 2822, ``dd.mm.yyyy``, epoch seconds); ``None`` if unsure.
 
     >>> parse_datetime("1714751262")
@@ -122,9 +130,50 @@ def parse_datetime(text: str) -> datetime | None:
     except ValueError:
         pass
     try:
-        return date_parser.parse(text, dayfirst=bool(_DAY_FIRST.search(text)))
+        return date_parser.parse(text, dayfirst=reads_day_first(text, month_first))
     except (ValueError, OverflowError):
         return None
+
+
+def reads_day_first(text: str, month_first: bool) -> bool:
+    """Whether the day comes before the month in ``text``: ``03.11.2026``, or ``03/11/2026``
+    unless ``month_first`` (the page's locale writes the month first) or the numbers say otherwise.
+
+    >>> reads_day_first("03/11/2026", month_first=False), reads_day_first("03/11/2026", month_first=True)
+    (True, False)
+    >>> reads_day_first("25/03/2022", month_first=True), reads_day_first("11/20/2019", month_first=False)
+    (True, False)
+    >>> reads_day_first("2024/05/03", month_first=False), reads_day_first("3.11.2026", month_first=True)
+    (False, True)
+    """
+    if _DAY_FIRST.search(text):
+        return True
+    match = _SHORT_NUMERIC.search(text)
+    if match is None:
+        return False
+    first, second = int(match[1]), int(match[3])
+    if first > 12 or second > 12:
+        return first > 12
+    return not month_first
+
+
+def reads_month_first(doc: Document) -> bool:
+    """Whether the page writes dates month first: English without a region or from the US, or no language.
+
+    ``<html lang>`` and ``og:locale`` are read; a tag that names a region wins over one that does not.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> def reads(html): return reads_month_first(parse_document(html, "https://e.com/"))
+    >>> reads('<html lang="en-US">'), reads('<html lang="en">'), reads('<p>x</p>')
+    (True, True, True)
+    >>> reads('<html lang="de">'), reads('<html lang="en"><meta property="og:locale" content="en_GB">')
+    (False, False)
+    """
+    tags = (doc.root.get("lang"), meta_content(doc, "og:locale"))
+    tags = [tag.strip().replace("_", "-").casefold() for tag in tags if tag and tag.strip()]
+    if not tags:
+        return True
+    return max(tags, key=lambda tag: "-" in tag) in _MONTH_FIRST_LOCALES
 
 
 def date_from_url(url: str) -> str | None:
@@ -188,7 +237,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: [date_from_url(doc.url)],
         lambda: visible_dates(doc),
     )
-    return _first_date(sources, timezone)
+    return _first_date(sources, timezone, reads_month_first(doc))
 
 
 def extract_modified(doc: Document, timezone: str | None = None) -> str | None:
@@ -198,14 +247,16 @@ def extract_modified(doc: Document, timezone: str | None = None) -> str | None:
         lambda: [meta_content(doc, *MODIFIED_META)],
         lambda: _ITEMPROP(doc.root, name="dateModified"),
     )
-    return _first_date(sources, timezone)
+    return _first_date(sources, timezone, reads_month_first(doc))
 
 
-def _first_date(sources: tuple[Callable[[], list], ...], timezone: str | None) -> str | None:
+def _first_date(
+    sources: tuple[Callable[[], list], ...], timezone: str | None, month_first: bool
+) -> str | None:
     """The first value that parses, asking each source only when the ones before gave nothing."""
     for source in sources:
         for value in source():
-            date = normalize_date(value, timezone)
+            date = normalize_date(value, timezone, month_first)
             if date:
                 return date
     return None

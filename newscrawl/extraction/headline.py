@@ -14,7 +14,16 @@ from newscrawl.extraction.values import clean_text, name_key, names_match
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—»›·•:/*]|-{1,2}|::)\s+|\s*[｜：ㅣ]\s*")
 _MAX_SUFFIX_WORDS = 6
 _H1 = etree.XPath("(//*[@itemprop='headline'] | //h1)")
+# The page's own h1, not one in navigation (breadcrumbs often end with the headline as an h1).
+_ARTICLE_H1 = etree.XPath(
+    "//h1[not(ancestor::nav or ancestor::li"
+    " or ancestor-or-self::*[contains(translate(@class, 'BREADCUM', 'breadcum'), 'breadcrumb')])]"
+)
+# What ends a kicker written before the headline: "Rail strike: ...", "Rail strike / ...".
+_KICKER_END = re.compile(r"\S\s*(?:[:/|–—]|\s-)\s*$")
+_KICKER_SEPARATOR = re.compile(r"(?<=\S)(?::|\s[/|–—-]) ")
 _SOCIAL_TITLES = ("og:title", "twitter:title")
+_LONG_WORD = 5  # letters: a word this long is the story's, not grammar
 _WORDS = re.compile(r"\w+")
 
 
@@ -49,7 +58,10 @@ def extract_headline(doc: Document) -> str | None:
     """The article's headline, from the most trusted source that gives one.
 
     The JSON-LD ``headline`` (else ``<meta name=headline>``) comes first, unless it is
-    only the page's SEO title: see :func:`prefer_social`.
+    only the page's SEO title: see :func:`prefer_social`. The page's own h1 then settles
+    the kicker: kept when the h1 shows it (:func:`prefer_shown_kicker`), dropped when the
+    h1 sets another one apart from the headline (:func:`drop_unshown_kicker`); and when the
+    titles disagree with each other and with the h1, the h1 (:func:`heading_if_titles_disagree`).
     """
     names = site_names(doc)
     structured = strip_site_suffix(_first((article_object(doc) or {}).get("headline")), names)
@@ -57,12 +69,12 @@ def extract_headline(doc: Document) -> str | None:
     socials = [strip_site_suffix(meta_content(doc, name), names) for name in _SOCIAL_TITLES]
     socials = [social for social in socials if social]
     page_title = strip_site_suffix(doc.root.findtext(".//title"), names)
-    return (
-        prefer_social(structured, socials, page_title)
-        or next(iter(socials), None)
-        or first_heading(doc)
-        or page_title
-    )
+    chosen = prefer_social(structured, socials, page_title) or next(iter(socials), None)
+    heading = article_heading(doc)
+    chosen = prefer_shown_kicker(chosen, [structured, *socials], _text(heading))
+    chosen = drop_unshown_kicker(chosen, heading)
+    chosen = heading_if_titles_disagree(chosen, [structured, *socials, page_title], _text(heading))
+    return chosen or first_heading(doc) or page_title
 
 
 def prefer_social(structured: str | None, socials: list[str], page_title: str | None) -> str | None:
@@ -84,6 +96,90 @@ def prefer_social(structured: str | None, socials: list[str], page_title: str | 
     if any(_WORDS.findall(_key(social)) == words for social in socials):
         return structured
     return socials[0]
+
+
+def prefer_shown_kicker(chosen: str | None, candidates: list[str | None], heading: str | None) -> str | None:
+    """The candidate that puts a kicker before ``chosen``, when the page's h1 shows that kicker too.
+
+    Letters and digits are compared, since the h1 often sets the kicker apart without the separator.
+
+    >>> prefer_shown_kicker("Strike ends", ["Strike ends", "Rail / Strike ends"], "RailStrike ends")
+    'Rail / Strike ends'
+    >>> prefer_shown_kicker("Strike ends", ["Strike ends", "Rail / Strike ends"], "Strike ends")
+    'Strike ends'
+    """
+    if not (chosen and heading):
+        return chosen
+    shown = name_key(heading)
+    for candidate in candidates:
+        if (
+            candidate and candidate.endswith(chosen) and name_key(candidate) == shown != name_key(chosen)
+            and _KICKER_END.search(candidate[: -len(chosen)])
+        ):
+            return candidate
+    return chosen
+
+
+def drop_unshown_kicker(chosen: str | None, heading: etree._Element | None) -> str | None:
+    """``chosen`` without its leading kicker when the h1 shows the rest as its own element, kicker apart.
+
+    A kicker the reader never sees (the h1 sets another one above the headline) was added for search
+    engines or social cards.
+
+    >>> from lxml import html
+    >>> h1 = html.fromstring("<h1><span>Middle East</span> <span>Talks resume</span></h1>")
+    >>> drop_unshown_kicker("Iran and Israel: Talks resume", h1)
+    'Talks resume'
+    >>> drop_unshown_kicker("Middle East: Talks resume", h1)
+    'Middle East: Talks resume'
+    """
+    match = _KICKER_SEPARATOR.search(chosen or "")
+    if match is None or heading is None:
+        return chosen
+    kicker, rest = name_key(chosen[: match.start()]), name_key(chosen[match.end():])
+    if not rest or kicker in name_key(heading.text_content()):
+        return chosen
+    shown = (name_key(part.text_content()) for part in heading.iterdescendants() if isinstance(part.tag, str))
+    return chosen[match.end():] if rest in shown else chosen
+
+
+def heading_if_titles_disagree(chosen: str | None, titles: list[str | None], heading: str | None) -> str | None:
+    """The h1's text when another title words the story unlike the JSON-LD headline (``titles[0]``)
+    and no title agrees with the h1: of titles that disagree, the reader sees the h1.
+
+    A title agrees with the h1 when either contains the other (titles are cut short, gain endings,
+    h1s show kickers). The h1 must tell the same story: it shares a long word with a title.
+
+    >>> titles = ["Storm hits coast", "Storm: what we know", "Storm hits coast"]
+    >>> heading_if_titles_disagree("Storm hits coast", titles, "Coast braces for the storm")
+    'Coast braces for the storm'
+    >>> heading_if_titles_disagree("Storm hits coast", titles, "Storm hits coast, ports shut")
+    'Storm hits coast'
+    >>> heading_if_titles_disagree("Storm hits coast", titles, "Subscribe to our newsletter today")
+    'Storm hits coast'
+    """
+    if not (heading and titles and titles[0]):
+        return chosen
+    first, keys = name_key(titles[0]), [name_key(title) for title in titles if title]
+    if all(first in key or key in first for key in keys):
+        return chosen
+    shown = name_key(heading)
+    if any(key in shown or shown in key for key in keys) or not _long_words(heading) & _long_words(*titles):
+        return chosen
+    return heading
+
+
+def _long_words(*texts: str | None) -> set[str]:
+    return {word for text in texts if text for word in _WORDS.findall(_key(text)) if len(word) >= _LONG_WORD}
+
+
+def article_heading(doc: Document) -> etree._Element | None:
+    """The page's first ``<h1>`` with text outside navigation and breadcrumbs."""
+    return next((element for element in _ARTICLE_H1(doc.root) if _text(element)), None)
+
+
+def _text(element: etree._Element | None) -> str | None:
+    return None if element is None else clean_text(element.text_content())
 
 
 def first_heading(doc: Document) -> str | None:
