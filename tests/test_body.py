@@ -206,3 +206,129 @@ def test_words_merely_containing_ad_are_not_furniture() -> None:
     kept = ('<div class="load-more head-note"><p>Residents can comment on the plans at the '
             "town hall until the end of the month, the council said.</p></div>")
     assert len(body_of(article(inside=kept))) == len(PARAGRAPHS) + 1
+
+
+def test_short_cjk_sentences_count_as_prose() -> None:
+    texts = [
+        "気象庁は13日、宮崎県で震度5弱の地震があったと発表した。津波注意報も出された。",
+        "政府は被害の確認を急ぐ。",
+    ]
+    assert body_of(article(texts=texts)) == texts
+
+
+def test_cut_off_cjk_paragraph_is_kept() -> None:
+    cut = "一方で、イスラエル軍は13日、ガザ北部の戦闘でイスラエル兵5人が死亡したと発表した【エルサレム"
+    lead = "パレスチナ自治区ガザ地区の停戦交渉を仲介しているカタールの外務省報道官は、交渉が最終段階にあると述べた。"
+    texts = [lead * 2, cut]
+    assert body_of(article(texts=texts)) == texts
+
+
+TEASER_LIST = "<section><h3>More news</h3>" + "".join(
+    f"<div><h4><a href='/n{i}'>Headline of another story from the town, number {i}</a></h4>"
+    f"<p><a href='/n{i}'>An excerpt of that other story, long enough to look like its lead.</a>"
+    "</p></div>"
+    for i in range(4)
+) + "</section>"
+
+
+def test_article_split_over_sibling_elements_is_kept_whole() -> None:
+    page = (
+        "<html><body><h1>Bridge closes</h1><div class='page'>"
+        + "".join(f"<div class='block'>{text}</div>" for text in PARAGRAPHS)
+        + f"{TEASER_LIST}</div></body></html>"
+    )
+    assert body_of(page) == PARAGRAPHS
+
+
+def test_teasers_closing_the_article_element_are_cut_off() -> None:
+    lead = ("Engineers and the council agree: the old bridge over the river has to go, and soon. "
+            "What replaces it, and when, is less clear, and the town is split over the cost.")
+    page = (
+        f"<html><body><h1>Bridge closes</h1><div class='section'><p>{lead}</p>"
+        f"<ul><li><a href='#a'>What happens next</a></li><li><a href='#b'>The costs</a></li></ul>"
+        f"<div>{paragraphs()}</div>{TEASER_LIST}</div>{TEASER_LIST}</body></html>"
+    )
+    assert body_of(page) == [lead, *PARAGRAPHS]
+
+
+def test_closing_list_of_short_lines_is_not_cut_off() -> None:
+    dates = "".join(f"<p>June {day} -- Riverside Arena, Springfield</p>" for day in range(1, 16))
+    page = (f"<html><body><h1>Tour</h1><div class='story'>{paragraphs(PARAGRAPHS * 2)}{dates}</div>"
+            f"{TEASER_LIST}</body></html>")
+    assert body_of(page)[-1] == "June 15 -- Riverside Arena, Springfield"
+
+
+def test_sentence_mostly_made_of_a_link_is_kept() -> None:
+    linked = ("The mayor, <a href='/jo'>Jo Doe, was re-elected in a landslide last</a> week.")
+    assert "The mayor, Jo Doe, was re-elected in a landslide last week." in body_of(
+        article(texts=[*PARAGRAPHS, linked]))
+
+
+@pytest.mark.parametrize("name", [
+    "article-gallery", "carousel", "c-slideshow", "affiliate-disclaimer", "article-meta",
+    "whatsapp-group",
+])
+def test_galleries_disclaimers_and_metadata_are_pruned(name: str) -> None:
+    box = (f'<div class="{name}"><p>Photo 2 of 12: the old bridge at dawn, seen from the east '
+           "bank of the river, in the spring.</p></div>")
+    assert body_of(article(inside=box)) == PARAGRAPHS
+
+
+@pytest.mark.parametrize("name", ["h-offscreen", "u-visually-hidden", "a-screen-reader-only"])
+def test_screen_reader_only_text_is_pruned(name: str) -> None:
+    label = f"<span class='{name}'>Open the box</span>"
+    texts = [f"{PARAGRAPHS[0][:-1]}{label}.", *PARAGRAPHS[1:]]
+    assert body_of(article(texts=texts)) == PARAGRAPHS
+
+
+def test_time_stamps_outside_paragraphs_are_dropped() -> None:
+    stamp = "<div class='entry'><time datetime='2024-07-18T11:48'>21 mins ago 11:48</time></div>"
+    assert body_of(article(inside=stamp + paragraphs())) == PARAGRAPHS * 2
+
+
+def test_time_inside_a_sentence_is_kept() -> None:
+    text = ("The council met on <time datetime='2024-07-16'>Tuesday</time> and voted to close "
+            "the bridge.")
+    assert body_of(article(texts=[*PARAGRAPHS, text]))[-1] == (
+        "The council met on Tuesday and voted to close the bridge.")
+
+
+def test_named_lead_without_a_full_stop_is_kept() -> None:
+    lead = "The best way to cross the river while the old bridge is closed"
+    page = (
+        f"<html><body><article><h1>Bridge closes</h1><p class='standfirst'>{lead}</p>"
+        f"{SHARE_LINKS}<div class='text'>{paragraphs()}</div></article></body></html>"
+    )
+    assert body_of(page) == [lead, *PARAGRAPHS]
+
+
+def test_subheading_whose_links_were_left_out_is_dropped() -> None:
+    links = "<h3>Also read</h3><ul><li><a href='/a'>Another story</a></li></ul>"
+    section = f"{links}<h2>What happens next</h2>{paragraphs()}"
+    blocks = body_of(article(inside=section))
+    assert "Also read" not in blocks and "What happens next" in blocks
+
+
+def test_stacked_summary_headings_before_the_text_are_kept() -> None:
+    summary = "<h2>The bridge closes on Monday</h2><h2>Buses take the east road</h2>"
+    page = (f"<html><body><h1>Bridge closes</h1><article>{summary}{paragraphs()}</article>"
+            "</body></html>")
+    assert body_of(page) == ["The bridge closes on Monday", "Buses take the east road", *PARAGRAPHS]
+
+
+@pytest.mark.parametrize(
+    "label", ["Advertisement", "Anzeige", "Lire aussi :", "Read more", "Publicité"])
+def test_lines_labelling_furniture_are_dropped(label: str) -> None:
+    texts = [PARAGRAPHS[0], label, *PARAGRAPHS[1:]]
+    assert body_of(article(texts=texts)) == PARAGRAPHS
+
+
+def test_headline_repeated_with_a_kicker_is_not_body() -> None:
+    page = article().replace("<article>", "<article><h2>City: Bridge closes</h2>")
+    assert body_of(page) == PARAGRAPHS
+
+
+def test_hidden_class_wins_over_article_words() -> None:
+    prompt = ("<div class='article-content__sign-in hidden'><p>Register or sign in to unlock more "
+              "articles from across the country with one account.</p></div>")
+    assert body_of(article(inside=prompt)) == PARAGRAPHS

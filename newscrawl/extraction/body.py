@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from lxml import etree
 from lxml import html as lxml_html
 
-from newscrawl.extraction.body_blocks import Block, layout
+from newscrawl.extraction.body_blocks import Block, Span, layout
 from newscrawl.extraction.body_jsonld import jsonld_article_body, reconcile
 from newscrawl.extraction.body_scoring import (
     HEADINGS,
@@ -19,12 +19,14 @@ from newscrawl.extraction.body_scoring import (
     lead_span,
     teaser_blocks,
 )
-from newscrawl.extraction.boilerplate import prune_boilerplate
+from newscrawl.extraction.boilerplate import is_furniture_label, prune_boilerplate
 from newscrawl.extraction.document import Document
 from newscrawl.extraction.structured import meta_content
 
 # Blocks that may follow the last prose block: a closing list and its headings.
 _CLOSING_LIST_TAGS = HEADINGS | {"li", "tr"}
+# A heading or label holding the headline and at most half as much again (a kicker) repeats it.
+MAX_HEADLINE_LINE = 1.5
 # This many short lines after the last prose are a closing list (tour dates, results).
 MIN_CLOSING_LINES = 6
 _H1 = etree.XPath("//h1")  # read before pruning, which drops it
@@ -46,12 +48,12 @@ def extract_body(doc: Document) -> list[str]:
     """
     headlines = _headlines(doc)
     article_body = jsonld_article_body(doc)  # before pruning, which drops the scripts
-    blocks = _trim_furniture_lines(_dom_blocks(doc.root, headlines))
+    blocks = _dom_blocks(doc.root, headlines)
     checked = reconcile(blocks, article_body)
     blocks = blocks if checked is None else checked
     if not blocks:
         embedded = script_html(doc.text)
-        blocks = [] if embedded is None else _trim_furniture_lines(_dom_blocks(embedded, headlines))
+        blocks = [] if embedded is None else _dom_blocks(embedded, headlines)
     return [block.text for block in blocks]
 
 
@@ -115,9 +117,9 @@ def _strings(script: str) -> Iterator[str]:
 
 
 def _dom_blocks(root: etree._Element, headlines: set[str]) -> list[Block]:
-    """The blocks of the heaviest element of the pruned ``root`` and of its lead paragraph.
+    """The blocks of the heaviest element of the pruned ``root``, after its lead paragraph.
 
-    Links, teasers and the headline are left out.
+    Links, teasers, the headline and the furniture lines around the text are left out.
     """
     prune_boilerplate(root)
     body = root.find("body")
@@ -127,15 +129,31 @@ def _dom_blocks(root: etree._Element, headlines: set[str]) -> list[Block]:
     if span is None:
         return []
     lead = lead_span(page, span)
-    indexes = range(span.start, span.end) if lead is None else [
-        *range(lead.start, lead.end), *range(span.start, span.end)]
-    return [
-        page.blocks[index]
-        for index in indexes
-        if index not in teasers
-        and not is_link_list(page.blocks[index])
-        and page.blocks[index].text.casefold() not in headlines
-    ]
+    def kept(part: Span) -> list[Block]:
+        return [
+            block for i, block in enumerate(page.blocks[part.start:part.end], part.start)
+            if i not in teasers and not is_link_list(block) and not is_furniture_label(block.text)
+            and not _repeats_headline(block, headlines)
+        ]
+    lead_blocks = [] if lead is None else kept(lead)
+    return _drop_orphan_headings(lead_blocks + _trim_furniture_lines(kept(span)))
+
+
+def _repeats_headline(block: Block, headlines: set[str]) -> bool:
+    """Whether a line is the headline, or, outside a paragraph, the headline with a kicker.
+
+    >>> _repeats_headline(Block("Banks: the Fed admits lapses", "h2", 0), {"the fed admits lapses"})
+    True
+    >>> _repeats_headline(Block("Banks: the Fed admits lapses", "p", 0), {"the fed admits lapses"})
+    False
+    """
+    folded = block.text.casefold()
+    if folded in headlines:
+        return True
+    return block.tag != "p" and any(
+        headline and headline in folded and len(folded) <= MAX_HEADLINE_LINE * len(headline)
+        for headline in headlines
+    )
 
 
 def _headlines(doc: Document) -> set[str]:
@@ -167,3 +185,22 @@ def _trim_furniture_lines(blocks: list[Block]) -> list[Block]:
     while blocks[end - 1].tag in HEADINGS:
         end -= 1
     return head + blocks[prose[0]:end]
+
+
+def _drop_orphan_headings(blocks: list[Block]) -> list[Block]:
+    """Drop the subheadings after the first prose that head nothing: the next block is a
+    heading of the same or a higher level (the links or teasers under it were left out).
+
+    Stacked headings before the text are its summary, and stay.
+
+    >>> blocks = [Block(t, tag, 0) for t, tag in (("Rain", "h2"), ("It rained all day.", "p"),
+    ...     ("Also read", "h3"), ("Wind", "h2"), ("Gusts broke a tree.", "p"))]
+    >>> [b.text for b in _drop_orphan_headings(blocks)]
+    ['Rain', 'It rained all day.', 'Wind', 'Gusts broke a tree.']
+    """
+    first = next((i for i, block in enumerate(blocks) if is_prose(block)), len(blocks))
+    return blocks[:first] + [
+        block for block, after in zip(blocks[first:], [*blocks[first + 1:], None])
+        if block.tag not in HEADINGS or after is None or after.tag not in HEADINGS
+        or after.tag > block.tag
+    ]

@@ -7,6 +7,7 @@ also gets the span of blocks it holds, so containers can be compared cheaply.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -20,6 +21,15 @@ BLOCK_TAGS = frozenset((
 ))
 # Table cells: a row is one block, its cells separated by a space.
 CELL_TAGS = frozenset(("td", "th"))
+# Scripts written without spaces say in one character what Latin says in several: a
+# Chinese or Japanese character (or full-width form) counts as this many characters...
+WIDE_CHAR_WIDTH = 3
+_WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+# ...and a Korean syllable block as this many.
+HANGUL_WIDTH = 2
+_SYLLABLES = "\uac00-\ud7af"
+_WIDE_CHARS, _HANGUL, _CJK = (
+    re.compile(f"[{chars}]") for chars in (_WIDE, _SYLLABLES, _WIDE + _SYLLABLES))
 
 
 @dataclass(slots=True)
@@ -35,15 +45,42 @@ class Block:
     tag: str
     link_chars: int
     lead_link_chars: int = 0
+    width: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.width = text_width(self.text)
+
+    def widths(self, chars: int) -> int:
+        """How wide ``chars`` of this block's characters are, in Latin characters.
+
+        >>> Block("東京で会議", "p", 2).widths(2), Block("Tokyo", "p", 2).widths(2)
+        (6, 2)
+        """
+        return chars * self.width // len(self.text) if self.text else 0
+
+
+def text_width(text: str) -> int:
+    """The length of ``text`` in Latin characters: a CJK character says as much as several.
+
+    >>> text_width("Rain."), text_width("雨が降った。"), text_width("비가 왔다")
+    (5, 18, 9)
+    """
+    if text.isascii() or not _CJK.search(text):
+        return len(text)
+    wide = len(_WIDE_CHARS.findall(text))
+    hangul = len(_HANGUL.findall(text))
+    return len(text) + (WIDE_CHAR_WIDTH - 1) * wide + (HANGUL_WIDTH - 1) * hangul
 
 
 @dataclass(slots=True)
 class Span:
-    """An element and the half-open range ``[start, end)`` of the blocks inside it."""
+    """An element, the half-open range ``[start, end)`` of the blocks inside it, and the
+    spans of its child elements."""
 
     element: etree._Element
     start: int
     end: int
+    children: list[Span] = field(default_factory=list)
 
 
 @dataclass
@@ -129,26 +166,32 @@ def layout(root: etree._Element) -> Layout:
     ['in Syria.', 'Already taken aback', 'one', 'two']
     >>> [(s.element.tag, s.start, s.end) for s in page.spans]
     [('p', 0, 1), ('b', 1, 1), ('p', 1, 2), ('br', 3, 3), ('div', 0, 4)]
+    >>> [s.element.tag for s in page.spans[-1].children]
+    ['p', 'p', 'br']
     >>> [b.text for b in layout(etree.fromstring(
     ...     '<table><tr><th>Pos.</th><th>Driver</th></tr><tr><td>1</td><td>Busch</td></tr></table>'
     ... )).blocks]
     ['Pos. Driver', '1 Busch']
     """
     builder = _Builder()
-    starts: list[int] = []
+    opened: list[tuple[int, list[Span]]] = []  # the first block and the children of open elements
     link_depth = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             link_depth += _is_link(el)
             builder.open(tag)
-            starts.append(len(builder.layout.blocks))
+            opened.append((len(builder.layout.blocks), []))
             if tag:
                 builder.add(el.text, link_depth > 0)
             continue
         link_depth -= _is_link(el)
         builder.close(tag)
-        builder.layout.spans.append(Span(el, starts.pop(), len(builder.layout.blocks)))
+        start, children = opened.pop()
+        span = Span(el, start, len(builder.layout.blocks), children)
+        builder.layout.spans.append(span)
+        if opened:
+            opened[-1][1].append(span)
         if el is not root:
             builder.add(el.tail, link_depth > 0)
     builder.flush()

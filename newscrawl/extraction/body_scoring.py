@@ -9,6 +9,8 @@ wrapping more furniture takes it away, however deep the markup nests.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import accumulate
 
 from newscrawl.extraction.body_blocks import Block, Layout, Span
@@ -35,6 +37,12 @@ MAX_CARD_BLOCKS = 5
 MAX_CARD_PROSE = 600
 # The element marked up as the article body (itemprop=articleBody) counts this much more.
 ARTICLE_BODY_BONUS = 1.25
+# A run of sibling elements stands for their parent when it weighs this much more than
+# the best element found before it (all those inside it among them)...
+MIN_RUN_GAIN = 1.2
+# ...and the parent's blocks left out of it are links, with prose weighing at most this
+# share of the run.
+MAX_CUT_PROSE_SHARE = 0.25
 HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))  # h1 is the headline, pruned
 # A block opening with a link this long is a headline; two such blocks in a row are teasers.
 MIN_HEADLINE_LINK_CHARS = 25
@@ -54,7 +62,9 @@ def is_link_list(block: Block) -> bool:
     >>> is_link_list(Block("More news", "li", 9)), is_link_list(Block("Said so.", "p", 0))
     (True, False)
     """
-    own = len(block.text) - block.link_chars
+    own = block.widths(len(block.text) - block.link_chars)
+    if own >= SENTENCE_CHARS and block.text[-1] in _SENTENCE_END and block.lead_link_chars == 0:
+        return False
     return block.link_chars > MAX_LINK_SHARE * len(block.text) and own < PROSE_CHARS
 
 
@@ -66,7 +76,7 @@ def is_prose(block: Block) -> bool:
     >>> is_prose(Block("https://example.com/news/2019/11/19/a-very-long-address.html", "p", 0))
     False
     """
-    own = len(block.text) - block.link_chars
+    own = block.widths(len(block.text) - block.link_chars)
     if _URL.match(block.text):
         return False
     if own >= LONG_PROSE_CHARS:
@@ -81,12 +91,12 @@ def block_weight(block: Block) -> int:
     (-8, 18)
     """
     if is_link_list(block):
-        return -LINK_LIST_PENALTY * len(block.text)
+        return -LINK_LIST_PENALTY * block.width
     if is_prose(block):
-        return len(block.text) - (1 + INLINE_LINK_PENALTY) * block.link_chars
+        return block.width - (1 + INLINE_LINK_PENALTY) * block.widths(block.link_chars)
     if block.tag in _NEUTRAL_TAGS:
         return 0
-    return -min(len(block.text), SHORT_LINE_PENALTY)
+    return -min(block.width, SHORT_LINE_PENALTY)
 
 
 def teaser_blocks(page: Layout) -> set[int]:
@@ -102,9 +112,9 @@ def teaser_blocks(page: Layout) -> set[int]:
     """
     teasers = _headline_runs(page.blocks)
     for span in page.spans:
-        if 2 <= span.end - span.start <= MAX_CARD_BLOCKS:
-            if _is_card(page.blocks[span.start:span.end]):
-                teasers.update(range(span.start, span.end))
+        if (2 <= span.end - span.start <= MAX_CARD_BLOCKS
+                and _is_card(page.blocks[span.start:span.end])):
+            teasers.update(range(span.start, span.end))
     return teasers
 
 
@@ -122,14 +132,16 @@ def _is_card(blocks: list[Block]) -> bool:
     head = blocks[0]
     if head.tag not in HEADINGS or not is_link_list(head):
         return False
-    prose = sum(len(b.text) for b in blocks if is_prose(b))
+    prose = sum(b.width for b in blocks if is_prose(b))
     return 0 < prose <= MAX_CARD_PROSE
 
 
 def best_span(page: Layout, teasers: set[int]) -> Span | None:
-    """The span whose blocks weigh the most (``teasers`` count as link lists).
+    """The element, or run of sibling elements, whose blocks weigh the most.
 
-    The deepest span wins ties.
+    ``teasers`` count as link lists. A run of consecutive children is weighed as well
+    as their parent: the article is often a run of siblings between furniture. The
+    deepest span wins ties.
 
     >>> from lxml import etree
     >>> from newscrawl.extraction.body_blocks import layout
@@ -138,20 +150,75 @@ def best_span(page: Layout, teasers: set[int]) -> Span | None:
     ...     '<p>Take an umbrella.</p></div></body>'))
     >>> best_span(page, set()).element.tag
     'div'
+    >>> page = layout(etree.fromstring(
+    ...     '<body><div><p>It will rain today, they said.</p></div><div><p>Take an umbrella.</p>'
+    ...     '</div><ul><li><a href="/">Home</a></li><li><a href="/w">Weather</a></li></ul></body>'))
+    >>> span = best_span(page, set())
+    >>> span.element.tag, [b.text for b in page.blocks[span.start:span.end]]
+    ('body', ['It will rain today, they said.', 'Take an umbrella.'])
     """
-    weights = (
-        -LINK_LIST_PENALTY * len(b.text) if i in teasers else block_weight(b)
-        for i, b in enumerate(page.blocks)
+    links = [i in teasers or is_link_list(block) for i, block in enumerate(page.blocks)]
+    weights = [
+        -LINK_LIST_PENALTY * block.width if link else block_weight(block)
+        for block, link in zip(page.blocks, links)
+    ]
+    totals = _running_totals(weights)
+    sums = _CutSums(
+        prose=_running_totals(max(weight, 0) for weight in weights),
+        links=_running_totals(weight if link else 0 for weight, link in zip(weights, links)),
     )
-    totals = [0, *accumulate(weights)]
     best, best_total = None, 0
     for span in page.spans:
-        total = totals[span.end] - totals[span.start]
-        if span.element.get("itemprop") == "articleBody":
-            total *= ARTICLE_BODY_BONUS
+        bonus = ARTICLE_BODY_BONUS if span.element.get("itemprop") == "articleBody" else 1
+        total = bonus * (totals[span.end] - totals[span.start])
+        goal = MIN_RUN_GAIN * max(best_total, total)  # what a run of its children must weigh
+        if len(span.children) > 1 and bonus * sums.prose_in(span) >= goal:
+            run = _best_run(span, totals)
+            run_total = bonus * (totals[run.end] - totals[run.start])
+            if run_total >= goal and sums.cut_furniture(span, run, run_total):
+                span, total = run, run_total
         if total > best_total:
             best, best_total = span, total
     return best
+
+
+def _running_totals(values: Iterable[int]) -> list[int]:
+    """``totals[j] - totals[i]`` is the sum of ``values[i:j]``.
+
+    >>> _running_totals([3, -1, 2])
+    [0, 3, 2, 4]
+    """
+    return [0, *accumulate(values)]
+
+
+def _best_run(parent: Span, totals: list[int]) -> Span:
+    """The run of consecutive children of ``parent`` whose blocks weigh the most (Kadane's scan)."""
+    best = parent
+    low = None  # the child start with the lowest running total so far
+    for child in parent.children:
+        if low is None or totals[child.start] < totals[low]:
+            low = child.start
+        if totals[child.end] - totals[low] > totals[best.end] - totals[best.start]:
+            best = Span(parent.element, low, child.end)
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class _CutSums:
+    """Running totals of the prose weight and the link weight of a page's blocks."""
+
+    prose: list[int]
+    links: list[int]
+
+    def prose_in(self, span: Span) -> int:
+        return self.prose[span.end] - self.prose[span.start]
+
+    def cut_furniture(self, whole: Span, run: Span, run_total: float) -> bool:
+        """Whether the blocks of ``whole`` left out of ``run`` weigh against it as links,
+        and hold little prose (a closing list of short lines is no reason to cut)."""
+        def cut(sums: list[int]) -> int:
+            return sums[run.start] - sums[whole.start] + sums[whole.end] - sums[run.end]
+        return cut(self.links) < 0 and cut(self.prose) <= MAX_CUT_PROSE_SHARE * run_total
 
 
 def lead_span(page: Layout, body: Span) -> Span | None:

@@ -19,6 +19,8 @@ _JUNK_TAGS = (
 _FURNITURE_TAGS = ("nav", "footer", "aside", "form", "dialog", "menu", "figcaption", "label")
 # A figure is an image, video or chart with its caption, unless it quotes someone.
 _PICTURES = etree.XPath("//figure[not(.//blockquote)]")
+# A time stamp outside a paragraph of prose is a dateline, not a word of the text.
+_STAMPS = etree.XPath("//time[not(ancestor::p[string-length(normalize-space()) > 50])]")
 _ATTRIBUTED = etree.XPath("//body//*[@class or @id or @style or @hidden]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -27,7 +29,7 @@ MAX_FURNITURE_SHARE = 0.5
 
 # class/id vocabulary of furniture, several languages, matched on the lower-cased value
 # with camelCase split by "-": stems match the start of a name part (parts are split on
-# spaces, "-" and "_"), words must end a class token, tokens must be a whole class token.
+# spaces, "-" and "_"), words must end a class token, ad parts must be a whole part.
 _STEMS = (
     "comment(?!ary)|kommentar|commentaire|comentario|commento|disqus|replies"
     "|share|sharing|social|teilen|partager|compartir|condividi"
@@ -36,6 +38,8 @@ _STEMS = (
     "|anzeige|werbung|publicite|publicidad|pubblicit|outbrain|taboola"
     "|breadcrumb|cookie|consent|gdpr|popup|navbar|navigation|pagination"
     "|byline|caption|copyright|meistgelesen|trending|footer|sidebar|author|infobox|factbox"
+    "|carousel|slideshow|gallery|galerie|galeria|galleria|diashow|bilderstrecke|lightbox"
+    "|disclaimer|meta|whatsapp"
 )
 # Ad slots are named "ad", "ads", or "ad-"/"ad_" something ("ad-slot", "ad_container").
 _AD_PARTS = "ad|ads"
@@ -43,13 +47,15 @@ _WORDS = (
     "nav|menu|toolbar|pager|tags|tag-list|keywords|credit|credits"
     "|popular|modal|respond|widgets"
 )
-_TOKENS = (
-    "hidden|hide|d-none|is-hidden|visually-hidden|sr-only|screen-reader-text|offscreen"
-    "|\\S*--hidden|\\S*--hide"
-)
+# Classes that hide an element: whole class tokens, token endings, and screen-reader-only
+# words anywhere in a token.
+_HIDDEN_TOKENS = "hidden|hide|d-none|is-hidden"
+_HIDDEN_PARTS = r"--hid(?:den|e)(?!\S)|(?<!not-)sr-only|screen-?reader|visually-?hidden|offscreen"
+# Lookbehinds instead of a leading "(?:^|[\s_-])": several times faster to search.
+_HIDDEN_NAMES = re.compile(rf"(?<!\S)(?:{_HIDDEN_TOKENS})(?!\S)|{_HIDDEN_PARTS}")
 _FURNITURE = re.compile(
-    rf"(?:^|\s)(?:{_TOKENS})(?=\s|$)|(?:^|[\s_-])(?:{_STEMS})|(?:^|[\s_-])(?:{_WORDS})(?=\s|$)"
-    rf"|(?:^|[\s_-])(?:{_AD_PARTS})(?=[\s_-]|$)"
+    rf"(?<!\S)(?:{_HIDDEN_TOKENS})(?!\S)|{_HIDDEN_PARTS}"
+    rf"|(?<![^\s_-])(?:(?:{_STEMS})|(?:{_WORDS})(?!\S)|(?:{_AD_PARTS})(?![^\s_-]))"
 )
 # class/id words of the article text itself; they protect an element from pruning.
 _ARTICLE = re.compile(r"(?:article|story|entry|post|news|main)[-_]?(?:body|content|text)")
@@ -58,6 +64,19 @@ _LEAD = re.compile(
     r"(?:^|[\s_-])(?:lead|lede|intro|teaser|summary|standfirst|excerpt|abstract"
     r"|einleitung|vorspann|chapo|chapeau|perex|entradilla|bajada)(?=$|[\s_-])"
 )
+# Lines that label furniture (an ad slot, a list of links, the comments), several languages,
+# matched whole, case-folded, without trailing punctuation.
+_FURNITURE_LABELS = frozenset((
+    "ad", "ads", "advert", "advertisement", "sponsored", "anzeige", "werbung", "reklame",
+    "reklam", "reklama", "publicité", "publicidad", "publicidade", "pubblicità", "advertentie",
+    "read more", "read also", "see also", "related", "related articles", "related stories",
+    "more on this", "you may also like", "don't miss", "also read", "mehr zum thema",
+    "auch interessant", "lesen sie auch", "das könnte sie auch interessieren", "lire aussi",
+    "à lire aussi", "voir aussi", "lee también", "leer más", "te puede interesar", "leggi anche",
+    "související témata", "související články", "čtěte také",
+    "comments", "kommentare", "commentaires", "comentarios", "commenti",
+))
+_LABEL_END = " :.…»›>|-–—"
 # How many distinct class/id values to remember the verdict of.
 _VERDICT_CACHE_SIZE = 8192
 
@@ -77,6 +96,7 @@ def prune_boilerplate(root: etree._Element) -> None:
     _drop_all(list(root.iter(*_JUNK_TAGS)))
     doomed = list(root.iter(*_FURNITURE_TAGS))
     doomed.extend(_PICTURES(root))
+    doomed.extend(_STAMPS(root))
     doomed.extend(el for el in _ATTRIBUTED(root) if _is_hidden(el) or _is_named_furniture(el))
     lengths = {p: len(p.text_content()) for p in root.iter("p")}
     limit = MAX_FURNITURE_SHARE * sum(lengths.values())
@@ -108,6 +128,8 @@ def _is_hidden(el: etree._Element) -> bool:
 def name_verdict(names: str) -> int:
     """-1 when a class/id value names article text, 1 when it names furniture, else 0.
 
+    A class that hides the element wins over article words.
+
     >>> name_verdict("comments-area"), name_verdict("entry-content share-bar")
     (1, -1)
     >>> name_verdict("post tag-politics"), name_verdict("post-tags relatedArticles")
@@ -115,11 +137,25 @@ def name_verdict(names: str) -> int:
 
     >>> name_verdict("story-body"), name_verdict("newsletter-signup"), name_verdict("grid")
     (-1, 1, 0)
+    >>> name_verdict("article-content__sign-in hidden")
+    1
     """
-    names = _CAMEL.sub("-", names).lower()
+    lowered = names.lower()
+    names = lowered if lowered == names else _CAMEL.sub("-", names).lower()
     if _ARTICLE.search(names):
-        return -1
+        return 1 if _HIDDEN_NAMES.search(names) else -1
     return 1 if _FURNITURE.search(names) else 0
+
+
+def is_furniture_label(text: str) -> bool:
+    """Whether a line is just the label of an ad slot, a list of links or the comments.
+
+    >>> is_furniture_label("Advertisement"), is_furniture_label("Lire aussi :")
+    (True, True)
+    >>> is_furniture_label("Read more about the bridge in our archive.")
+    False
+    """
+    return text.casefold().strip(_LABEL_END) in _FURNITURE_LABELS
 
 
 def is_lead(el: etree._Element) -> bool:
