@@ -39,7 +39,7 @@ class Sizes:
     memory_articles: int = 20_000
     memory_checkpoint: int = 5_000
     state_articles: int = 1_000_000
-    state_budget_seconds: float = 180.0
+    state_budget_seconds: float = 480.0
 
 
 QUICK = Sizes(rounds=1, crawl_articles=500, memory_articles=2_000, memory_checkpoint=500,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -37,11 +38,12 @@ DEFAULT_THRESHOLD = 0.7  # estimated Jaccard similarity of the 3-word shingles
 
 _BUCKET_BITS = NUM_PERM.bit_length() - 1  # the low bits of a shingle's hash choose its bucket
 _BUCKET_MASK = NUM_PERM - 1
-_VALUE_MASK = 0xFFFFFFFF  # signature values are 32-bit: compact in JSON and in band keys
+_VALUE_MASK = 0xFFFFFFFF  # signature values are 32-bit: 4 bytes each in the state store
 _EMPTY = _VALUE_MASK + 1  # above every value: a bucket no shingle fell into
 _HOP_OFFSET = 0x9E3779B9  # added per hop when a bucket borrows a later bucket's value
 _HASH_BYTES = 8
 _WORD = re.compile(r"\w+")
+_BAND_PERSONS = tuple(bytes((band,)) for band in range(BANDS))  # each band's hash is its own
 
 Signature = tuple[int, ...]
 
@@ -122,15 +124,21 @@ def similarity(a: Signature, b: Signature) -> float:
     return sum(x == y for x, y in zip(a, b)) / len(a)
 
 
-def band_keys(sig: Signature) -> list[str]:
-    """One key per band: its number and values; equal keys make two signatures candidates.
+def band_keys(sig: Signature) -> list[int]:
+    """One key per band: a signed 64-bit hash of its number and values, the same on
+    every run and machine; equal keys make two signatures candidates.
+
+    Two different bands share a key with probability 2**-64: a store of a million
+    articles (16 million band keys) expects no such collision at all.
 
     >>> band_keys(tuple(range(NUM_PERM)))[:2]
-    ['0:0.1.2.3', '1:4.5.6.7']
+    [-387804988308644362, -4078863575744635064]
     >>> band_keys(())
     []
     """
-    return [f"{band}:{'.'.join(map(str, sig[band * ROWS:(band + 1) * ROWS]))}"
+    packed, width = struct.pack(f"<{len(sig)}I", *sig), ROWS * 4
+    return [int.from_bytes(hashlib.blake2b(packed[band * width:(band + 1) * width], digest_size=_HASH_BYTES,
+                                           person=_BAND_PERSONS[band]).digest(), "little", signed=True)
             for band in range(len(sig) // ROWS)]
 
 
@@ -145,7 +153,7 @@ class SignatureIndex:
     """
 
     def __init__(self) -> None:
-        self._ids_by_band: dict[str, set[str]] = defaultdict(set)
+        self._ids_by_band: dict[int, set[str]] = defaultdict(set)
 
     def add(self, article_id: str, sig: Signature) -> None:
         for key in band_keys(sig):

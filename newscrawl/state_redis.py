@@ -10,7 +10,8 @@ runs on both). Keys live under ``newscrawl:``:
   ``batches:<host>:<directory>`` the pending names of one output directory of one
   machine, ``pending:<id>`` the batch an article is pending in;
 - ``claim:id:<id>`` and ``claim:fp:<sha>``: which worker is publishing an article
-  (:meth:`RedisState.claim`), released when its batch is committed or discarded.
+  (:meth:`RedisState.claim`), released when its batch is committed or discarded;
+- ``schema-version``: :data:`SCHEMA_VERSION`; a database of another layout is refused.
 
 Commit and discard are Lua scripts, so each is one atomic step for every worker.
 Every command goes through :class:`RedisLink`: bounded retries with back-off while
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 PREFIX = "newscrawl:"
+#: The layout of the keys, kept in ``schema-version``; 2: band keys are 64-bit hashes.
+SCHEMA_VERSION = "2"
 DEFAULT_GIVE_UP_S = 60.0
 _FIRST_DELAY_S = 0.2
 _MAX_DELAY_S = 5.0
@@ -207,6 +210,20 @@ class RedisState:
         #: Called with the ids of each committed batch's articles (frontier leases wait for them).
         self.commit_listeners: list[Callable[[list[str]], None]] = []
         self.link.call(lambda r: r.ping(), "ping")
+        self._check_schema()
+
+    def _check_schema(self) -> None:
+        """Mark a new database with :data:`SCHEMA_VERSION`; refuse one of another version, or
+        one holding articles without a version (written before versions were kept)."""
+        key = PREFIX + "schema-version"
+        version = self.link.call(lambda r: r.get(key), "schema version")
+        if version is None and not self.link.call(lambda r: r.exists(PREFIX + "sites"), "schema version"):
+            self.link.call(lambda r: r.set(key, SCHEMA_VERSION, nx=True), "schema version")
+            version = self.link.call(lambda r: r.get(key), "schema version")
+        if version != SCHEMA_VERSION:
+            raise StateError(f"Redis state store at {self.link.name}: schema version {version or 1}; "
+                             f"this newscrawl reads version {SCHEMA_VERSION}: use another database "
+                             "number (its articles are then fetched and published again)")
 
     @classmethod
     def from_uri(cls, uri: str) -> RedisState:
@@ -229,7 +246,7 @@ class RedisState:
         return {fp: i for fp, i in zip(fingerprints, self._mget("fingerprint:", fingerprints)) if i}
 
     def candidates(self, signature: tuple[int, ...]) -> list[Article]:
-        bands = [PREFIX + "band:" + band for band in band_keys(signature)]
+        bands = [f"{PREFIX}band:{band}" for band in band_keys(signature)]
         if not bands:
             return []
         ids = sorted(self.link.call(lambda r: r.sunion(bands), "candidates"))
@@ -313,8 +330,9 @@ class RedisState:
 def _commit_plan(article: Article) -> dict:
     """What the commit script writes for ``article``, computed once here.
 
-    The article's JSON travels as a string, so Lua never re-encodes its numbers.
+    The article's JSON and the 64-bit band keys travel as strings, so Lua (whose
+    numbers are doubles) never re-encodes a number.
     """
     return {"id": article.id, "json": json.dumps(article.to_json()), "site": article.site,
             "fingerprint": article.fingerprint, "keys": [article.id, *article.url_keys],
-            "bands": band_keys(article.signature)}
+            "bands": [str(band) for band in band_keys(article.signature)]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 
@@ -119,3 +120,15 @@ def test_unknown_mode_stops_the_crawl_with_a_clear_error(two_sites, tmp_path):
     crawl = run_crawl(two_sites, tmp_path, NEWSCRAWL_NEAR_DUPLICATES="maybe")
     assert crawl.returncode != 0
     assert "NEWSCRAWL_NEAR_DUPLICATES 'maybe': use one of mark, drop, off" in crawl.output
+
+
+def test_band_keys_are_equal_exactly_where_a_band_has_the_same_values():
+    rng = random.Random(3)
+    a = tuple(rng.getrandbits(32) for _ in range(neardup.NUM_PERM))
+    rows = neardup.ROWS
+    shares_first = a[:rows] + tuple(rng.getrandbits(32) for _ in range(neardup.NUM_PERM - rows))
+    swapped = a[rows:2 * rows] + a[:rows] + a[2 * rows:]  # bands 0 and 1 trade values
+    keys, shared, moved = map(neardup.band_keys, (a, shares_first, swapped))
+    assert [x == y for x, y in zip(keys, shared)] == [True] + [False] * (neardup.BANDS - 1)
+    assert set(keys[:2]).isdisjoint(moved[:2]) and keys[2:] == moved[2:]  # a band's number counts
+    assert all(-2**63 <= key < 2**63 for key in keys)  # a SQLite INTEGER

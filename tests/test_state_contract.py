@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
+from pathlib import Path
 
 import pytest
+import redis
 
 from newscrawl import neardup
 from newscrawl.state import Article, Batch, StateError, Validators, open_state
@@ -94,7 +97,7 @@ def test_new_version_replaces_the_article_and_keeps_old_fingerprints(store):
     publish(store, "b1", article("a"))
     newer = article("a", fingerprint="fp-a2", modified="2026-11-12T08:00:00Z", version=2)
     publish(store, "b2", newer)
-    assert store.articles(["a"]) == {"a": newer}
+    assert store.articles(["a", "url-a"]) == {"a": newer, "url-a": newer}
     assert store.known_keys(["a", "url-a"]) == {"a", "url-a"}
     assert store.fingerprint_owners(["fp-a", "fp-a2"]) == {"fp-a": "a", "fp-a2": "a"}
 
@@ -124,6 +127,45 @@ def test_two_versions_in_one_batch_keep_the_last_ones_bands(store):
     assert store.candidates(original) == []
     assert [a.version for a in store.candidates(rewritten)] == [2]
     assert store.fingerprint_owners(["fp-a", "fp-a2"]) == {"fp-a": "a", "fp-a2": "a"}
+
+
+def edited_copies(count: int, words: int = 120) -> dict[str, str]:
+    """A story and ``count`` copies with more and more of its words changed, then unrelated stories."""
+    rng = random.Random(11)
+    story = [f"word{i}" for i in range(words)]
+    bodies = {}
+    for number in range(count):
+        copy = list(story)
+        for position in rng.sample(range(words), number * words // (2 * count)):
+            copy[position] = f"changed{number}-{position}"
+        bodies[f"copy{number}"] = " ".join(copy)
+    return bodies | {f"other{n}": " ".join(f"other{n}-{i}" for i in range(words)) for n in range(3)}
+
+
+def share_a_band(a: neardup.Signature, b: neardup.Signature) -> bool:
+    """What a band match means: the same values in the same band (keys are only hashes of them)."""
+    rows = neardup.ROWS
+    return any(a[i:i + rows] == b[i:i + rows] for i in range(0, len(a), rows))
+
+
+def one_band_copies(sig: neardup.Signature) -> dict[str, neardup.Signature]:
+    """Per band, a signature with that band's values of ``sig`` and random values elsewhere."""
+    rng, rows = random.Random(5), neardup.ROWS
+    return {f"band{band}": tuple(value if i // rows == band else rng.getrandbits(32)
+                                 for i, value in enumerate(sig)) for band in range(neardup.BANDS)}
+
+
+def test_near_duplicate_candidates_are_exactly_the_articles_sharing_a_band(store):
+    bodies = edited_copies(12)
+    signatures = {name: neardup.signature(body) for name, body in bodies.items()}
+    signatures |= one_band_copies(signatures["copy0"])
+    publish(store, "b1", *(article(name, signature=sig) for name, sig in signatures.items()))
+    queries = {**signatures, **{f"{name} edited": neardup.signature(body.replace("word7 ", "w7 "))
+                                for name, body in bodies.items()}}
+    expected = {query: {name for name, sig in signatures.items() if share_a_band(sig, q)}
+                for query, q in queries.items()}
+    assert len({frozenset(names) for names in expected.values()}) > 5  # partial overlaps, not all or none
+    assert {query: {a.id for a in store.candidates(q)} for query, q in queries.items()} == expected
 
 
 def test_sites_with_articles(store):
@@ -167,6 +209,56 @@ def test_unreadable_sqlite_path_is_an_error_naming_it(tmp_path):
     path = tmp_path / "state.db"
     path.mkdir()
     with pytest.raises(StateError, match=str(path)):
+        open_state(f"sqlite:///{path}")
+
+
+def write_old_store(uri: str) -> None:
+    """What newscrawl wrote before schema version 2 (text band keys), for one article."""
+    if uri.startswith("redis://"):
+        client = redis.Redis.from_url(uri)
+        client.sadd("newscrawl:sites", "herald")
+        client.sadd("newscrawl:band:0:1.2.3.4", "a")
+        return
+    path = Path(uri.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE bands (band TEXT, id TEXT, PRIMARY KEY (band, id)) WITHOUT ROWID")
+        db.execute("INSERT INTO bands VALUES ('0:1.2.3.4', 'a')")
+        db.execute("PRAGMA user_version=1")
+
+
+def old_store_untouched(uri: str) -> bool:
+    if uri.startswith("redis://"):
+        client = redis.Redis.from_url(uri)
+        return sorted(client.keys("newscrawl:*")) == [b"newscrawl:band:0:1.2.3.4", b"newscrawl:sites"]
+    with sqlite3.connect(uri.removeprefix("sqlite:///")) as db:
+        return (db.execute("PRAGMA user_version").fetchone()[0] == 1
+                and db.execute("SELECT * FROM bands").fetchall() == [("0:1.2.3.4", "a")])
+
+
+def test_store_of_an_older_schema_is_refused_and_kept(uri):
+    write_old_store(uri)
+    with pytest.raises(StateError, match="schema version 1; this newscrawl reads version 2"):
+        open_state(uri)
+    assert old_store_untouched(uri)
+
+
+def test_a_new_store_is_marked_with_its_schema_version(uri):
+    open_state(uri).close()
+    again = open_state(uri)  # a store this version wrote opens again
+    again.close()
+    if uri.startswith("redis://"):
+        assert redis.Redis.from_url(uri).get("newscrawl:schema-version") == b"2"
+    else:
+        with sqlite3.connect(uri.removeprefix("sqlite:///")) as db:
+            assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_sqlite_file_of_another_program_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE notes (text TEXT)")
+    with pytest.raises(StateError, match="not a newscrawl state store"):
         open_state(f"sqlite:///{path}")
 
 
