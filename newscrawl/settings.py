@@ -78,7 +78,9 @@ NEWSCRAWL_BATCH_SECONDS = 60.0
 NEWSCRAWL_FAIL_ON_SILENT_SITE = False
 
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
-ADDONS = {"newscrawl.distributed.DistributedMode": 0}
+# Pending requests wait on disk (a temporary folder, or JOBDIR), unless distributed mode
+# (listed first) chose its shared frontier: memory stays flat however long the queue.
+ADDONS = {"newscrawl.distributed.DistributedMode": 0, "newscrawl.scheduler.DiskQueueMode": 10}
 NEWSCRAWL_IDLE_EXIT = 30.0
 NEWSCRAWL_LEASE_SECONDS = 60.0
 NEWSCRAWL_REDIS_GIVE_UP = 60.0
