@@ -159,6 +159,22 @@ class SignatureIndex:
         for key in band_keys(sig):
             self._ids_by_band[key].add(article_id)
 
+    def remove(self, article_id: str, sig: Signature) -> None:
+        """Forget ``article_id``, added with ``sig``; a band left without ids goes too.
+
+        >>> index = SignatureIndex()
+        >>> index.add("a", tuple(range(NUM_PERM)))
+        >>> index.remove("a", tuple(range(NUM_PERM)))
+        >>> index.candidates(tuple(range(NUM_PERM))), len(index._ids_by_band)
+        (set(), 0)
+        """
+        for key in band_keys(sig):
+            ids = self._ids_by_band.get(key)
+            if ids is not None:
+                ids.discard(article_id)
+                if not ids:
+                    del self._ids_by_band[key]
+
     def candidates(self, sig: Signature) -> set[str]:
         found: set[str] = set()
         for key in band_keys(sig):

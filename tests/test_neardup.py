@@ -95,6 +95,15 @@ def test_story_on_two_sites_comes_out_once_plus_one_duplicate_of(two_sites, tmp_
         validator.validate(record)
 
 
+def test_published_articles_leave_memory_and_are_found_in_the_state_store(two_sites, tmp_path):
+    crawl = run_crawl(two_sites, tmp_path, NEWSCRAWL_BATCH_RECORDS="1")  # each one committed at once
+    assert crawl.returncode == 0, crawl.output[-3000:]
+    assert len(crawl.files) == len(crawl.records) == 4
+    assert crawl.stats["newscrawl/dedupe/uncommitted_peak"] == 1
+    first, copy = sorted(wire_records(crawl), key=lambda r: "duplicateOf" in r)
+    assert copy["duplicateOf"] == first["id"]
+
+
 def test_near_duplicates_are_remembered_across_runs(two_sites, tmp_path):
     alpha_only = tmp_path / "alpha.toml"
     alpha_only.write_text("[[site]]" + two_sites.read_text().split("[[site]]")[1])

@@ -21,6 +21,8 @@ from newscrawl.urls import record_id
 
 NEAR_DUPLICATE_MODES = ("mark", "drop", "off")
 DEFAULT_NEAR_DUPLICATES = "mark"
+#: Signal sent with ``articles`` (a list of :class:`Article`) once the state store holds them.
+articles_committed = object()
 
 
 class DuplicateUrl(DropItem):
@@ -101,13 +103,26 @@ class DedupePipeline:
         self.state = state
         self.options = options
         self.admitted = crawler_admitted(crawler)
-        self.run_articles: dict[str, Article] = {}
+        self.run_ids: set[str] = set()  # every id admitted in this run
+        # What the state store cannot answer yet: admitted articles not committed.
+        self.uncommitted: dict[str, Article] = {}
         self.run_fingerprints: dict[str, str] = {}
         self.index = neardup.SignatureIndex()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        return cls(crawler, crawler_state(crawler), DedupeOptions.from_settings(crawler.settings))
+        pipeline = cls(crawler, crawler_state(crawler), DedupeOptions.from_settings(crawler.settings))
+        crawler.signals.connect(pipeline.forget, signal=articles_committed)
+        return pipeline
+
+    def forget(self, articles: list[Article]) -> None:
+        """Let go of committed articles: the state store answers for them from now on."""
+        for article in articles:
+            if self.uncommitted.pop(article.id, None) is None:
+                continue
+            if self.run_fingerprints.get(article.fingerprint) == article.id:
+                del self.run_fingerprints[article.fingerprint]
+            self.index.remove(article.id, article.signature)
 
     def process_item(self, item: dict) -> dict:
         self.stats.inc_value(f"newscrawl/dedupe/articles/{item['metadata'].get('site')}")
@@ -127,7 +142,7 @@ class DedupePipeline:
 
     def _version(self, item: dict, fingerprint: str) -> int:
         """1 for an article not published before, the next version number for a changed one."""
-        if item["id"] in self.run_articles:
+        if item["id"] in self.run_ids:
             raise DuplicateUrl(f"duplicate of {item['canonicalUrl']}: {item['url']}", log_level="INFO")
         if item["id"] not in self.state.known_keys([item["id"]]):
             return 1  # the usual case, answered without reading the article
@@ -153,7 +168,7 @@ class DedupePipeline:
         if not signature:
             return None
         known = {a.id: a for a in self.state.candidates(signature)}
-        known.update((i, self.run_articles[i]) for i in self.index.candidates(signature))
+        known.update((i, self.uncommitted[i]) for i in self.index.candidates(signature))
         known.pop(item["id"], None)
         match = neardup.best_match(signature, ((i, a.signature) for i, a in known.items()),
                                    self.options.threshold)
@@ -165,7 +180,9 @@ class DedupePipeline:
         return known[match].duplicate_of or match
 
     def _admit(self, article: Article) -> None:
-        self.run_articles[article.id] = article
+        self.run_ids.add(article.id)
+        self.uncommitted[article.id] = article
+        self.stats.max_value("newscrawl/dedupe/uncommitted_peak", len(self.uncommitted))
         self.run_fingerprints[article.fingerprint] = article.id
         self.index.add(article.id, article.signature)
         self.admitted[article.id] = article

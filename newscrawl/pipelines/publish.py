@@ -38,7 +38,12 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawl.pipelines.dedupe import body_fingerprint, crawler_admitted, current_as_of
+from newscrawl.pipelines.dedupe import (
+    articles_committed,
+    body_fingerprint,
+    crawler_admitted,
+    current_as_of,
+)
 from newscrawl.reader import batch_name, batch_number
 from newscrawl.run import crawler_run
 from newscrawl.state import Article, Batch, StateError, StateStore, crawler_state
@@ -260,6 +265,7 @@ class JsonLinesPipeline:
             batch.discard()
             self._fail(f"cannot publish {batch.name} to {self.publisher.directory}: {exc}")
             return
+        self.crawler.signals.send_catch_log(articles_committed, articles=articles)
         self._count_published(batch, path)
 
     def _count_published(self, batch: BatchFile, path: Path) -> None:
