@@ -20,7 +20,8 @@ class RawSpider(scrapy.Spider):
     """Download and parse every page of ``-a base=URL``; no extraction, no pipelines."""
 
     name = "raw"
-    custom_settings = {"ITEM_PIPELINES": {}}
+    # Scrapy's own scheduler (pending requests in memory), not newscrawl's disk queue.
+    custom_settings = {"ITEM_PIPELINES": {}, "SCHEDULER": "scrapy.core.scheduler.Scheduler"}
 
     def __init__(self, base: str | None = None, **kwargs):
         super().__init__(**kwargs)
