@@ -17,7 +17,7 @@ from newscrawl.processors import as_persons, clean_body, fold_whitespace
 
 
 def _date_in_site_timezone(value: str, loader_context: dict) -> str | None:
-    return normalize_date(value, loader_context.get("timezone"))
+    return normalize_date(value, loader_context.get("timezone"), loader_context.get("month_first", True))
 
 
 class ArticleLoader(ItemLoader):

@@ -72,3 +72,13 @@ def test_canonical_link_on_another_host_is_not_trusted():
 def test_never_raises(page):
     record = extract_article(page, "https://e.example/a")
     assert list(record) == list(RECORD_FIELDS)
+
+
+def test_site_selector_dates_follow_the_pages_date_order():
+    page = '<html lang="{}"><body><span class="d">03/11/2026</span><p>{}</p></body></html>'
+    text = "Words of the article. " * 30
+    selectors = {"datePublished": "span.d::text"}
+    german = extract_article(page.format("de", text), "https://e.example/a", selectors=selectors)
+    american = extract_article(page.format("en-US", text), "https://e.example/a", selectors=selectors)
+    assert german["datePublished"].startswith("2026-11-03")
+    assert american["datePublished"].startswith("2026-03-11")

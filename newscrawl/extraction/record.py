@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from newscrawl.config import is_xpath
 from newscrawl.extraction.body import extract_body
 from newscrawl.extraction.classify import page_type
+from newscrawl.extraction.dates import reads_month_first
 from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.metadata import extract_metadata
 from newscrawl.items import SCHEMA_VERSION, empty_record
@@ -47,7 +48,7 @@ def extract_article(
 
 def build_record(doc: Document, selectors: dict[str, str], timezone: str | None) -> dict:
     """The record of a parsed page: site selectors first, then metadata, then the body."""
-    loader = ArticleLoader(timezone=timezone)
+    loader = ArticleLoader(timezone=timezone, month_first=reads_month_first(doc))
     for field, query in selectors.items():
         loader.add_value(field, _selected_values(doc, field, query))
     metadata = extract_metadata(doc, timezone)
