@@ -7,6 +7,7 @@ import json
 import pytest
 
 from newscrawl.extraction.body import extract_body
+from newscrawl.extraction.boilerplate import name_verdict
 from newscrawl.extraction.document import parse_document
 
 PARAGRAPHS = [
@@ -332,3 +333,32 @@ def test_hidden_class_wins_over_article_words() -> None:
     prompt = ("<div class='article-content__sign-in hidden'><p>Register or sign in to unlock more "
               "articles from across the country with one account.</p></div>")
     assert body_of(article(inside=prompt)) == PARAGRAPHS
+
+
+def test_text_after_removed_scripts_and_buttons_stays_in_its_paragraph() -> None:
+    texts = [
+        "The council voted on Tuesday<script>track('vote')</script>, after a long debate, "
+        "to close the old bridge to traffic.",
+        "Engineers had warned for years<button>Share</button> that the structure, built in 1932, "
+        "was no longer safe.",
+        PARAGRAPHS[2],
+    ]
+    assert body_of(article(texts=texts)) == PARAGRAPHS
+
+
+def test_figure_quoting_someone_is_kept_and_a_picture_is_not() -> None:
+    quote = "We should have closed it ten years ago, frankly, said the mayor of the town."
+    figures = (f"<figure><blockquote><p>{quote}</p></blockquote></figure>"
+               "<figure><img src='b.jpg'><figcaption>The bridge at dawn, seen from the east "
+               "bank of the river.</figcaption></figure>")
+    assert body_of(article(inside=figures)) == [*PARAGRAPHS, quote]
+
+
+@pytest.mark.parametrize(("names", "verdict"), [
+    ("comments", 1), ("commentary", 0), ("post-comments", 1), ("main-nav", 1), ("navy", 0),
+    ("ad", 1), ("head ad_slot", 1), ("load-more", 0), ("sr-only", 1), ("not-sr-only", 0),
+    ("card--hidden", 1), ("card--hide-me", 0), ("hide", 1), ("tag-list", 1), ("tag-listing", 0),
+    ("shareBar", 1), ("story-body", -1), ("story-body sr-only", 1),
+])
+def test_class_verdict_reads_every_part_of_the_value(names: str, verdict: int) -> None:
+    assert name_verdict(names) == verdict

@@ -29,7 +29,6 @@ _CLOSING_LIST_TAGS = HEADINGS | {"li", "tr"}
 MAX_HEADLINE_LINE = 1.5
 # This many short lines after the last prose are a closing list (tour dates, results).
 MIN_CLOSING_LINES = 6
-_H1 = etree.XPath("//h1")  # read before pruning, which drops it
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
 
@@ -157,8 +156,9 @@ def _repeats_headline(block: Block, headlines: set[str]) -> bool:
 
 
 def _headlines(doc: Document) -> set[str]:
-    """The page's headline as written in ``<h1>`` and ``og:title``, case-folded."""
-    titles = [h1.text_content() for h1 in _H1(doc.root)]
+    """The page's headline as written in ``<h1>`` and ``og:title``, case-folded (read before
+    pruning, which drops ``<h1>``)."""
+    titles = [h1.text_content() for h1 in doc.root.iter("h1")]
     titles.append(meta_content(doc, "og:title", "twitter:title") or "")
     return {" ".join(title.split()).casefold() for title in titles}
 

@@ -104,21 +104,22 @@ class _Builder:
 
     def open(self, tag: str) -> None:
         if tag in BLOCK_TAGS:
-            self.flush()
+            if self.parts:
+                self.flush()
             self.tags.append(tag)
         elif tag in CELL_TAGS:
             self.add(" ", False)
 
     def close(self, tag: str) -> None:
         if tag in BLOCK_TAGS:
-            self.flush()
+            if self.parts:
+                self.flush()
             self.tags.pop()
         elif tag in CELL_TAGS:
             self.add(" ", False)
 
-    def add(self, text: str | None, in_link: bool) -> None:
-        if not text:
-            return
+    def add(self, text: str, in_link: bool) -> None:
+        """Add a non-empty piece of text."""
         self.parts.append(text)
         if in_link:
             self.link_parts.append(text)
@@ -131,6 +132,7 @@ class _Builder:
                     self.lead_link_chars = 0
 
     def flush(self) -> None:
+        """Cut the pieces so far into a block; with no pieces, the lead state is still fresh."""
         if self.parts:
             text = " ".join("".join(self.parts).split())
             if text:
@@ -174,25 +176,27 @@ def layout(root: etree._Element) -> Layout:
     ['Pos. Driver', '1 Busch']
     """
     builder = _Builder()
-    opened: list[tuple[int, list[Span]]] = []  # the first block and the children of open elements
+    blocks, spans = builder.layout.blocks, builder.layout.spans
+    opened: list[tuple[int, list[Span], str, bool]] = []  # first block, children, tag, is a link
     link_depth = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
-            link_depth += _is_link(el)
+            tag = el.tag if isinstance(el.tag, str) else ""
+            link = _is_link(el)
+            link_depth += link
             builder.open(tag)
-            opened.append((len(builder.layout.blocks), []))
-            if tag:
+            opened.append((len(blocks), [], tag, link))
+            if tag and el.text:
                 builder.add(el.text, link_depth > 0)
             continue
-        link_depth -= _is_link(el)
+        start, children, tag, link = opened.pop()
+        link_depth -= link
         builder.close(tag)
-        start, children = opened.pop()
-        span = Span(el, start, len(builder.layout.blocks), children)
-        builder.layout.spans.append(span)
+        span = Span(el, start, len(blocks), children)
+        spans.append(span)
         if opened:
             opened[-1][1].append(span)
-        if el is not root:
+        if el is not root and el.tail:
             builder.add(el.tail, link_depth > 0)
     builder.flush()
     return builder.layout
