@@ -1,10 +1,19 @@
 """The spider's link extractor finds what Scrapy's LinkExtractor finds, from the tree parsed once."""
 
+import html
+from urllib.parse import urljoin, urlparse, urlsplit
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.url import url_has_any_extension
+from w3lib.html import strip_html5_whitespace
+from w3lib.url import safe_url_string
 
 from newscrawl.extraction.document import parse_document
-from newscrawl.links import TreeLinkExtractor
+from newscrawl.links import _PLAIN_URL, TreeLinkExtractor, http_host, is_plain_url
 
 PAGE = b"""<html><head><base href="https://news.example.com/world/"></head><body>
 <a href="a.html">A</a> <a href="/b?x=1&amp;y=2">B</a> <a href="a.html">A again</a>
@@ -48,8 +57,8 @@ PAGES = [  # (response URL, <base href> or None, charset)
 ]
 
 
-def test_cached_links_match_scrapy_across_pages():
-    extractor = TreeLinkExtractor()  # one instance: its cache carries over from page to page
+def test_links_match_scrapy_across_pages():
+    extractor = TreeLinkExtractor()  # one instance for every page, as the spider has
     for url, base, charset in PAGES * 2:
         head = f'<meta charset="{charset}">' + (f'<base href="{base}">' if base else "")
         anchors = "".join(f'<a href="{href}">{n}</a>' for n, href in enumerate(HREFS))
@@ -58,3 +67,62 @@ def test_cached_links_match_scrapy_across_pages():
         doc = parse_document(response.body, response.url)
         found = extractor.links(doc.selector, response)
         assert found == LinkExtractor().extract_links(response), (url, base)
+
+
+def _scrapy_steps(value: str, response_url: str, encoding: str, base_url: str) -> str | None:
+    """What Scrapy's ``LxmlParserLinkExtractor._extract_links`` does with one ``href`` value."""
+    try:
+        url = safe_url_string(urljoin(base_url, strip_html5_whitespace(value)), encoding=encoding)
+    except ValueError:
+        return None
+    return urljoin(response_url, url)
+
+
+PAGE_URLS = st.sampled_from(["https://news.example.com/a/b.html", "http://news.example.com/",
+                             "https://e.com", "mailto:x@example.com", ""])
+ENCODINGS = st.sampled_from(["utf-8", "cp1252", "shift_jis", "gb18030", "utf-16", "cp1026"])
+
+
+@settings(max_examples=500)
+@given(st.from_regex(_PLAIN_URL, fullmatch=True), PAGE_URLS, PAGE_URLS, ENCODINGS)
+def test_plain_urls_come_out_of_scrapy_steps_unchanged(url, response_url, base_url, encoding):
+    if is_plain_url(url, encoding):
+        assert _scrapy_steps(url, response_url, encoding, base_url) == url
+
+
+@settings(max_examples=500)
+@given(st.one_of(st.from_regex(_PLAIN_URL, fullmatch=True), st.text(max_size=40)))
+def test_host_and_extension_of_any_url_as_urllib_and_scrapy_read_them(url):
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname if parts.scheme in ("http", "https") else None
+    except ValueError:
+        host = None
+    assert http_host(url) == (host or None)
+    extractor = TreeLinkExtractor()
+    try:  # what LinkExtractor._link_allowed asks
+        denied = url_has_any_extension(urlparse(url), extractor.deny_extensions)
+    except ValueError:
+        with pytest.raises(ValueError):
+            extractor.has_denied_extension(url)
+    else:
+        assert extractor.has_denied_extension(url) == denied
+
+
+BASE_HREFS = st.sampled_from([None, "https://news.example.com/world/", "http://e.com",
+                              "HTTPS://News.Example.COM:8000/x/", "https://user@e.com/a;p?q#f",
+                              "/relative/base/", "mailto:x@example.com", "http://[::1]/"])
+HREF_VALUES = st.one_of(st.from_regex(_PLAIN_URL, fullmatch=True), st.text(max_size=40),
+                        st.from_regex(r"\A(https?://|/|\.\./|//)?[a-zA-Z0-9%./?#;:@'\u00e9 -]{0,30}\Z"))
+
+
+@settings(max_examples=500)
+@given(HREF_VALUES, PAGE_URLS.filter(bool), BASE_HREFS, ENCODINGS.filter(lambda e: e != "cp1026"))
+def test_links_resolve_as_scrapy_resolves_them(href, page_url, base_href, encoding):
+    base = f'<base href="{html.escape(base_href)}">' if base_href else ""
+    page = (f'<html><head><meta charset="{encoding}">{base}</head><body>'
+            f'<a href="{html.escape(href)}">t</a></body></html>')
+    response = HtmlResponse(page_url if page_url.startswith("http") else "https://e.com/p",
+                            body=page.encode(encoding, "replace"))
+    expected = LinkExtractor().extract_links(response)
+    assert TreeLinkExtractor().links(response.selector, response) == expected
