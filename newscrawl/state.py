@@ -51,9 +51,10 @@ CREATE TABLE batches (name TEXT PRIMARY KEY, directory TEXT NOT NULL, articles T
 #: places in that index, so a commit changes a page of it per row. A checkpoint every
 #: 65,536 pages of WAL (256 MiB; SQLite's 1,000 would mean one after every commit) copies
 #: a page that several commits changed into the file once; the cache keeps the inner pages
-#: of the indexes in memory.
+#: of the indexes in memory (8 MiB holds them at a million articles; it fills as the store
+#: grows, so a larger one shows as a crawl's memory growing).
 _WAL_PAGES = 65536
-_CACHE_KIB = 16 * 1024
+_CACHE_KIB = 8 * 1024
 _SQLITE_PREFIX = "sqlite:///"
 REDIS_PREFIXES = ("redis://", "rediss://")
 _CHUNK = 500  # values per IN (...) query, well under SQLite's variable limit
