@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from newscrawl.extraction.dates import utc_moment
+
 _AGE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
 _AGE_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 # A /YYYY/MM/ (optionally /DD/) date in a URL path, as news sites put in article URLs.
@@ -87,15 +89,10 @@ class DateWindow:
 
 def _latest_moment(value: str | None) -> datetime | None:
     """The last instant ``value`` can mean: itself for a time, the end of the day for a date."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if "T" in value or " " in value.strip():
-        return _as_utc(moment)
-    return _as_utc(moment) + _ONE_DAY
+    moment = utc_moment(value)
+    if moment is None or "T" in value or " " in value.strip():
+        return moment
+    return moment + _ONE_DAY
 
 
 def _period_end(year: str, month: str, day: str | None) -> datetime | None:

@@ -29,6 +29,7 @@ from typing import NamedTuple, Protocol
 
 from scrapy import signals
 
+from newscrawl.extraction.dates import utc_moment
 from newscrawl.neardup import band_keys
 
 SCHEMA_VERSION = 2
@@ -203,15 +204,8 @@ def comparable_date(value: str | None) -> str | None:
     >>> comparable_date("2026-11-10"), comparable_date("yesterday"), comparable_date(None)
     ('2026-11-10T00:00:00Z', None, None)
     """
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return f"{parsed.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+    moment = utc_moment(value)
+    return None if moment is None else f"{moment.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def utc_now() -> str:

@@ -113,6 +113,23 @@ def normalize_date(value: object, timezone: str | None = None, month_first: bool
     return parsed.isoformat()
 
 
+def utc_moment(value: str | None) -> datetime | None:
+    """An ISO 8601 date or time as an aware datetime, a naive one taken as UTC; ``None`` if not one.
+
+    >>> utc_moment("2026-11-10T09:15:00+01:00").isoformat(), utc_moment(" 2026-11-10 ").isoformat()
+    ('2026-11-10T09:15:00+01:00', '2026-11-10T00:00:00+00:00')
+    >>> utc_moment("yesterday"), utc_moment(None)
+    (None, None)
+    """
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt_timezone.utc)
+
+
 def parse_datetime(text: str, month_first: bool = True) -> datetime | None:
     """Parse one date string (ISO 8601, RFC 2822, ``dd.mm.yyyy``, epoch seconds); ``None`` if unsure.
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from newscrawl.config import is_xpath
 from newscrawl.extraction.body import extract_body
 from newscrawl.extraction.classify import page_type
-from newscrawl.extraction.dates import reads_month_first
+from newscrawl.extraction.dates import reads_month_first, utc_moment
 from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.metadata import extract_metadata
 from newscrawl.items import SCHEMA_VERSION, empty_record
@@ -68,18 +68,10 @@ def build_record(doc: Document, selectors: dict[str, str], timezone: str | None)
 def _drop_future_dates(record: dict, now: datetime) -> None:
     """A date later than the download (beyond :data:`FUTURE_TOLERANCE`) is wrong, not news."""
     for field in ("datePublished", "dateModified"):
-        moment = _parse_iso(record[field])
+        moment = utc_moment(record[field])
         if moment and moment > now + FUTURE_TOLERANCE:
             record[field] = None
 
-
-def _parse_iso(value: str | None) -> datetime | None:
-    """An ISO date or date-time from the loader (naive taken as UTC); ``None`` if not one."""
-    try:
-        parsed = datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=dt_timezone.utc) if parsed and not parsed.tzinfo else parsed
 
 
 def _add_identity(record: dict, url: str, metadata: dict) -> None:
