@@ -97,9 +97,11 @@ class FrontierScheduler(Scheduler):
         try:
             queued = self.queue.push_unseen(request, fingerprint)
         except StateError:  # Redis is gone for good; the run is failing and closing
+            self.stats.inc_value("newscrawl/frontier/enqueue_lost")
             return False
         if not queued:
-            self.df.log(request, self.spider)
+            self.df.log(request, self.spider)  # scrapy-redis's filter logs without counting
+            self.stats.inc_value("dupefilter/filtered")
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True

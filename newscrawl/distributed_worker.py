@@ -19,13 +19,10 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.run import crawler_run
 from newscrawl.state import crawler_state
-from newscrawl.state_redis import DEFAULT_GIVE_UP_S, PREFIX, RedisLink, RedisState
+from newscrawl.state_redis import PREFIX, RedisLink, RedisState
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_IDLE_EXIT_S = 30.0
-DEFAULT_LEASE_S = 60.0
-DEFAULT_WORKER_LEASES = 8
 HEARTBEATS_PER_LEASE = 4
 LOST_REASON = "redis_unreachable"
 
@@ -35,17 +32,17 @@ class FrontierOptions:
     """How long a worker waits on an empty frontier, holds a lease, and retries Redis,
     and how many requests it downloads at a time."""
 
-    idle_exit: float = DEFAULT_IDLE_EXIT_S
-    lease: float = DEFAULT_LEASE_S
-    give_up: float = DEFAULT_GIVE_UP_S
-    worker_leases: int = DEFAULT_WORKER_LEASES
+    idle_exit: float
+    lease: float
+    give_up: float
+    worker_leases: int
 
     @classmethod
     def from_settings(cls, settings) -> FrontierOptions:
-        return cls(settings.getfloat("NEWSCRAWL_IDLE_EXIT", DEFAULT_IDLE_EXIT_S),
-                   settings.getfloat("NEWSCRAWL_LEASE_SECONDS", DEFAULT_LEASE_S),
-                   settings.getfloat("NEWSCRAWL_REDIS_GIVE_UP", DEFAULT_GIVE_UP_S),
-                   max(1, settings.getint("NEWSCRAWL_WORKER_LEASES", DEFAULT_WORKER_LEASES)))
+        return cls(settings.getfloat("NEWSCRAWL_IDLE_EXIT"),
+                   settings.getfloat("NEWSCRAWL_LEASE_SECONDS"),
+                   settings.getfloat("NEWSCRAWL_REDIS_GIVE_UP"),
+                   max(1, settings.getint("NEWSCRAWL_WORKER_LEASES")))
 
     @property
     def lease_ms(self) -> int:

@@ -177,7 +177,7 @@ def open_state(uri: str) -> StateStore:
     """
     if uri.startswith(_SQLITE_PREFIX):
         return SqliteState(Path(uri.removeprefix(_SQLITE_PREFIX)))
-    if uri.startswith(REDIS_PREFIXES):
+    if is_redis_uri(uri):
         from newscrawl.state_redis import RedisState  # the redis client is an optional extra
 
         return RedisState.from_uri(uri)

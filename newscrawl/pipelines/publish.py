@@ -44,7 +44,7 @@ from newscrawl.pipelines.dedupe import (
     crawler_admitted,
     current_as_of,
 )
-from newscrawl.reader import batch_name, batch_number
+from newscrawl.reader import batch_name, batch_number, published_batches
 from newscrawl.run import crawler_run
 from newscrawl.state import Article, Batch, StateError, StateStore, crawler_state
 
@@ -134,8 +134,8 @@ class Publisher:
             raise PublishError(f"output directory {self.directory}: another run is "
                                "publishing there; try again when it has finished") from exc
         self.recover()
-        numbers = (batch_number(p.name) for p in self.directory.iterdir())
-        self.next_number = max((n for n in numbers if n is not None), default=0) + 1
+        batches = published_batches(self.directory)
+        self.next_number = batch_number(batches[-1].name) + 1 if batches else 1
 
     def recover(self) -> None:
         """Finish or undo the batches a killed run left pending; delete stray ``.part`` files."""
@@ -262,7 +262,7 @@ class JsonLinesPipeline:
         try:
             path = self.publisher.publish(batch, articles)
         except (OSError, StateError) as exc:
-            batch.discard()
+            self._discard(batch)
             self._fail(f"cannot publish {batch.name} to {self.publisher.directory}: {exc}")
             return
         self.crawler.signals.send_catch_log(articles_committed, articles=articles)
@@ -291,10 +291,15 @@ class JsonLinesPipeline:
         self.run.fail(message)
         self.crawler.stats.inc_value("newscrawl/publish/failed")
         if self.batch is not None:
-            self.batch.discard()
+            self._discard(self.batch)
             self.batch = None
         if self.crawler.engine is not None and self.crawler.engine.running:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=FAILED_REASON))
+
+    def _discard(self, batch: BatchFile) -> None:
+        """Delete a batch that cannot be published; its records stay unseen, fetched again next run."""
+        batch.discard()
+        self.crawler.stats.inc_value("newscrawl/publish/discarded_records", batch.records)
 
 
 def _article_of(item: dict) -> Article:
