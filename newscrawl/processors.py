@@ -17,7 +17,8 @@ _BOM = re.compile("\ufeff")
 # A paragraph that is only the heading of a comment section: it and all after it go.
 _COMMENT_SECTION_START = re.compile(
     r"^(?:\d+\s+)?(?:leave a (?:reply|comment)|post a comment|add (?:new|a) comment|"
-    r"(?:\d+\s+)?(?:comments?|responses?|replies)(?: to .{1,200})?|"
+    r"(?:\d+\s+)?(?:comments?|responses?|replies|kommentare|commentaires|comentarios|commenti)"
+    r"(?: to .{1,200})?|"
     r"deja (?:una respuesta|un comentario)|laisser un commentaire|laisser une réponse|"
     r"schreibe einen kommentar|hinterlasse einen kommentar|kommentar (?:verfassen|schreiben)|"
     r"lascia un commento|lascia una risposta|deixe (?:um comentário|uma resposta)|"

@@ -82,3 +82,12 @@ def test_site_selector_dates_follow_the_pages_date_order():
     american = extract_article(page.format("en-US", text), "https://e.example/a", selectors=selectors)
     assert german["datePublished"].startswith("2026-11-03")
     assert american["datePublished"].startswith("2026-03-11")
+
+
+def test_comments_under_a_plain_comments_heading_are_not_body():
+    story = "".join(f"<p>Sentence {i} of the council story, told in full here.</p>" for i in range(12))
+    comments = "<h2>Comments</h2><p>Great piece, thanks for writing it up.</p><p>I disagree with all of it.</p>"
+    record = extract_article(f"<html><body><div>{story}{comments}</div></body></html>", "https://e.example/a")
+    assert "Sentence 11 of the council story" in record["articleBody"]
+    assert "Great piece" not in record["articleBody"]
+    assert "I disagree" not in record["articleBody"]

@@ -97,8 +97,7 @@ _FURNITURE_LABELS = frozenset((
     "auch interessant", "lesen sie auch", "das könnte sie auch interessieren", "lire aussi",
     "à lire aussi", "voir aussi", "lee también", "leer más", "te puede interesar", "leggi anche",
     "související témata", "související články", "čtěte také",
-    "comments", "kommentare", "commentaires", "comentarios", "commenti",
-))
+))  # not "Comments": processors.clean_body cuts the comment section from that line on
 _LABEL_END = " :.…»›>|-–—"
 # How many distinct class/id values to remember the verdict of (about 160 bytes each). A
 # page has about 200, a site a few thousand: a crawl taking turns over many sites needs
