@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 
-
 _SPACES = re.compile(r"[^\S\n]+")
 _LINES = re.compile(r"\s*\n\s*")
 # A byte-order mark inside text is an encoding artefact. Zero-width (non-)joiners and spaces
 # are not: Persian needs ZWNJ, emoji sequences ZWJ; they stay as published.
-_BOM = re.compile("\ufeff")
+_BOM = "\ufeff"
 
 # A paragraph that is only the heading of a comment section: it and all after it go.
 _COMMENT_SECTION_START = re.compile(
@@ -62,7 +61,7 @@ def fold_whitespace(value: str) -> str | None:
     >>> fold_whitespace(" \\n ") is None
     True
     """
-    folded = " ".join(_BOM.sub("", value).split())
+    folded = " ".join(value.replace(_BOM, "").split())
     return folded or None
 
 

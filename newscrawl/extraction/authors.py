@@ -29,24 +29,23 @@ _NOISE = re.compile(
 )
 _PARTICLES = frozenset("van von de der den da del della di du la le bin al ter ten dos das zu y".split())
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
-_ROLE_WORDS = frozenset("""
-    reporter reporters writer writers staff senior chief correspondent correspondents editor
-    editors contributing contributor columnist journalist photographer photographers photos photo
-    fotos foto video videos text texte graphics grafik illustration illustrations producer
-    political special freelance associate assistant deputy managing news sports business
-    redakteur redakteurin korrespondent korrespondentin autor autorin author authors
-    reportero reportera periodista redactor redactora journaliste rédacteur rédactrice
-    envoyé envoyée spéciale spécial updated aktualisiert published veröffentlicht am um uhr on
-    quelle source stand
-    기자 특파원 記者
-""".split())
-_ROLE_SUFFIXES = frozenset({"기자", "특파원", "記者", "特派員"})  # written after the name
 # A part ending in one of these is a job title ("Technology correspondent"), not a name.
 _ROLE_NOUNS = frozenset("""
     reporter writer correspondent editor columnist journalist photographer producer contributor
     redakteur redakteurin korrespondent korrespondentin reportero reportera periodista redactor
     redactora journaliste rédacteur rédactrice
 """.split())
+_ROLE_WORDS = _ROLE_NOUNS | frozenset("""
+    reporters writers staff senior chief correspondents
+    editors contributing photographers photos photo
+    fotos foto video videos text texte graphics grafik illustration illustrations
+    political special freelance associate assistant deputy managing news sports business
+    autor autorin author authors
+    envoyé envoyée spéciale spécial updated aktualisiert published veröffentlicht am um uhr on
+    quelle source stand
+    기자 특파원 記者
+""".split())
+_ROLE_SUFFIXES = frozenset({"기자", "특파원", "記者", "特派員"})  # written after the name
 
 
 def clean_author_name(value: object) -> str | None:
@@ -58,8 +57,6 @@ def clean_author_name(value: object) -> str | None:
     ('Max Muster', '신현주')
     >>> clean_author_name("Senior Reporter") is None, clean_author_name(7) is None
     (True, True)
-    >>> split_authors("By Priya Raman, Technology correspondent")
-    ['Priya Raman']
     """
     text = clean_text(value, 1_000)
     if not text:
@@ -79,6 +76,8 @@ def split_authors(value: object) -> list[str]:
     ['Ann Lee', 'Bo Li', 'Cy Dee']
     >>> split_authors("Von Felix Schröder und Jörg Soldwisch, dpa")
     ['Felix Schröder', 'Jörg Soldwisch', 'dpa']
+    >>> split_authors("By Priya Raman, Technology correspondent")
+    ['Priya Raman']
     """
     text = clean_text(value, 1_000)
     if not text:

@@ -25,8 +25,8 @@ logger = logging.getLogger(__name__)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Declared encodings that servers often claim for pages that are really UTF-8.
 _LATIN1_LIKE = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15"})
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_CHAR_LIST = tuple(map(chr, (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20))))
+_CONTROL_CHARS = re.compile(f"[{re.escape(''.join(_CONTROL_CHAR_LIST))}]")
 # 64 or more opening tags in a row, nothing but white space between them.
 _OPENING_TAG_RUN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){64,}")
 _LAST_OPENING_TAG = re.compile(r"<[A-Za-z][^<>]*>\s*$")

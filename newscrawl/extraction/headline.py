@@ -71,9 +71,10 @@ def extract_headline(doc: Document) -> str | None:
     page_title = strip_site_suffix(doc.root.findtext(".//title"), names)
     chosen = prefer_social(structured, socials, page_title) or next(iter(socials), None)
     heading = article_heading(doc)
-    chosen = prefer_shown_kicker(chosen, [structured, *socials], _text(heading))
+    shown = _text(heading)
+    chosen = prefer_shown_kicker(chosen, [structured, *socials], shown)
     chosen = drop_unshown_kicker(chosen, heading)
-    chosen = heading_if_titles_disagree(chosen, [structured, *socials, page_title], _text(heading))
+    chosen = heading_if_titles_disagree(chosen, [structured, *socials, page_title], shown)
     return chosen or first_heading(doc) or page_title
 
 

@@ -73,7 +73,6 @@ def _drop_future_dates(record: dict, now: datetime) -> None:
             record[field] = None
 
 
-
 def _add_identity(record: dict, url: str, metadata: dict) -> None:
     canonical = metadata.get("canonicalUrl")
     if not (canonical and is_http_url(canonical) and _same_site(canonical, url)):
