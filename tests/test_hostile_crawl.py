@@ -140,6 +140,8 @@ CASES = [
          "newscrawl/safety/not_html/binary", "body is binary, not HTML (Content-Type '')"),
     Case("/files/empty.html", Fault(200, HTML, body=b""),
          "item_dropped_reasons_count/NotAnArticle", "Dropped (NotAnArticle)"),
+    Case("/2026/11/too-deep.html", Fault(200, HTML, body=article("Too deep", body="<div>x" * 10_000)),
+         "newscrawl/spider/not_parsed_whole", "nests elements too deep to parse whole"),
     *(Case(f"/bombs/{encoding}", encoded(bomb(encoding), encoding), "newscrawl/safety/decompression_bomb",
            "exceeded DOWNLOAD_MAXSIZE (2097152 B) during decompression")
       for encoding in ("gzip", "deflate", "br", "zstd")),

@@ -172,6 +172,8 @@ class NewsSpider(scrapy.Spider):
         doc = parse_document(response.body, response.url,
                              response.headers.get("Content-Type", b"").decode("latin-1"))
         yield from self._link_requests(site, response, doc)
+        if not doc.whole:  # logged by parse_document; extraction gets an empty tree
+            self._count(site, "not_parsed_whole")
         if site.is_article_url(response.url):
             yield self._record(site, response, doc)
         else:
