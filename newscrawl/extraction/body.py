@@ -172,6 +172,12 @@ def _trim_furniture_lines(blocks: list[Block]) -> list[Block]:
     >>> lines = [Block(t, "p", 0) for t in ("By Jo Doe", "It rained all day.", "Share")]
     >>> [b.text for b in _trim_furniture_lines(lines)]
     ['It rained all day.']
+
+    A heading that reads as prose is never trimmed away with the headings after it:
+
+    >>> lines = [Block("A heading that reads like one whole sentence of prose.", "h2", 0)]
+    >>> len(_trim_furniture_lines(lines))
+    1
     """
     prose = [i for i, block in enumerate(blocks) if is_prose(block)]
     if not prose:
@@ -182,7 +188,7 @@ def _trim_furniture_lines(blocks: list[Block]) -> list[Block]:
         return head + blocks[prose[0]:]
     while end < len(blocks) and blocks[end].tag in _CLOSING_LIST_TAGS:
         end += 1
-    while blocks[end - 1].tag in HEADINGS:
+    while end - 1 > prose[0] and blocks[end - 1].tag in HEADINGS:
         end -= 1
     return head + blocks[prose[0]:end]
 

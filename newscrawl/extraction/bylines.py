@@ -32,6 +32,7 @@ _PREFIXED = etree.XPath(
     "[" + " or ".join(f"starts-with(normalize-space(text()[1]), '{by} ')" for by in ("By", "Von", "Por", "Par", "Door"))
     + "][position() <= 3]"
 )
+_FIRST_TEXT = etree.XPath("normalize-space(text()[1])")
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
 _LABELS = etree.XPath(
     "//*[self::strong or self::b or self::dt or self::th or self::span or self::label]"
@@ -80,10 +81,16 @@ def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     >>> page = html.fromstring('<div><h1>T</h1><p>By TPN, in <a>Europe</a>, <a>Asia</a></p></div>')
     >>> prefixed_names(page, lambda text: text.removeprefix("By ").split(", "))
     ['TPN']
+
+    The "By" may follow a child element rather than open the element:
+
+    >>> page = html.fromstring('<div><h1>T</h1><p><b>Live</b>By Jo Doe</p></div>')
+    >>> prefixed_names(page, lambda text: text.removeprefix("By ").split(", "))
+    ['Jo Doe']
     """
     headline = _HEADLINE(root)
     for element in _PREFIXED(headline[0]) if headline else ():
-        lead = " ".join(element.text.split())
+        lead = _FIRST_TEXT(element)
         text = lead if _BY.sub("", lead).strip(" ,") else " ".join(" ".join(element.itertext()).split())
         if len(text) > _MAX_PREFIXED_CHARS:
             continue
