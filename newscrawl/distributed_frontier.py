@@ -33,7 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 
 from newscrawl.distributed_worker import Worker, crawler_worker
-from newscrawl.state_redis import PREFIX
+from newscrawl.state.redis import PREFIX
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ its work is left:
   request back to the frontier);
 - each item the callback yielded, ended when a pipeline drops it or when the
   batch holding it is committed (the state store tells, see
-  :attr:`newscrawl.state_redis.RedisState.commit_listeners`).
+  :attr:`newscrawl.state.redis.RedisState.commit_listeners`).
 
 So a worker killed at any moment leaves leases for everything not yet published,
 which return to the queue. Heartbeats extend this worker's leases meanwhile.

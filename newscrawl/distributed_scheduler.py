@@ -2,7 +2,7 @@
 :mod:`newscrawl.distributed_frontier`, with requests stored as JSON
 (:mod:`newscrawl.distributed_serializer`).
 
-While Redis is unreachable every call retries (:class:`newscrawl.state_redis.RedisLink`);
+While Redis is unreachable every call retries (:class:`newscrawl.state.redis.RedisLink`);
 once the link is lost the scheduler reports an empty frontier, so the spider closes.
 """
 
