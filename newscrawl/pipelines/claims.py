@@ -14,7 +14,7 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawl.distributed_worker import Worker, crawler_worker
+from newscrawl.distributed.worker import Worker, crawler_worker
 from newscrawl.pipelines.dedupe import body_fingerprint, crawler_admitted, current_as_of
 from newscrawl.state import Article
 

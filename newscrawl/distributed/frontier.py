@@ -10,10 +10,10 @@ so a worker that dies loses what it had taken, and the URLs stay "seen". Here:
   set of deadlines by Redis's clock); the worker's heartbeat extends its leases,
   and any pop first returns expired leases to the queue, so a dead worker's
   requests come back after one lease period (``NEWSCRAWL_LEASE_SECONDS``);
-- a lease is acknowledged (:mod:`newscrawl.distributed_leases`) when its page's
+- a lease is acknowledged (:mod:`newscrawl.distributed.leases`) when its page's
   work is done and published.
 
-:mod:`newscrawl.distributed_scheduler` puts this under scrapy-redis's scheduler.
+:mod:`newscrawl.distributed.scheduler` puts this under scrapy-redis's scheduler.
 
 Keys (``newscrawl:<spider>:``): ``requests`` (scrapy-redis's priority queue),
 ``dupefilter`` (request fingerprints of this run), ``leases``, ``lease-requests``,
@@ -32,7 +32,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 
-from newscrawl.distributed_worker import Worker, crawler_worker
+from newscrawl.distributed.worker import Worker, crawler_worker
 from newscrawl.state.redis import PREFIX
 
 logger = logging.getLogger(__name__)

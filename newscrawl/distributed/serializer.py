@@ -75,7 +75,7 @@ def _encode(value: Any, where: str) -> Any:
     >>> _encode(object(), "meta['x']")
     Traceback (most recent call last):
     ...
-    newscrawl.distributed_serializer.UnsafeRequest: meta['x'] is a object, not a JSON value: distributed crawls queue requests as JSON
+    newscrawl.distributed.serializer.UnsafeRequest: meta['x'] is a object, not a JSON value: distributed crawls queue requests as JSON
     """
     if isinstance(value, _SCALARS):
         return value

@@ -27,7 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from newscrawl.distributed_frontier import Frontier, crawler_frontier
+from newscrawl.distributed.frontier import Frontier, crawler_frontier
 from newscrawl.state import StateError
 
 logger = logging.getLogger(__name__)
