@@ -55,8 +55,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "newscrawl.extensions.RunSummary": 500,
-    "newscrawl.discovery_stats.SiteStats": 510,
+    "newscrawl.extensions.run_summary.RunSummary": 500,
+    "newscrawl.extensions.site_stats.SiteStats": 510,
 }
 
 NEWSCRAWL_OUTPUT_DIR = "output"

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from hypothesis import given, settings, strategies as st
 
-from newscrawl.discovery import declares_entities, iso_date
+from newscrawl.discovery.sources import declares_entities, iso_date
 from newscrawl.extraction.dates import normalize_date
 from newscrawl.middlewares.retry_after import retry_after_seconds
 from newscrawl.middlewares.safety import binary_format

@@ -11,7 +11,7 @@ from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
 from newscrawl.distributed import serializer
-from newscrawl.discovery import Link
+from newscrawl.discovery.sources import Link
 from newscrawl.distributed.frontier import crawler_frontier
 from newscrawl.distributed.politeness import HostGate
 from newscrawl.distributed.worker import crawler_worker

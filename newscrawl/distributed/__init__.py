@@ -35,7 +35,7 @@ COMPONENTS = {
     "SPIDER_MIDDLEWARES": {"newscrawl.distributed.leases.LeaseTracker": 10},
     "DOWNLOADER_MIDDLEWARES": {"newscrawl.distributed.politeness.GlobalPoliteness": 950},
     "ITEM_PIPELINES": {"newscrawl.pipelines.claims.ClaimPipeline": 800},
-    "EXTENSIONS": {"newscrawl.distributed.frontier.IdleExit": 520},
+    "EXTENSIONS": {"newscrawl.extensions.idle_exit.IdleExit": 520},
 }
 
 

@@ -24,7 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
 from newscrawl.config import Site, load_sites
-from newscrawl.discovery import (
+from newscrawl.discovery.sources import (
     Link,
     SitemapLimits,
     feed_links,
@@ -32,12 +32,12 @@ from newscrawl.discovery import (
     parse_sitemap,
     robots_sitemaps,
 )
-from newscrawl.discovery_window import DateWindow, parse_since
+from newscrawl.discovery.window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
 from newscrawl.extraction.classify import link_density, listing_reason
 from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.record import build_record
-from newscrawl.links import TreeLinkExtractor, host_in_domains, http_host
+from newscrawl.discovery.links import TreeLinkExtractor, host_in_domains, http_host
 
 logger = logging.getLogger(__name__)
 
