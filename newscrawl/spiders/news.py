@@ -24,6 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
 from newscrawl.config import Site, load_sites
+from newscrawl.discovery.links import TreeLinkExtractor, host_in_domains, http_host
 from newscrawl.discovery.sources import (
     Link,
     SitemapLimits,
@@ -34,10 +35,7 @@ from newscrawl.discovery.sources import (
 )
 from newscrawl.discovery.window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
-from newscrawl.extraction.classify import link_density, listing_reason
-from newscrawl.extraction.document import Document, parse_document
-from newscrawl.extraction.record import build_record
-from newscrawl.discovery.links import TreeLinkExtractor, host_in_domains, http_host
+from newscrawl.extraction import Document, build_record, link_density, listing_reason, parse_document
 
 logger = logging.getLogger(__name__)
 
