@@ -20,12 +20,11 @@ import pytest
 from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
-from newscrawl.discovery.sources import Link
 from newscrawl.demo import SiteHandler, render_sites
+from newscrawl.discovery.sources import Link
 from newscrawl.middlewares.incremental import SkipPublished
-from newscrawl.pipelines.dedupe import (DedupeOptions, DedupePipeline, DuplicateUrl,
-                                        body_fingerprint)
-from newscrawl.state import Article, Batch, open_state
+from newscrawl.pipelines.dedupe import DedupeOptions, DedupePipeline, DuplicateUrl
+from newscrawl.state import Article, Batch, body_fingerprint, open_state
 from newscrawl.urls import record_id
 from tests.conftest import DEMO, run_crawl
 
