@@ -32,6 +32,7 @@ MOVED = {
     "newscrawl.logformatter": "newscrawl.pipelines.logformatter",
     "newscrawl.middlewares.politeness": "newscrawl.middlewares.robotstxt",
     "newscrawl.processors": "newscrawl.extraction.processors",
+    "newscrawl.run": "newscrawl.context",
     "newscrawl.scheduler": "newscrawl.schedulers.disk_queue",
     "newscrawl.state_redis": "newscrawl.state.redis",
 }

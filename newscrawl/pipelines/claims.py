@@ -14,8 +14,8 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newscrawl.context import crawl_context
 from newscrawl.distributed.worker import Worker, crawler_worker
-from newscrawl.pipelines.dedupe import crawler_admitted
 from newscrawl.state import article_of
 
 
@@ -29,7 +29,7 @@ class ClaimPipeline:
     def __init__(self, crawler: Crawler, worker: Worker):
         self.stats = crawler.stats
         self.worker = worker
-        self.admitted = crawler_admitted(crawler)
+        self.admitted = crawl_context(crawler).admitted
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClaimPipeline:

@@ -16,11 +16,10 @@ from scrapy.exceptions import DropItem
 
 from newscrawl import neardup
 from newscrawl import settings as defaults
-from newscrawl.state import Article, StateStore, article_of, body_fingerprint, crawler_state, record_modified
+from newscrawl.context import articles_committed, crawl_context
+from newscrawl.state import Article, StateStore, article_of, body_fingerprint, record_modified
 
 NEAR_DUPLICATE_MODES = ("mark", "drop", "off")
-#: Signal sent with ``articles`` (a list of :class:`Article`) once the state store holds them.
-articles_committed = object()
 
 
 class DuplicateUrl(DropItem):
@@ -33,17 +32,6 @@ class DuplicateBody(DropItem):
 
 class NearDuplicate(DropItem):
     """Nearly the same body as an article published before (``NEWSCRAWL_NEAR_DUPLICATES = drop``)."""
-
-
-def crawler_admitted(crawler: Crawler) -> dict[str, Article]:
-    """Articles this pipeline let through, by id, until the publisher takes them.
-
-    The publisher stores them in the state store with the batch that holds them.
-    """
-    admitted = getattr(crawler, "newscrawl_admitted", None)
-    if admitted is None:
-        admitted = crawler.newscrawl_admitted = {}
-    return admitted
 
 
 @dataclass(frozen=True)
@@ -66,11 +54,11 @@ class DedupeOptions:
 class DedupePipeline:
     """Exact duplicates by id and body fingerprint, new versions, and near-duplicates."""
 
-    def __init__(self, crawler: Crawler, state: StateStore, options: DedupeOptions):
-        self.stats = crawler.stats
+    def __init__(self, stats, state: StateStore, options: DedupeOptions, admitted: dict[str, Article]):
+        self.stats = stats
         self.state = state
         self.options = options
-        self.admitted = crawler_admitted(crawler)
+        self.admitted = admitted  # read by the claim and publish pipelines
         self.run_ids: set[str] = set()  # every id admitted in this run
         # What the state store cannot answer yet: admitted articles not committed.
         self.uncommitted: dict[str, Article] = {}
@@ -79,7 +67,9 @@ class DedupePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        pipeline = cls(crawler, crawler_state(crawler), DedupeOptions.from_settings(crawler.settings))
+        context = crawl_context(crawler)
+        pipeline = cls(crawler.stats, context.state, DedupeOptions.from_settings(crawler.settings),
+                       context.admitted)
         crawler.signals.connect(pipeline.forget, signal=articles_committed)
         return pipeline
 

@@ -39,10 +39,9 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl import settings as defaults
-from newscrawl.pipelines.dedupe import articles_committed, crawler_admitted
+from newscrawl.context import articles_committed, crawl_context
 from newscrawl.reader import batch_name, batch_number, published_batches
-from newscrawl.run import crawler_run
-from newscrawl.state import Article, Batch, StateError, StateStore, article_of, crawler_state
+from newscrawl.state import Article, Batch, StateError, StateStore, article_of
 
 logger = logging.getLogger(__name__)
 
@@ -207,8 +206,8 @@ class JsonLinesPipeline:
         self.crawler = crawler
         self.publisher = publisher
         self.options = options
-        self.run = crawler_run(crawler)
-        self.admitted = crawler_admitted(crawler)
+        self.run = crawl_context(crawler).run
+        self.admitted = crawl_context(crawler).admitted
         self.batch: BatchFile | None = None
         self.articles: list[Article] = []
         self.failed = False
@@ -217,7 +216,7 @@ class JsonLinesPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JsonLinesPipeline:
         output = Path(crawler.settings.get("NEWSCRAWL_OUTPUT_DIR"))
-        publisher = Publisher(output / crawler.spidercls.name, crawler_state(crawler), crawler.stats)
+        publisher = Publisher(output / crawler.spidercls.name, crawl_context(crawler).state, crawler.stats)
         # the lock is held until the run summary is written beside the batches
         crawler.signals.connect(publisher.close, signal=signals.engine_stopped)
         return cls(crawler, publisher, BatchOptions.from_settings(crawler.settings))
