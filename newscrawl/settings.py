@@ -83,7 +83,10 @@ NEWSCRAWL_FAIL_ON_SILENT_SITE = False
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
 # Pending requests wait on disk (a temporary folder, or JOBDIR), unless distributed mode
 # (listed first) chose its shared frontier: memory stays flat however long the queue.
-ADDONS = {"newscrawl.distributed.DistributedMode": 0, "newscrawl.schedulers.disk_queue.DiskQueueMode": 10}
+ADDONS = {
+    "newscrawl.distributed.DistributedMode": 0,
+    "newscrawl.schedulers.disk_queue.DiskQueueMode": 10,
+}
 NEWSCRAWL_IDLE_EXIT = 30.0
 NEWSCRAWL_LEASE_SECONDS = 60.0
 NEWSCRAWL_REDIS_GIVE_UP = 60.0
