@@ -66,10 +66,21 @@ def decode_html(html: str | bytes, content_type: str | None = None) -> str:
 
     >>> decode_html('<meta charset="iso-8859-1"><p>Günstige</p>'.encode('utf-8'))
     '<meta charset="iso-8859-1"><p>Günstige</p>'
+
+    A declared charset that names a codec but no text encoding is not followed:
+
+    >>> decode_html('<meta charset="base64"><p>café</p>'.encode('utf-8'))
+    '<meta charset="base64"><p>café</p>'
+    >>> decode_html('<p>café</p>'.encode('cp1252'), 'text/html; charset=idna')
+    '<p>café</p>'
     """
     if isinstance(html, str):
         return html
-    encoding, text = html_to_unicode(content_type, html, auto_detect_fun=_undeclared_encoding)
+    try:
+        encoding, text = html_to_unicode(content_type, html, auto_detect_fun=_undeclared_encoding)
+    except (LookupError, UnicodeError):  # 'base64', 'rot13', 'idna', 'punycode'...
+        encoding = _undeclared_encoding(html)
+        text = html.decode(encoding, "replace")
     if encoding in _LATIN1_LIKE and not text.isascii() and _undeclared_encoding(html) == "utf-8":
         return html.decode("utf-8")
     return text
