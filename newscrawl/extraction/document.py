@@ -72,6 +72,8 @@ class Document:
         if SECONDS in self.over_budget:
             return True
         if self.limits.max_seconds and time.monotonic() - self.started > self.limits.max_seconds:
+            logger.warning("extraction took over %s s; skipping its remaining steps: %s",
+                           self.limits.max_seconds, self.url)
             self.over_budget.append(SECONDS)
             return True
         return False
@@ -144,6 +146,8 @@ def parse_document(html: str | bytes, url: str, content_type: str | None = None,
     started = time.monotonic()
     text = decode_html(html, content_type)
     cleaned, fitted = fit_source(strip_control_chars(_XML_DECLARATION.sub("", text, count=1)), limits)
+    if fitted:
+        logger.warning("page over the extraction budget (%s); extracting what fits: %s", ", ".join(fitted), url)
     root = _parse_tree(cleaned, url)
     whole = root is not None
     if not whole:
