@@ -189,6 +189,15 @@ def test_oversized_or_broken_json_ld_is_ignored(script):
     assert record["articleBody"].split("\n\n")[-3:] == PARAGRAPHS
 
 
+def test_json_ld_strings_cut_inside_an_emoji_give_a_record_that_is_valid_utf8():
+    """A lone \\ud83d escape became a lone surrogate in the record, which no file can hold as UTF-8."""
+    record = body_of(jsonld_page(r'{"@type": "NewsArticle", "author": {"name": "Ana Silva \ud83d"}, '
+                                 r'"description": "Fares frozen \ud83d\ude00 for winter \udc00", '
+                                 r'"keywords": ["ferry \ud83d"]}').encode("utf-8"))
+    assert record["authors"] and record["keywords"] and "😀" in record["description"]
+    json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
 def test_json_ld_of_the_wrong_types_gives_no_wrong_values():
     record = body_of(jsonld_page(json.dumps({
         "@type": "NewsArticle", "headline": 42, "author": 12345,
