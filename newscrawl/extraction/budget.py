@@ -5,7 +5,8 @@ A hostile page (a 50 MB text node, a million tiny elements) once cost a gigabyte
 ``<`` and ``>`` (a text node, or a tag with its attributes) is clipped to its head and tail, the
 source after the last opening tag allowed is left out, and so is the source past a length. The page
 then gives a record of what fits; the record names the limits it hit in ``metadata.overBudget``.
-The time limit is checked between extraction's steps: a page over it keeps what came before.
+The time limit, in CPU seconds, is checked between extraction's steps: a page over it keeps what
+came before.
 
 A limit of 0 is no limit.
 """

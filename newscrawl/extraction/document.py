@@ -60,10 +60,13 @@ class Document:
     whole: bool = True  # False when the page nests too deep to parse and ``root`` is empty
     limits: Limits = field(default_factory=Limits, repr=False)
     over_budget: list[str] = field(default_factory=list)  # names of the limits the page hit
-    started: float = field(default_factory=time.monotonic, repr=False)
+    started: float = field(default_factory=time.thread_time, repr=False)  # CPU time of this thread
 
     def out_of_time(self) -> bool:
-        """Whether extraction has spent the page's ``max_seconds``; notes the limit when so.
+        """Whether extraction has spent the page's ``max_seconds`` of CPU time; notes the limit when so.
+
+        CPU time of the thread, not wall-clock time: a machine busy with other work does not
+        make a page go over its budget.
 
         >>> doc = parse_document("<p>x</p>", "https://e.com/", limits=Limits(max_seconds=1e-9))
         >>> doc.out_of_time(), doc.out_of_time(), doc.over_budget
@@ -71,8 +74,8 @@ class Document:
         """
         if SECONDS in self.over_budget:
             return True
-        if self.limits.max_seconds and time.monotonic() - self.started > self.limits.max_seconds:
-            logger.warning("extraction took over %s s; skipping its remaining steps: %s",
+        if self.limits.max_seconds and time.thread_time() - self.started > self.limits.max_seconds:
+            logger.warning("extraction took over %s s of CPU time; skipping its remaining steps: %s",
                            self.limits.max_seconds, self.url)
             self.over_budget.append(SECONDS)
             return True
@@ -143,7 +146,7 @@ def parse_document(html: str | bytes, url: str, content_type: str | None = None,
     >>> doc.selector.css('p::text').getall(), doc.over_budget
     (['One'], ['elements'])
     """
-    started = time.monotonic()
+    started = time.thread_time()
     text = decode_html(html, content_type)
     cleaned, fitted = fit_source(strip_control_chars(_XML_DECLARATION.sub("", text, count=1)), limits)
     if fitted:
