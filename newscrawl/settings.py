@@ -69,6 +69,11 @@ NEWSCRAWL_SITEMAP_MAX_DEPTH = 2
 # The sitemaps.org limits of one sitemap: entries, and bytes uncompressed.
 NEWSCRAWL_SITEMAP_MAX_URLS = 50_000
 NEWSCRAWL_SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+# What extraction may spend on one page (newscrawl.extraction.budget.Limits); 0 is no limit.
+NEWSCRAWL_EXTRACT_MAX_SOURCE_CHARS = 8 * 1024 * 1024
+NEWSCRAWL_EXTRACT_MAX_ELEMENTS = 50_000
+NEWSCRAWL_EXTRACT_MAX_TEXT_CHARS = 4_000_000
+NEWSCRAWL_EXTRACT_MAX_SECONDS = 10.0
 NEWSCRAWL_RETRY_AFTER_MAX = 60
 NEWSCRAWL_RETRY_BACKOFF = 1.0
 NEWSCRAWL_STATE_URI = "sqlite:///state/newscrawl.db"

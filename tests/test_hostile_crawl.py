@@ -127,6 +127,7 @@ PUBLISHED = {
     "/2026/11/jsonld-hostile.html": "Ferry fares frozen, says JSON-LD with trailing commas",
     "/2026/11/deep-nesting.html": "Ferry fares frozen at the bottom of a deep page",
     "/2026/11/retry-after.html": "Ferry fares frozen after a 429",
+    "/2026/11/over-budget.html": "Ferry fares frozen on a page of 60,000 elements",
     **{path: headline for path, (_, headline) in CHARSETS.items()},
 }
 TRUNCATED = gzip.compress(article("Half an article").encode())[:-40]
@@ -187,6 +188,8 @@ def hostile_faults() -> dict[str, Fault]:
     faults.update({path: fault for path, (fault, _) in CHARSETS.items()})
     faults["/2026/11/deep-nesting.html"] = Fault(200, HTML, body=article(
         PUBLISHED["/2026/11/deep-nesting.html"], body="<div>" * 10_000))
+    faults["/2026/11/over-budget.html"] = Fault(200, HTML, body=article(
+        PUBLISHED["/2026/11/over-budget.html"]).replace("</body>", "<i>w</i>" * 60_000 + "</body>"))
     faults["/feeds/quadratic.xml"] = Fault(200, {"Content-Type": "application/rss+xml"}, body=quadratic_feed())
     faults["/"] = Fault(200, {**HTML, "Set-Cookie": "session=s3cret; Path=/"}, body=start_page())
     return faults
@@ -301,6 +304,15 @@ def test_malformed_and_deeply_nested_pages_give_whole_paragraphs(hostile):
     for path in ("/2026/11/unclosed-tags.html", "/2026/11/deep-nesting.html"):
         paragraphs = published[path]["articleBody"].split("\n\n")
         assert paragraphs[-3:] == PARAGRAPHS, path
+
+
+def test_a_page_over_the_extraction_budget_gives_what_fits_and_is_counted(hostile):
+    result, _, _ = hostile
+    (record,) = [r for r in result.records if r["url"].endswith("/over-budget.html")]
+    assert "\n\n".join(PARAGRAPHS) in record["articleBody"]
+    assert record["metadata"]["overBudget"] == ["elements"]
+    assert result.stats["newscrawl/extraction/over_budget/elements"] == 1
+    assert logged(result, "page over the extraction budget (elements)", "/2026/11/over-budget.html")
 
 
 def test_adversarial_json_ld_gives_no_wrong_values(hostile):

@@ -7,12 +7,16 @@ libxml2 stops parsing at 2048 nested elements and keeps only what came before,
 which would make a record of the first part of a page. Runs of opening tags are
 collapsed and the page parsed again; a page that still stops early gives an
 empty tree (and so no record), with a warning.
+
+Before it is parsed the page is fitted to its budget (:mod:`newscrawl.extraction.budget`); the
+document keeps the limits, the limits the page hit and when its extraction started.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
@@ -20,12 +24,16 @@ from lxml import etree, html as lxml_html
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
+from newscrawl.extraction.budget import SECONDS, Limits, fit_source
+
 logger = logging.getLogger(__name__)
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Declared encodings that servers often claim for pages that are really UTF-8.
 _LATIN1_LIKE = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15"})
-_CONTROL_CHAR_LIST = tuple(map(chr, (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20))))
+# C0 controls but tab, line feed and carriage return, and the two non-characters that libxml2
+# parses but lxml refuses to set back (as dropping an element does, joining tails).
+_CONTROL_CHAR_LIST = tuple(map(chr, (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0xfffe, 0xffff)))
 _CONTROL_CHARS = re.compile(f"[{re.escape(''.join(_CONTROL_CHAR_LIST))}]")
 # 64 or more opening tags in a row, nothing but white space between them.
 _OPENING_TAG_RUN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){64,}")
@@ -50,6 +58,28 @@ class Document:
     selector: Selector = field(repr=False)
     cache: dict = field(default_factory=dict, repr=False)  # per-page memo for extractors
     whole: bool = True  # False when the page nests too deep to parse and ``root`` is empty
+    limits: Limits = field(default_factory=Limits, repr=False)
+    over_budget: list[str] = field(default_factory=list)  # names of the limits the page hit
+    started: float = field(default_factory=time.thread_time, repr=False)  # CPU time of this thread
+
+    def out_of_time(self) -> bool:
+        """Whether extraction has spent the page's ``max_seconds`` of CPU time; notes the limit when so.
+
+        CPU time of the thread, not wall-clock time: a machine busy with other work does not
+        make a page go over its budget.
+
+        >>> doc = parse_document("<p>x</p>", "https://e.com/", limits=Limits(max_seconds=1e-9))
+        >>> doc.out_of_time(), doc.out_of_time(), doc.over_budget
+        (True, True, ['seconds'])
+        """
+        if SECONDS in self.over_budget:
+            return True
+        if self.limits.max_seconds and time.thread_time() - self.started > self.limits.max_seconds:
+            logger.warning("extraction took over %s s of CPU time; skipping its remaining steps: %s",
+                           self.limits.max_seconds, self.url)
+            self.over_budget.append(SECONDS)
+            return True
+        return False
 
 
 def decode_html(html: str | bytes, content_type: str | None = None) -> str:
@@ -66,10 +96,21 @@ def decode_html(html: str | bytes, content_type: str | None = None) -> str:
 
     >>> decode_html('<meta charset="iso-8859-1"><p>Günstige</p>'.encode('utf-8'))
     '<meta charset="iso-8859-1"><p>Günstige</p>'
+
+    A declared charset that names a codec but no text encoding is not followed:
+
+    >>> decode_html('<meta charset="base64"><p>café</p>'.encode('utf-8'))
+    '<meta charset="base64"><p>café</p>'
+    >>> decode_html('<p>café</p>'.encode('cp1252'), 'text/html; charset=idna')
+    '<p>café</p>'
     """
     if isinstance(html, str):
         return html
-    encoding, text = html_to_unicode(content_type, html, auto_detect_fun=_undeclared_encoding)
+    try:
+        encoding, text = html_to_unicode(content_type, html, auto_detect_fun=_undeclared_encoding)
+    except (LookupError, UnicodeError):  # 'base64', 'rot13', 'idna', 'punycode'...
+        encoding = _undeclared_encoding(html)
+        text = html.decode(encoding, "replace")
     if encoding in _LATIN1_LIKE and not text.isascii() and _undeclared_encoding(html) == "utf-8":
         return html.decode("utf-8")
     return text
@@ -92,33 +133,43 @@ def _undeclared_encoding(body: bytes) -> str:
     return "utf-8"
 
 
-def parse_document(html: str | bytes, url: str, content_type: str | None = None) -> Document:
-    """Decode and parse a page into a :class:`Document`; never raises on content.
+def parse_document(html: str | bytes, url: str, content_type: str | None = None,
+                   limits: Limits = Limits()) -> Document:
+    """Decode and parse a page, fitted to ``limits``, into a :class:`Document`; never raises on content.
 
     >>> doc = parse_document(b'<title>Hi</title><p>One', 'https://example.com/')
     >>> doc.selector.css('p::text').get()
     'One'
     >>> parse_document('', 'https://example.com/').selector.css('p').getall()
     []
+    >>> doc = parse_document(b'<p>One</p><p>Two</p>', 'https://example.com/', limits=Limits(max_elements=1))
+    >>> doc.selector.css('p::text').getall(), doc.over_budget
+    (['One'], ['elements'])
     """
+    started = time.thread_time()
     text = decode_html(html, content_type)
-    cleaned = strip_control_chars(_XML_DECLARATION.sub("", text, count=1))
+    cleaned, fitted = fit_source(strip_control_chars(_XML_DECLARATION.sub("", text, count=1)), limits)
+    if fitted:
+        logger.warning("page over the extraction budget (%s); extracting what fits: %s", ", ".join(fitted), url)
     root = _parse_tree(cleaned, url)
     whole = root is not None
     if not whole:
         root = _parse_whole("")
     return Document(url=url, text=cleaned, root=root, selector=Selector(root=root, type="html"),
-                    whole=whole)
+                    whole=whole, limits=limits, over_budget=list(fitted), started=started)
 
 
 def strip_control_chars(text: str) -> str:
-    """``text`` without the C0 control characters other than tab, line feed and carriage return.
+    """``text`` without the C0 control characters other than tab, line feed and carriage return,
+    and without the non-characters U+FFFE and U+FFFF, which no XML text may hold.
 
     Looking for each of them first is three times faster than a regular expression over a
     page that has none, as nearly every page.
 
     >>> strip_control_chars("a\\x00b\\x0cc\\td\\r\\n"), strip_control_chars("plain")
     ('abc\\td\\r\\n', 'plain')
+    >>> strip_control_chars("a\\ufffeb\\uffffc")
+    'abc'
     """
     if any(char in text for char in _CONTROL_CHAR_LIST):
         return _CONTROL_CHARS.sub("", text)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from newscrawl.config import is_xpath
 from newscrawl.extraction.body import extract_body
+from newscrawl.extraction.budget import Limits
 from newscrawl.extraction.classify import page_type
 from newscrawl.extraction.dates import reads_month_first, utc_moment
 from newscrawl.extraction.document import Document, parse_document
@@ -32,35 +33,46 @@ def extract_article(
     selectors: dict[str, str] | None = None,
     timezone: str | None = None,
     content_type: str | None = None,
+    limits: Limits | None = None,
 ) -> dict:
     """Turn one page into an article record; never raises on page content.
 
     ``selectors`` (record field -> CSS or XPath) win over generic extraction;
-    ``timezone`` (an IANA name) applies to dates the page gives without an offset.
+    ``timezone`` (an IANA name) applies to dates the page gives without an offset;
+    ``limits`` is the page's budget (:class:`~newscrawl.extraction.budget.Limits`, its
+    defaults when not given): a page over it gives a record of what fits, and the record's
+    ``metadata.overBudget`` names the limits hit.
 
     >>> record = extract_article(b"<title>Hi</title><p>" + b"Some words here. " * 40, "https://e.com/a")
     >>> record["headline"], record["wordCount"], record["metadata"]["pageType"]
     ('Hi', 120, 'article')
+    >>> record = extract_article(b"<title>Hi</title><p>" + b"Some words here. " * 40, "https://e.com/a",
+    ...                          limits=Limits(max_source_chars=300))
+    >>> record["wordCount"], record["metadata"]["overBudget"]
+    (50, ['source'])
     """
-    doc = parse_document(html, url, content_type)
+    doc = parse_document(html, url, content_type, limits or Limits())
     return build_record(doc, selectors or {}, timezone)
 
 
 def build_record(doc: Document, selectors: dict[str, str], timezone: str | None) -> dict:
-    """The record of a parsed page: site selectors first, then metadata, then the body."""
+    """The record of a parsed page: site selectors first, then metadata, then the body.
+
+    A step that starts after the page's time limit is skipped: the record keeps what came before.
+    """
     loader = ArticleLoader(timezone=timezone, month_first=reads_month_first(doc))
     for field, query in selectors.items():
         loader.add_value(field, _selected_values(doc, field, query))
-    metadata = extract_metadata(doc, timezone)
+    metadata = {} if doc.out_of_time() else extract_metadata(doc, timezone)
     for field in _METADATA_FIELDS:
         if not loader.get_collected_values(field):
             loader.add_value(field, metadata.get(field))
-    if not loader.get_collected_values("articleBody"):
+    if not (loader.get_collected_values("articleBody") or doc.out_of_time()):
         loader.add_value("articleBody", "\n".join(extract_body(doc)))
     record = empty_record() | loader.load_item()
     _add_identity(record, doc.url, metadata)
     record["wordCount"] = word_count(record["articleBody"])
-    record["metadata"] = _record_metadata(metadata, record["articleBody"])
+    record["metadata"] = _record_metadata(metadata, record["articleBody"], doc.over_budget)
     _drop_future_dates(record, datetime.now(dt_timezone.utc))
     return record
 
@@ -91,12 +103,13 @@ def _same_site(candidate: str, url: str) -> bool:
     return host(candidate) == host(url)
 
 
-def _record_metadata(metadata: dict, body: str | None) -> dict:
+def _record_metadata(metadata: dict, body: str | None, over_budget: list[str]) -> dict:
+    """The record's ``metadata``; ``overBudget`` only on a page that hit a limit."""
     return {
         "schemaVersion": SCHEMA_VERSION,
         "dateDownloaded": datetime.now(dt_timezone.utc).isoformat(timespec="seconds"),
         "pageType": page_type(metadata.get("pageTypes") or [], body),
-    }
+    } | ({"overBudget": list(over_budget)} if over_budget else {})
 
 
 def _selected_values(doc: Document, field: str, query: str) -> list[str]:

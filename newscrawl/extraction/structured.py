@@ -15,6 +15,10 @@ _MAX_DEPTH = 20
 _CDATA = re.compile(r"^\s*(?://|/\*)?\s*(?:<!--|<!\[CDATA\[)(?:\s*\*/)?"
                     r"|(?://|/\*)?\s*(?:-->|\]\]>)(?:\s*\*/)?\s*$")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+# A \uD800-\uDFFF escape that is not half of a pair (a string cut inside an emoji): as a lone
+# surrogate it would reach the record, which then cannot be written as UTF-8.
+_LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+                             r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
 def jsonld_objects(doc: Document) -> list[dict]:
@@ -45,10 +49,14 @@ def parse_jsonld(text: str) -> object:
     True
     >>> parse_jsonld('//<![CDATA[ {"a": 1} //]]>'), parse_jsonld('/*<![CDATA[*/{"a": 1}/*]]>*/')
     ({'a': 1}, {'a': 1})
+    >>> parse_jsonld(r'["cut \\ud83d", "\\udc00", "whole \\ud83d\\ude00"]')
+    ['cut �', '�', 'whole 😀']
     """
     if len(text) > _MAX_JSONLD_CHARS:
         return None
     text = _CDATA.sub("", text.strip())
+    if "\\u" in text:
+        text = _LONE_SURROGATE.sub(r"\\ufffd", text)
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
             return json.loads(candidate, strict=False)

@@ -36,7 +36,7 @@ from newscrawl.discovery.sources import (
 )
 from newscrawl.discovery.window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
-from newscrawl.extraction import Document, build_record, link_density, listing_reason, parse_document
+from newscrawl.extraction import Document, Limits, build_record, link_density, listing_reason, parse_document
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ class NewsSpider(scrapy.Spider):
         spider.max_sitemap_depth = settings.getint("NEWSCRAWL_SITEMAP_MAX_DEPTH")
         context = crawl_context(crawler)
         context.sites, context.window, context.site_for_url = spider.sites, spider.window, spider.site_for_url
+        spider.extract_limits = Limits.from_settings(settings)
         if spider.since:
             logger.info("date window: articles published since %s", spider.since.isoformat())
         return spider
@@ -171,7 +172,7 @@ class NewsSpider(scrapy.Spider):
             return
         # One parse for links and extraction; links first, as extraction prunes the tree.
         doc = parse_document(response.body, response.url,
-                             response.headers.get("Content-Type", b"").decode("latin-1"))
+                             response.headers.get("Content-Type", b"").decode("latin-1"), self.extract_limits)
         yield from self._link_requests(site, response, doc)
         if not doc.whole:  # logged by parse_document; extraction gets an empty tree
             self._count(site, "not_parsed_whole")
@@ -209,6 +210,8 @@ class NewsSpider(scrapy.Spider):
 
     def _record(self, site: Site, response: TextResponse, doc: Document) -> dict:
         record = build_record(doc, site.selectors or {}, site.timezone)
+        for limit in record["metadata"].get("overBudget", []):
+            self.crawler.stats.inc_value(f"newscrawl/extraction/over_budget/{limit}")
         self._check_listing(site, response, record)
         hint = response.meta.get("hint")
         if hint is not None and record["metadata"]["pageType"] == "article":

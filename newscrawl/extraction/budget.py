@@ -1,0 +1,95 @@
+"""What extraction may spend on one page, applied before the expensive steps.
+
+A hostile page (a 50 MB text node, a million tiny elements) once cost a gigabyte and many seconds.
+:class:`Limits` bounds a page's decoded source before it is parsed: each run of characters between
+``<`` and ``>`` (a text node, or a tag with its attributes) is clipped to its head and tail, the
+source after the last opening tag allowed is left out, and so is the source past a length. The page
+then gives a record of what fits; the record names the limits it hit in ``metadata.overBudget``.
+The time limit, in CPU seconds, is checked between extraction's steps: a page over it keeps what
+came before.
+
+A limit of 0 is no limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+
+from newscrawl import settings as defaults
+
+#: Names of the limits, as ``metadata.overBudget`` and the crawl's stats give them.
+SOURCE, ELEMENTS, TEXT, SECONDS = "source", "elements", "text", "seconds"
+
+_OPENING_TAG = re.compile(r"<[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The budget of one page: the ``NEWSCRAWL_EXTRACT_MAX_*`` settings, documented in the README."""
+
+    max_source_chars: int = defaults.NEWSCRAWL_EXTRACT_MAX_SOURCE_CHARS
+    max_elements: int = defaults.NEWSCRAWL_EXTRACT_MAX_ELEMENTS
+    max_text_chars: int = defaults.NEWSCRAWL_EXTRACT_MAX_TEXT_CHARS
+    max_seconds: float = defaults.NEWSCRAWL_EXTRACT_MAX_SECONDS
+
+    @classmethod
+    def from_settings(cls, settings) -> "Limits":
+        """The limits a crawl's Scrapy settings give."""
+        return cls(
+            max_source_chars=settings.getint("NEWSCRAWL_EXTRACT_MAX_SOURCE_CHARS"),
+            max_elements=settings.getint("NEWSCRAWL_EXTRACT_MAX_ELEMENTS"),
+            max_text_chars=settings.getint("NEWSCRAWL_EXTRACT_MAX_TEXT_CHARS"),
+            max_seconds=settings.getfloat("NEWSCRAWL_EXTRACT_MAX_SECONDS"),
+        )
+
+
+def fit_source(text: str, limits: Limits) -> tuple[str, tuple[str, ...]]:
+    """``text`` with long runs clipped, cut to ``max_elements`` opening tags and to
+    ``max_source_chars``; and the names of the limits it hit.
+
+    >>> fit_source("<p>" + "x" * 10 + "</p>", Limits(max_text_chars=4))
+    ('<p>xxxx</p>', ('text',))
+    >>> fit_source("<p>a</p><p>b</p><p>c</p>", Limits(max_elements=2))
+    ('<p>a</p><p>b</p>', ('elements',))
+    >>> fit_source("<p>abcdef</p>", Limits(max_source_chars=6))
+    ('<p>abc', ('source',))
+    >>> fit_source("<p>ok</p>", Limits())
+    ('<p>ok</p>', ())
+    """
+    hit = ()
+    most = limits.max_text_chars
+    if most and len(text) > most:
+        clipped = _long_run(most).sub(lambda run: clip(run.group(), most), text)
+        if len(clipped) < len(text):
+            text, hit = clipped, (TEXT,)
+    if limits.max_elements and text.count("<") > limits.max_elements:
+        beyond = next(islice(_OPENING_TAG.finditer(text), limits.max_elements, None), None)
+        if beyond is not None:
+            text, hit = text[:beyond.start()], (*hit, ELEMENTS)
+    if limits.max_source_chars and len(text) > limits.max_source_chars:
+        text, hit = text[:limits.max_source_chars], (*hit, SOURCE)
+    return text, hit
+
+
+@cache
+def _long_run(most: int) -> re.Pattern:
+    """A run of over ``most`` characters between ``<`` and ``>``, matched from its start only
+    (the look-behind), so that finding them takes one pass over the page."""
+    return re.compile(rf"(?<![^<>])[^<>]{{{most + 1},}}")
+
+
+def clip(run: str, most: int) -> str:
+    """``run``'s head and tail, ``most`` characters in all: a tag clipped so keeps its closing quote.
+
+    >>> clip('div title="' + "a" * 20 + '"', 12)
+    'div tiaaaaa"'
+    >>> clip("short", 12)
+    'short'
+    """
+    if len(run) <= most:
+        return run
+    head = most - most // 2
+    return run[:head] + run[len(run) - most // 2:]
