@@ -36,7 +36,7 @@ from newscrawl.discovery_window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
 from newscrawl.extraction.classify import link_density, listing_reason
 from newscrawl.extraction.document import Document, parse_document
-from newscrawl.extraction.record import build_record
+from newscrawl.extraction.record import build_record, set_published_utc
 from newscrawl.links import TreeLinkExtractor, host_in_domains, http_host
 
 logger = logging.getLogger(__name__)
@@ -213,6 +213,7 @@ class NewsSpider(scrapy.Spider):
         if hint is not None and record["metadata"]["pageType"] == "article":
             for field in fill_from_hint(record, hint):
                 self._count(site, f"hint_used/{field}")
+            set_published_utc(record)
         record["metadata"].update(
             site=site.name, spider=self.name, discoveredBy=response.meta.get("source", "link")
         )
