@@ -9,6 +9,7 @@ commands print it as one line and exit with status 2, before any crawler exists.
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import importlib.util
 import inspect
@@ -253,3 +254,11 @@ def one_line_usage_errors(method):
                 raise
             exit_on_usage_error(error)
     return checked
+
+
+class OneLineArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage text) and exit status 2."""
+
+    def error(self, message: str):
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.exit(USAGE_EXIT)
