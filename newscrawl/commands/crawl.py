@@ -13,7 +13,7 @@ from scrapy.spiderloader import get_spider_loader
 
 from newscrawl.commands.checks import check_settings, check_spider_arguments, one_line_usage_errors
 from newscrawl.config import ConfigError, load_sites
-from newscrawl.discovery_window import parse_since
+from newscrawl.discovery.window import parse_since
 from newscrawl.run import crawler_run
 
 #: Spider arguments without which a spider cannot run, and what they want.

@@ -24,7 +24,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
 from newscrawl.config import Site, load_sites
-from newscrawl.discovery import (
+from newscrawl.discovery.links import TreeLinkExtractor, host_in_domains, http_host
+from newscrawl.discovery.sources import (
     Link,
     SitemapLimits,
     feed_links,
@@ -32,12 +33,16 @@ from newscrawl.discovery import (
     parse_sitemap,
     robots_sitemaps,
 )
-from newscrawl.discovery_window import DateWindow, parse_since
+from newscrawl.discovery.window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
-from newscrawl.extraction.classify import link_density, listing_reason
-from newscrawl.extraction.document import Document, parse_document
-from newscrawl.extraction.record import build_record, set_published_utc
-from newscrawl.links import TreeLinkExtractor, host_in_domains, http_host
+from newscrawl.extraction import (
+    Document,
+    build_record,
+    link_density,
+    listing_reason,
+    parse_document,
+    set_published_utc,
+)
 
 logger = logging.getLogger(__name__)
 
