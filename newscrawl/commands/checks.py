@@ -16,6 +16,7 @@ import inspect
 import re
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 
 from scrapy.exceptions import UsageError
@@ -236,9 +237,15 @@ def check_spider_arguments(spidercls: type, spargs: dict, required: dict[str, st
                              print_help=False)
 
 
-def exit_on_usage_error(error: UsageError, program: str = "scrapy") -> None:
-    """Print a usage error as one line on stderr and exit with status 2."""
-    sys.stderr.write(f"{program}: error: {error}\n")
+def exit_on_usage_error(error: UsageError, log_file: str | None = None,
+                        program: str = "scrapy") -> None:
+    """Print a usage error as one line on stderr (and at the end of ``log_file``, where
+    scrapyd keeps a job's log) and exit with status 2."""
+    line = f"{program}: error: {error}"
+    sys.stderr.write(line + "\n")
+    if log_file:
+        with open(log_file, "a", encoding="utf-8") as log:
+            log.write(f"{datetime.now():%Y-%m-%d %H:%M:%S} [newscrawl] ERROR: {line}\n")
     sys.exit(USAGE_EXIT)
 
 
@@ -246,13 +253,13 @@ def one_line_usage_errors(method):
     """Turn a :class:`UsageError` raised by a command's method into one line and exit 2
     (Scrapy's own handling prints the usage text first)."""
     @wraps(method)
-    def checked(*args, **kwargs):
+    def checked(command, *args, **kwargs):
         try:
-            return method(*args, **kwargs)
+            return method(command, *args, **kwargs)
         except UsageError as error:
             if error.print_help:
                 raise
-            exit_on_usage_error(error)
+            exit_on_usage_error(error, command.settings.get("LOG_FILE"))
     return checked
 
 
