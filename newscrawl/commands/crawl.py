@@ -26,8 +26,8 @@ from newscrawl.commands.checks import check_settings, check_spider_arguments, on
 from newscrawl.commands.preflight import preflight_problem
 from newscrawl.config import ConfigError, load_sites
 from newscrawl.discovery.window import parse_since
+from newscrawl.context import crawl_context
 from newscrawl.pipelines.publish import PublishError
-from newscrawl.run import crawler_run
 from newscrawl.state import StateError
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class Command(ScrapyCrawlCommand):
         if isinstance(task, asyncio.Future):
             task.add_done_callback(_log_start_failure)
         self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed or crawler_run(crawler).failures:
+        if self.crawler_process.bootstrap_failed or crawl_context(crawler).run.failures:
             self.exitcode = FAILED_EXIT
 
 

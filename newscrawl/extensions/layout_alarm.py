@@ -17,8 +17,8 @@ from collections import Counter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from newscrawl.run import crawler_run
-from newscrawl.state import StateStore, crawler_state
+from newscrawl.context import crawl_context
+from newscrawl.state import StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class LayoutAlarm:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LayoutAlarm:
-        extension = cls(crawler, crawler_state(crawler),
+        extension = cls(crawler, crawl_context(crawler).state,
                         crawler.settings.getbool("NEWSCRAWL_FAIL_ON_LAYOUT_CHANGE"))
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -101,4 +101,4 @@ class LayoutAlarm:
         logger.warning("%s", message)
         self.crawler.stats.set_value(f"newscrawl/layout/changed/{site}/{field}", points)
         if self.fail:
-            crawler_run(self.crawler).fail(f"layout changed: {message}")
+            crawl_context(self.crawler).run.fail(f"layout changed: {message}")

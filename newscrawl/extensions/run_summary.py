@@ -23,9 +23,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.context import Run, crawl_context
 from newscrawl.extensions.summary_text import plural, summary_lines
-from newscrawl.run import Run, crawler_run
-from newscrawl.state import StateStore, crawler_state, is_redis_uri
+from newscrawl.state import StateStore, is_redis_uri
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ class RunSummary:
         self.state = state
         self.fail_on_silent = fail_on_silent
         self.alone = alone
-        self.path = directory / f"{crawler_run(crawler).name}.summary.json"
+        self.path = directory / f"{crawl_context(crawler).run.name}.summary.json"
         self.lines: list[str] = []
 
     @classmethod
@@ -195,7 +195,7 @@ class RunSummary:
         directory = Path(settings.get("NEWSCRAWL_OUTPUT_DIR")) / crawler.spidercls.name
         # A distributed worker may rightly see none of a site's pages: only one process
         # knows whether a site went silent or could not be reached, so workers do not judge it.
-        extension = cls(crawler, directory, crawler_state(crawler),
+        extension = cls(crawler, directory, crawl_context(crawler).state,
                         settings.getbool("NEWSCRAWL_FAIL_ON_SILENT_SITE"),
                         alone=not is_redis_uri(settings.get("NEWSCRAWL_STATE_URI")))
         crawler.signals.connect(extension.response_received, signal=signals.response_received)
@@ -209,8 +209,8 @@ class RunSummary:
             self.crawler.stats.inc_value(FETCHED_PREFIX + site)
 
     def spider_closed(self, spider, reason: str) -> None:
-        run, stats = crawler_run(self.crawler), self.crawler.stats.get_stats()
-        sites = sorted(getattr(spider, "sites", {}))
+        run, stats = crawl_context(self.crawler).run, self.crawler.stats.get_stats()
+        sites = sorted(crawl_context(self.crawler).sites)
         silent = self._silent_sites(sites, stats)
         unreachable = unreachable_sites(sites, stats) if self.alone else []
         for verdict in run_verdicts(reason, sites if self.alone else [], unreachable):
@@ -235,7 +235,7 @@ class RunSummary:
         if silent:
             message = f"sites that yielded articles before yield none now: {', '.join(silent)}"
             if self.fail_on_silent:
-                crawler_run(self.crawler).fail(message)
+                crawl_context(self.crawler).run.fail(message)
             else:
                 logger.warning("%s", message)
         return silent

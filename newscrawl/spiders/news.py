@@ -24,6 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
 from newscrawl.config import Site, load_sites
+from newscrawl.context import crawl_context
 from newscrawl.discovery.links import TreeLinkExtractor, host_in_domains, http_host
 from newscrawl.discovery.sources import (
     Link,
@@ -71,6 +72,8 @@ class NewsSpider(scrapy.Spider):
             max_bytes=settings.getint("NEWSCRAWL_SITEMAP_MAX_BYTES"),
         )
         spider.max_sitemap_depth = settings.getint("NEWSCRAWL_SITEMAP_MAX_DEPTH")
+        context = crawl_context(crawler)
+        context.sites, context.window, context.site_for_url = spider.sites, spider.window, spider.site_for_url
         if spider.since:
             logger.info("date window: articles published since %s", spider.since.isoformat())
         return spider

@@ -19,8 +19,20 @@ Layout: :mod:`~newscrawl.state.model` (the values), :mod:`~newscrawl.state.store
 :mod:`~newscrawl.state.redis` (the backends; the second needs the ``redis`` extra).
 """
 
-from newscrawl.state.model import Article, Batch, StateError, Validators, comparable_date, utc_now
-from newscrawl.state.store import StateStore, crawler_state, is_redis_uri, open_state
+from newscrawl.state.model import (
+    Article,
+    Batch,
+    StateError,
+    Validators,
+    article_of,
+    body_fingerprint,
+    comparable_date,
+    current_as_of,
+    record_modified,
+    utc_now,
+)
+from newscrawl.state.store import StateStore, is_redis_uri, open_state
 
-__all__ = ["Article", "Batch", "StateError", "StateStore", "Validators", "comparable_date",
-           "crawler_state", "is_redis_uri", "open_state", "utc_now"]
+__all__ = ["Article", "Batch", "StateError", "StateStore", "Validators", "article_of",
+           "body_fingerprint", "comparable_date", "current_as_of", "is_redis_uri",
+           "open_state", "record_modified", "utc_now"]

@@ -6,6 +6,7 @@ Plain values shared by every backend (:mod:`newscrawl.state.sqlite`,
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from datetime import datetime, timezone
 from typing import NamedTuple
 
 from newscrawl.extraction.dates import utc_moment
+from newscrawl.urls import record_id
 
 
 class StateError(RuntimeError):
@@ -90,3 +92,54 @@ def comparable_date(value: str | None) -> str | None:
 def utc_now() -> str:
     """Now, in the form of :func:`comparable_date`."""
     return f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def body_fingerprint(body: str) -> str:
+    """SHA-256 of the body with white space folded and case ignored.
+
+    >>> body_fingerprint("Hello  World") == body_fingerprint("hello world")
+    True
+    """
+    return hashlib.sha256(" ".join(body.casefold().split()).encode("utf-8")).hexdigest()
+
+
+def record_modified(record: dict) -> str | None:
+    """When the page says it last changed: ``dateModified``, else ``datePublished``.
+
+    >>> record_modified({"dateModified": None, "datePublished": "2026-11-03T09:15:00+01:00"})
+    '2026-11-03T08:15:00Z'
+    """
+    return comparable_date(record.get("dateModified") or record.get("datePublished"))
+
+
+def current_as_of(record: dict) -> str:
+    """The instant our copy of a page is current as of: its own date or when it was
+    downloaded, whichever is later (a sitemap lastmod before it is nothing new).
+
+    >>> current_as_of({"dateModified": "2026-11-12T08:00:00Z",
+    ...                "metadata": {"dateDownloaded": "2026-11-20T10:00:00+00:00"}})
+    '2026-11-20T10:00:00Z'
+    """
+    dates = (record_modified(record), comparable_date(record["metadata"].get("dateDownloaded")))
+    return max(filter(None, dates), default=None) or utc_now()
+
+
+def article_of(record: dict, signature: tuple[int, ...] = ()) -> Article:
+    """What the state store remembers of a record: the one record -> :class:`Article` conversion.
+
+    The fingerprint and version are those the dedupe pipeline wrote into the record's
+    ``metadata`` (for a record no dedupe pipeline saw: its body's fingerprint, version 1);
+    ``signature`` is its near-duplicate MinHash, when one was computed.
+
+    >>> a = article_of({"id": "i", "url": "https://e.com/a?utm_source=x", "canonicalUrl": None,
+    ...                 "articleBody": "Text", "duplicateOf": "j", "datePublished": "2026-11-03",
+    ...                 "metadata": {"site": "e", "version": 2, "dateDownloaded": None}})
+    >>> a.url, a.site, a.fingerprint == body_fingerprint("text"), a.modified, a.version, a.duplicate_of
+    ('https://e.com/a?utm_source=x', 'e', True, '2026-11-03T00:00:00Z', 2, 'j')
+    """
+    metadata = record["metadata"]
+    return Article(record["id"], record["canonicalUrl"] or record["url"], metadata.get("site", ""),
+                   metadata.get("fingerprint") or body_fingerprint(record["articleBody"]),
+                   current_as_of(record), url_keys=(record_id(record["url"]),),
+                   version=metadata.get("version", 1), duplicate_of=record.get("duplicateOf"),
+                   signature=signature)

@@ -6,8 +6,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from scrapy import signals
-
 from newscrawl.state.model import Article, Batch, StateError, Validators
 from newscrawl.state.sqlite import SqliteState
 
@@ -92,18 +90,3 @@ def is_redis_uri(uri: str | None) -> bool:
     (True, False)
     """
     return bool(uri) and uri.startswith(REDIS_PREFIXES)
-
-
-
-def crawler_state(crawler) -> StateStore:
-    """The crawl's one state store, opened from ``NEWSCRAWL_STATE_URI`` on first use.
-
-    Components that share state call this from ``from_crawler``; the store is
-    closed when the engine stops.
-    """
-    store = getattr(crawler, "newscrawl_state", None)
-    if store is None:
-        store = open_state(crawler.settings.get("NEWSCRAWL_STATE_URI"))
-        crawler.newscrawl_state = store
-        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
-    return store
