@@ -69,7 +69,7 @@ SETTING_RULES: dict[str, Rule] = {
     "NEWSCRAWL_WORKER_LEASES": AT_LEAST_ONE,
 }
 
-_KIND_OF_DEFAULT = {bool: "bool", int: "int", float: "float", str: "text"}
+_KIND_OF_DEFAULT = {bool: "bool", int: "int", float: "float"}
 
 
 def default_names() -> list[str]:
@@ -78,7 +78,8 @@ def default_names() -> list[str]:
 
 
 def rule_for(name: str) -> Rule | None:
-    """The rule of a setting: its row in :data:`SETTING_RULES`, else its default's type.
+    """The rule of a setting: its row in :data:`SETTING_RULES`, else the type of its default
+    when that is a bool or a number (a text or other default takes any value).
 
     >>> rule_for("NEWSCRAWL_BATCH_RECORDS").low, rule_for("NEWSCRAWL_OUTPUT_GZIP").kind
     (1, 'bool')
@@ -87,9 +88,8 @@ def rule_for(name: str) -> Rule | None:
     """
     if name in SETTING_RULES:
         return SETTING_RULES[name]
-    if hasattr(defaults, name):
-        return Rule(_KIND_OF_DEFAULT.get(type(getattr(defaults, name)), "text"))
-    return None
+    kind = _KIND_OF_DEFAULT.get(type(getattr(defaults, name, None)))
+    return Rule(kind) if kind else None
 
 
 def allowed(rule: Rule) -> str:
@@ -188,7 +188,7 @@ def check_settings(settings: BaseSettings) -> None:
         if name not in known:
             raise UsageError(f"unknown setting {name}{_did_you_mean(name, known)}; "
                              "the settings are listed in the README", print_help=False)
-    for name in (n for n in known if settings.get(n) is not None):
+    for name in (n for n in known if settings.get(n) is not None and rule_for(n)):
         problem = setting_problem(settings, name, rule_for(name))
         if problem:
             raise UsageError(f"{name}={settings.get(name)!s}: {_must(problem)}", print_help=False)
