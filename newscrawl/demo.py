@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from newscrawl.commands.checks import OneLineArgumentParser
+from newscrawl.commands.usage import OneLineArgumentParser
 
 PROG = "python -m newscrawl.demo"
 DEMO_DIR = Path("fixtures/demo")

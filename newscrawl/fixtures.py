@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from newscrawl.commands.checks import OneLineArgumentParser
+from newscrawl.commands.usage import OneLineArgumentParser
 from newscrawl.extraction import extract_article
 from newscrawl.urls import is_http_url
 

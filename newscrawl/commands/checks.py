@@ -4,20 +4,17 @@ Every ``NEWSCRAWL_*`` setting has a type and an allowed range, in one table
 (:data:`SETTING_RULES`); a setting without a row there is checked against the type of
 its default in ``newscrawl/settings.py``. A mistake is a :class:`UsageError` whose
 message names the setting or argument, the value given and what is allowed; the
-commands print it as one line and exit with status 2, before any crawler exists.
+commands print it as one line and exit with status 2, before any crawler exists
+(:mod:`newscrawl.commands.usage`).
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import importlib.util
 import inspect
 import re
-import sys
 from dataclasses import dataclass
-from datetime import datetime
-from functools import wraps
 
 from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
@@ -25,7 +22,6 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from newscrawl import settings as defaults
 
 PREFIX = "NEWSCRAWL_"
-USAGE_EXIT = 2
 _SQLITE_URI = re.compile(r"^sqlite:///(?P<path>.+)$")
 _REDIS_URI = re.compile(r"^rediss?://(?:[^@/]*@)?(?P<host>[^:/]+)(?::(?P<port>\d{1,5}))?"
                         r"(?:/(?P<db>\d+)?)?$")
@@ -235,37 +231,3 @@ def check_spider_arguments(spidercls: type, spargs: dict, required: dict[str, st
         if not spargs.get(name):
             raise UsageError(f"spider {spidercls.name!r} needs -a {name}=: {wanted}",
                              print_help=False)
-
-
-def exit_on_usage_error(error: UsageError, log_file: str | None = None,
-                        program: str = "scrapy") -> None:
-    """Print a usage error as one line on stderr (and at the end of ``log_file``, where
-    scrapyd keeps a job's log) and exit with status 2."""
-    line = f"{program}: error: {error}"
-    sys.stderr.write(line + "\n")
-    if log_file:
-        with open(log_file, "a", encoding="utf-8") as log:
-            log.write(f"{datetime.now():%Y-%m-%d %H:%M:%S} [newscrawl] ERROR: {line}\n")
-    sys.exit(USAGE_EXIT)
-
-
-def one_line_usage_errors(method):
-    """Turn a :class:`UsageError` raised by a command's method into one line and exit 2
-    (Scrapy's own handling prints the usage text first)."""
-    @wraps(method)
-    def checked(command, *args, **kwargs):
-        try:
-            return method(command, *args, **kwargs)
-        except UsageError as error:
-            if error.print_help:
-                raise
-            exit_on_usage_error(error, command.settings.get("LOG_FILE"))
-    return checked
-
-
-class OneLineArgumentParser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line (no usage text) and exit status 2."""
-
-    def error(self, message: str):
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
-        sys.exit(USAGE_EXIT)

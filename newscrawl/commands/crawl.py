@@ -22,8 +22,9 @@ from scrapy.exceptions import (
 )
 from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.commands.checks import check_settings, check_spider_arguments, one_line_usage_errors
+from newscrawl.commands.checks import check_settings, check_spider_arguments
 from newscrawl.commands.preflight import preflight_problem
+from newscrawl.commands.usage import one_line_usage_errors
 from newscrawl.config import ConfigError, load_sites
 from newscrawl.discovery.window import parse_since
 from newscrawl.context import crawl_context

@@ -19,7 +19,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from newscrawl.commands import quiet_on_closed_pipe
-from newscrawl.commands.checks import check_settings, one_line_usage_errors
+from newscrawl.commands.checks import check_settings
+from newscrawl.commands.usage import one_line_usage_errors
 from newscrawl.config import ConfigError, Site, load_sites
 from newscrawl.extraction import extract_article
 from newscrawl.urls import is_http_url

@@ -17,7 +17,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.commands import quiet_on_closed_pipe
-from newscrawl.commands.checks import one_line_usage_errors
+from newscrawl.commands.usage import one_line_usage_errors
 from newscrawl.reader import batch_number, published_batches, read_published
 
 
