@@ -6,11 +6,13 @@ from __future__ import annotations
 import fcntl
 import json
 import re
+import signal
 import socket
+import subprocess
 
 import pytest
 
-from tests.conftest import DEMO, run_crawl
+from tests.conftest import DEMO, REPO, crawl_command, run_crawl
 
 UNREACHABLE_SITE = """
 [[site]]
@@ -112,3 +114,20 @@ def test_unreadable_state_store_exits_1_in_one_line(demo_sites, tmp_path):
     (tmp_path / "state").mkdir()
     (tmp_path / "state" / "newscrawl.db").write_text("not a database, but a note\n" * 100)
     assert_fails_in_one_line(run_crawl(demo_sites, tmp_path), "state store")
+
+
+def test_a_run_stopped_before_its_end_exits_1(demo_sites, tmp_path):
+    command = crawl_command(demo_sites, DOWNLOAD_DELAY="1", LOGSTATS_INTERVAL="0.5",
+                            NEWSCRAWL_OUTPUT_DIR=str(tmp_path / "output"),
+                            NEWSCRAWL_STATE_URI=f"sqlite:///{tmp_path / 'state.db'}")
+    process = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE, text=True)
+    output = []
+    for line in process.stderr:
+        output.append(line)
+        if "progress: " in line:  # the crawl is running
+            process.send_signal(signal.SIGINT)  # Ctrl-C: Scrapy closes the spider gracefully
+            break
+    output += process.stderr.readlines()
+    assert process.wait(timeout=120) == 1
+    assert log_lines("".join(output))[-1].endswith("FAILED: stopped before the end (shutdown)")
+    assert summary_file(tmp_path)["reasons"] == ["stopped before the end (shutdown)"]
