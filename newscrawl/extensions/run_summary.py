@@ -30,9 +30,11 @@ from newscrawl.state import StateStore, is_redis_uri
 logger = logging.getLogger(__name__)
 
 DROP_PREFIX = "item_dropped_reasons_count/"
-#: Close reasons of a run that ran to its end (the spider ran out of work, or a distributed
-#: worker left an empty frontier).
-FINISHED_REASONS = frozenset({"finished"})
+#: Close reasons of a run that ran to its end: the spider ran out of work (or a distributed
+#: worker left an empty frontier), or reached a limit the user set (CLOSESPIDER_TIMEOUT,
+#: _ITEMCOUNT, _PAGECOUNT, _TIMEOUT_NO_ITEM). Too many errors (_ERRORCOUNT) is not one.
+FINISHED_REASONS = frozenset({"finished", "closespider_timeout", "closespider_itemcount",
+                              "closespider_pagecount", "closespider_timeout_no_item"})
 FETCHED_PREFIX = "newscrawl/fetched/"
 FETCHED_STATUS = 400  # a response below this status is a page fetched
 IGNORED_DOWNLOAD = ".IgnoreRequest"  # a request a middleware chose not to send
@@ -163,8 +165,8 @@ def run_verdicts(reason: str, sites: list[str], unreachable: list[str]) -> list[
     ['no site could be fetched: a, b']
     >>> run_verdicts("shutdown", ["a"], [])
     ['stopped before the end (shutdown)']
-    >>> run_verdicts("finished", ["a", "b"], ["b"])
-    []
+    >>> run_verdicts("finished", ["a", "b"], ["b"]), run_verdicts("closespider_timeout", ["a"], [])
+    ([], [])
     """
     verdicts = []
     if sites and len(unreachable) == len(sites):
