@@ -56,10 +56,16 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.publish.JsonLinesPipeline": 900,
 }
 
+# The log: a progress line per LOGSTATS_INTERVAL instead of Scrapy's "Crawled N pages", and
+# the run summary as its last lines; the full stats are in the summary file (and at DEBUG).
 EXTENSIONS = {
+    "scrapy.extensions.logstats.LogStats": None,
+    "newscrawl.extensions.layout_alarm.LayoutAlarm": 490,  # judged before the summary is
     "newscrawl.extensions.run_summary.RunSummary": 500,
     "newscrawl.extensions.site_stats.SiteStats": 510,
+    "newscrawl.extensions.progress.Progress": 520,
 }
+STATS_DUMP = False
 
 NEWSCRAWL_OUTPUT_DIR = "output"
 NEWSCRAWL_OUTPUT_GZIP = False
@@ -84,6 +90,7 @@ NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.7  # estimated Jaccard similarity of 3-wo
 NEWSCRAWL_BATCH_RECORDS = 1000
 NEWSCRAWL_BATCH_SECONDS = 60.0
 NEWSCRAWL_FAIL_ON_SILENT_SITE = False
+NEWSCRAWL_FAIL_ON_LAYOUT_CHANGE = False
 
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
 # Pending requests wait on disk (a temporary folder, or JOBDIR), unless distributed mode

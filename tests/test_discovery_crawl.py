@@ -45,13 +45,13 @@ def server():
     server.shutdown()
 
 
-def crawl(server, tmp_path_factory, since: str | None = None) -> tuple[Crawl, list[str]]:
+def crawl(server, tmp_path_factory, since: str | None = None, exit_status: int = 0) -> tuple[Crawl, list[str]]:
     """One crawl with its own output and state, and the paths the server saw during it."""
     workdir = tmp_path_factory.mktemp("discovery")
     sites = render_sites(SITE / "sites.toml", server.base_url, workdir / "sites.toml")
     server.reset()
     result = run_crawl(sites, workdir, {"since": since} if since else None)
-    assert result.returncode == 0, result.output[-3000:]
+    assert result.returncode == exit_status, result.output[-3000:]
     return result, server.paths()
 
 
@@ -162,7 +162,7 @@ def test_robots_txt_status_decides_whether_the_site_is_crawled(tmp_path_factory,
     """RFC 9309: a 5xx robots.txt disallows the whole site for the run; a 4xx allows all."""
     server = start(SITE / "site", {"/robots.txt": Fault(status, {"Retry-After": "0"})})
     try:
-        result, requested = crawl(server, tmp_path_factory)
+        result, requested = crawl(server, tmp_path_factory, exit_status=0 if crawled else 1)
     finally:
         server.shutdown()
     if crawled:

@@ -104,3 +104,37 @@ def test_deploy_and_schedule_a_crawl_on_scrapyd(scrapyd, demo_sites, tmp_path):
     assert len(published.read_text("utf-8").splitlines()) == 13
     (summary,) = output.glob("news/*.summary.json")
     assert json.loads(summary.read_text())["closeReason"] == "finished"
+
+
+def job_log(scrapyd: str, job_id: str) -> str:
+    """The log of a finished job, as scrapyd serves it at its ``log_url``."""
+    def finished():
+        jobs = call(f"{scrapyd}/listjobs.json?project=newscrawl")["finished"]
+        return [j for j in jobs if j["id"] == job_id]
+
+    (job,) = wait_for(finished, f"job {job_id} to finish")
+    with urllib.request.urlopen(f"{scrapyd}{job['log_url']}", timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def test_a_failed_scrapyd_job_says_so_at_the_end_of_its_log(scrapyd, demo_sites, tmp_path):
+    deploy(scrapyd, tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        gone = probe.getsockname()[1]
+    unreachable = tmp_path / "unreachable.toml"
+    unreachable.write_text(f'[[site]]\nname = "gone"\ndomains = ["127.0.0.1"]\n'
+                           f'start_urls = ["http://127.0.0.1:{gone}/"]\n')
+    base = [("project", "newscrawl"), ("spider", "news"),
+            ("setting", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'output'}"),
+            ("setting", f"NEWSCRAWL_STATE_URI=sqlite:///{tmp_path / 'state.db'}"),
+            ("setting", "RETRY_ENABLED=0")]
+    mistake = call(f"{scrapyd}/schedule.json", [*base, ("sites", str(demo_sites)),
+                                                 ("setting", "NEWSCRAWL_BATCH_RECORDS=0")])
+    failed = call(f"{scrapyd}/schedule.json", [*base, ("sites", str(unreachable))])
+
+    lines = job_log(scrapyd, mistake["jobid"]).rstrip().splitlines()
+    assert lines[-1].endswith("scrapy: error: NEWSCRAWL_BATCH_RECORDS=0: must be a whole number "
+                              "of at least 1")
+    lines = job_log(scrapyd, failed["jobid"]).rstrip().splitlines()
+    assert lines[-1].endswith("FAILED: no site could be fetched: gone")

@@ -2,7 +2,8 @@
 
 Records are printed as JSON lines; ``--batches`` prints the batch file names
 instead, so a downstream job can remember the last one and pass it as
-``--after`` next time (see :mod:`newscrawl.reader`).
+``--after`` next time (see :mod:`newscrawl.reader`). A reader that stops early
+(``| head``) ends the command quietly.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from newscrawl.commands import quiet_on_closed_pipe
+from newscrawl.commands.usage import one_line_usage_errors
 from newscrawl.reader import batch_number, published_batches, read_published
 
 
 class Command(ScrapyCommand):
     requires_project = False
+    requires_crawler_process = False
     default_settings = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
@@ -35,15 +39,24 @@ class Command(ScrapyCommand):
         parser.add_argument("--batches", action="store_true",
                             help="print the batch file names, not the records")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if len(args) != 1 or not Path(args[0]).is_dir():
-            raise UsageError("give one directory of published batches, e.g. output/news")
-        if opts.after and batch_number(Path(opts.after).name) is None:
-            raise UsageError(f"--after {opts.after}: not the name of a published batch",
+    @one_line_usage_errors
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        if len(args) != 1:
+            raise UsageError("give one directory of published batches, e.g. output/news",
                              print_help=False)
-        if opts.batches:
-            for path in published_batches(args[0], opts.after):
-                print(path.name)
-            return
-        for published in read_published(args[0], opts.after):
-            sys.stdout.write(json.dumps(published.record, ensure_ascii=False) + "\n")
+        if not Path(args[0]).is_dir():
+            raise UsageError(f"{args[0]}: no such directory; give the folder of published "
+                             "batches, e.g. output/news", print_help=False)
+        if opts.after and batch_number(Path(opts.after).name) is None:
+            raise UsageError(f"--after {opts.after}: not the name of a published batch "
+                             "(e.g. 20261127T080000Z-ab12cd34-000001.jsonl)", print_help=False)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        with quiet_on_closed_pipe():
+            if opts.batches:
+                for path in published_batches(args[0], opts.after):
+                    sys.stdout.write(path.name + "\n")
+                return
+            for published in read_published(args[0], opts.after):
+                sys.stdout.write(json.dumps(published.record, ensure_ascii=False) + "\n")

@@ -46,7 +46,7 @@ class DistributedMode:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistributedMode:
         if not is_redis_uri(crawler.settings.get("NEWSCRAWL_STATE_URI")):
-            raise NotConfigured("NEWSCRAWL_STATE_URI is not redis://: crawling on this machine alone")
+            raise NotConfigured  # crawling on this machine alone: not in use, nothing to warn about
         return cls()
 
     def update_settings(self, settings) -> None:

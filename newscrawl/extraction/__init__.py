@@ -2,7 +2,8 @@
 
 The public API, and all that the crawl uses: :func:`extract_article` (text in, record
 out), and for the spider, which parses a page once for both its links and its record,
-:func:`parse_document`, :func:`build_record`, the page budget (:class:`Limits`) and the listing-page test
+:func:`parse_document`, :func:`build_record`, the page budget (:class:`Limits`),
+:func:`set_published_utc` (after a feed filled ``datePublished``) and the listing-page test
 (:func:`listing_reason`, :func:`link_density`). The rest of the package is internal:
 document (decode + parse once), structured (JSON-LD, meta), metadata with
 headline/authors/bylines/dates/language, body (+ body_blocks, body_scoring,
@@ -13,7 +14,7 @@ body_jsonld, boilerplate, vocabulary), classify, and record, which runs the item
 from newscrawl.extraction.budget import Limits
 from newscrawl.extraction.classify import link_density, listing_reason
 from newscrawl.extraction.document import Document, parse_document
-from newscrawl.extraction.record import build_record, extract_article
+from newscrawl.extraction.record import build_record, extract_article, set_published_utc
 
 __all__ = ["Document", "Limits", "build_record", "extract_article", "link_density",
-           "listing_reason", "parse_document"]
+           "listing_reason", "parse_document", "set_published_utc"]

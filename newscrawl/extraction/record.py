@@ -74,7 +74,24 @@ def build_record(doc: Document, selectors: dict[str, str], timezone: str | None)
     record["wordCount"] = word_count(record["articleBody"])
     record["metadata"] = _record_metadata(metadata, record["articleBody"], doc.over_budget)
     _drop_future_dates(record, datetime.now(dt_timezone.utc))
+    set_published_utc(record)
     return record
+
+
+def utc_instant(value: str | None) -> str | None:
+    """A record date as a full UTC instant ending in ``Z``; a date alone is midnight UTC of
+    that date, a time without offset is taken as UTC.
+
+    >>> utc_instant("2026-11-10T09:15:00+01:00"), utc_instant("2026-11-10"), utc_instant(None)
+    ('2026-11-10T08:15:00Z', '2026-11-10T00:00:00Z', None)
+    """
+    moment = utc_moment(value)
+    return moment.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def set_published_utc(record: dict) -> None:
+    """Set ``metadata.datePublishedUtc`` from ``datePublished`` (again, after it changed)."""
+    record["metadata"]["datePublishedUtc"] = utc_instant(record["datePublished"])
 
 
 def _drop_future_dates(record: dict, now: datetime) -> None:

@@ -36,7 +36,15 @@ from newscrawl.discovery.sources import (
 )
 from newscrawl.discovery.window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
-from newscrawl.extraction import Document, Limits, build_record, link_density, listing_reason, parse_document
+from newscrawl.extraction import (
+    Document,
+    Limits,
+    build_record,
+    link_density,
+    listing_reason,
+    parse_document,
+    set_published_utc,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +225,7 @@ class NewsSpider(scrapy.Spider):
         if hint is not None and record["metadata"]["pageType"] == "article":
             for field in fill_from_hint(record, hint):
                 self._count(site, f"hint_used/{field}")
+            set_published_utc(record)
         record["metadata"].update(
             site=site.name, spider=self.name, discoveredBy=response.meta.get("source", "link")
         )

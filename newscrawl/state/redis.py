@@ -6,6 +6,8 @@ runs on both). Keys live under ``newscrawl:``:
 - ``article:<id>`` the article as JSON; ``key:<record id>`` and ``fingerprint:<sha>``
   name its id; ``band:<band>`` and ``article-bands:<id>`` index its near-duplicate bands;
   ``sites`` the sites with articles; ``validators`` a hash of feed validators;
+  ``fields:<site>`` a hash of ``<field>:records`` and ``<field>:present`` counts, what
+  earlier runs extracted for a site (the layout-change alarm);
 - ``batch:<name>`` a pending batch (with everything its commit writes, precomputed),
   ``batches:<host>:<directory>`` the pending names of one output directory of one
   machine, ``pending:<id>`` the batch an article is pending in;
@@ -258,6 +260,21 @@ class RedisState:
             return set()
         flags = self.link.call(lambda r: r.smismember(PREFIX + "sites", sites), "sites")
         return {site for site, flag in zip(sites, flags) if flag}
+
+    def field_history(self, site: str) -> dict[str, tuple[int, int]]:
+        counts = self.link.call(lambda r: r.hgetall(f"{PREFIX}fields:{site}"), "field history")
+        fields = {name.rpartition(":")[0] for name in counts}
+        return {field: (int(counts[f"{field}:records"]), int(counts.get(f"{field}:present", 0)))
+                for field in fields}
+
+    def add_field_counts(self, site: str, records: int, present: Mapping[str, int]) -> None:
+        def add(client: redis.Redis) -> None:
+            with client.pipeline(transaction=True) as multi:
+                for field, count in present.items():
+                    multi.hincrby(f"{PREFIX}fields:{site}", f"{field}:records", records)
+                    multi.hincrby(f"{PREFIX}fields:{site}", f"{field}:present", count)
+                multi.execute()
+        self.link.call(add, "field counts")
 
     def validators(self, urls: Iterable[str]) -> dict[str, Validators]:
         urls = list(dict.fromkeys(urls))

@@ -28,6 +28,13 @@ CREATE TABLE sites (site TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE validators (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT);
 CREATE TABLE batches (name TEXT PRIMARY KEY, directory TEXT NOT NULL, articles TEXT NOT NULL);
 """
+#: Tables added since version 2 without changing what older ones hold: created in any store.
+_ADDED_TABLES = """
+CREATE TABLE IF NOT EXISTS site_fields (
+    site TEXT NOT NULL, field TEXT NOT NULL, records INTEGER NOT NULL, present INTEGER NOT NULL,
+    PRIMARY KEY (site, field)
+) WITHOUT ROWID
+"""
 #: A million articles make 16 million band rows, and each batch adds its rows at random
 #: places in that index, so a commit changes a page of it per row. A checkpoint every
 #: 65,536 pages of WAL (256 MiB; SQLite's 1,000 would mean one after every commit) copies
@@ -71,6 +78,7 @@ class SqliteState:
         another program, rather than answer wrongly from it."""
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
+            db.execute(_ADDED_TABLES)
             return
         if version != 0:
             raise StateError(f"state store {self.path}: schema version {version}; this newscrawl "
@@ -81,6 +89,7 @@ class SqliteState:
                              "(tables but no schema version)")
         for statement in filter(str.strip, _SCHEMA.split(";")):
             db.execute(statement)
+        db.execute(_ADDED_TABLES)
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
@@ -152,6 +161,17 @@ class SqliteState:
             ).fetchall()
         return [Batch(name, directory, tuple(map(Article.from_json, json.loads(articles))))
                 for name, articles in rows]
+
+    def field_history(self, site: str) -> dict[str, tuple[int, int]]:
+        rows = self._select("SELECT field, records, present FROM site_fields WHERE site IN ({})", [site])
+        return {field: (records, present) for field, records, present in rows}
+
+    def add_field_counts(self, site: str, records: int, present: Mapping[str, int]) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO site_fields VALUES (?, ?, ?, ?) ON CONFLICT (site, field) DO UPDATE "
+                "SET records = records + excluded.records, present = present + excluded.present",
+                [(site, field, records, count) for field, count in present.items()])
 
     def close(self) -> None:
         self._db.close()

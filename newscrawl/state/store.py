@@ -53,6 +53,12 @@ class StateStore(Protocol):
     def pending_batches(self, directory: str) -> list[Batch]:
         """The pending batches of ``directory``, by name."""
 
+    def field_history(self, site: str) -> dict[str, tuple[int, int]]:
+        """What earlier runs extracted for ``site``: ``{field: (records, records with it)}``."""
+
+    def add_field_counts(self, site: str, records: int, present: Mapping[str, int]) -> None:
+        """Add one run's ``records`` of ``site`` and how many had each field to its history."""
+
     def close(self) -> None:
         """Release the store."""
 
