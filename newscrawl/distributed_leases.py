@@ -9,7 +9,9 @@ its work is left:
   request back to the frontier);
 - each item the callback yielded, ended when a pipeline drops it or when the
   batch holding it is committed (the state store tells, see
-  :attr:`newscrawl.state_redis.RedisState.commit_listeners`).
+  :attr:`newscrawl.state_redis.RedisState.commit_listeners`). An item dropped because
+  its batch could not be published (:class:`~newscrawl.pipelines.publish.PublishFailed`:
+  full disk, stale batch) ends nothing: its lease expires and another worker redoes the page.
 
 So a worker killed at any moment leaves leases for everything not yet published,
 which return to the queue. Heartbeats extend this worker's leases meanwhile.
@@ -28,6 +30,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from newscrawl.distributed_frontier import Frontier, crawler_frontier
+from newscrawl.pipelines.publish import PublishFailed
 from newscrawl.state import StateError
 
 logger = logging.getLogger(__name__)
@@ -130,7 +133,7 @@ def crawler_leases(crawler: Crawler, frontier: Frontier) -> LeaseKeeper:
         frontier.worker.beats.append(keeper.extend)
         frontier.worker.store.commit_listeners.append(keeper.batch_committed)
         crawler.signals.connect(_on_item_scraped(keeper), signal=signals.item_scraped, weak=False)
-        crawler.signals.connect(_on_item_gone(keeper), signal=signals.item_dropped, weak=False)
+        crawler.signals.connect(_on_item_dropped(keeper), signal=signals.item_dropped, weak=False)
         crawler.signals.connect(_on_item_gone(keeper), signal=signals.item_error, weak=False)
     return keeper
 
@@ -144,6 +147,14 @@ def _on_item_scraped(keeper: LeaseKeeper) -> Callable:
         keeper.item_written(_lease_of(response), item["id"])
 
     return item_scraped
+
+
+def _on_item_dropped(keeper: LeaseKeeper) -> Callable:
+    def item_dropped(item: dict, response: Response | None, exception: Exception) -> None:
+        if not isinstance(exception, PublishFailed):  # else: not published, left to expire
+            keeper.done(_lease_of(response))
+
+    return item_dropped
 
 
 def _on_item_gone(keeper: LeaseKeeper) -> Callable:

@@ -7,7 +7,7 @@ script): at most ``CONCURRENT_REQUESTS_PER_DOMAIN`` tokens held at once, and
 ``DOWNLOAD_DELAY`` between two tokens given out, by Redis's clock. The token is
 returned with the response or the failure; a dead worker's tokens expire after
 ``DOWNLOAD_TIMEOUT`` plus a margin. Keys: ``newscrawl:polite:<host>:holders`` and
-``newscrawl:polite:<host>:next``.
+``newscrawl:polite:<host>:next`` (on a Redis Cluster, ``{newscrawl}:polite:...``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 
 from newscrawl.distributed_worker import Worker, crawler_worker
-from newscrawl.state_redis import PREFIX
 
 TOKEN_META = "newscrawl_politeness_token"
 _HOLD_MARGIN_S = 30
@@ -46,17 +45,18 @@ class HostGate:
 
     def __init__(self, worker: Worker, concurrency: int, delay: float, hold: float):
         self.link = worker.link
+        self.prefix = f"{self.link.prefix}polite:"
         self.args = [max(1, concurrency), int(delay * 1000), int(hold * 1000)]
         self._acquire = self.link.script(_ACQUIRE_LUA)
 
     def try_acquire(self, host: str, token: str) -> int:
         """0 when ``token`` now holds a slot of ``host``, else how many ms to wait first."""
-        keys = [f"{PREFIX}polite:{host}:holders", f"{PREFIX}polite:{host}:next"]
+        keys = [f"{self.prefix}{host}:holders", f"{self.prefix}{host}:next"]
         args = [*self.args, token, _POLL_MS]
         return int(self.link.call(lambda r: self._acquire(keys, args, client=r), "politeness"))
 
     def release(self, host: str, token: str) -> None:
-        self.link.call(lambda r: r.zrem(f"{PREFIX}polite:{host}:holders", token), "politeness")
+        self.link.call(lambda r: r.zrem(f"{self.prefix}{host}:holders", token), "politeness")
 
 
 class GlobalPoliteness:

@@ -57,7 +57,7 @@ CREATE TABLE batches (name TEXT PRIMARY KEY, directory TEXT NOT NULL, articles T
 _WAL_PAGES = 65536
 _CACHE_KIB = 8 * 1024
 _SQLITE_PREFIX = "sqlite:///"
-REDIS_PREFIXES = ("redis://", "rediss://")
+REDIS_PREFIXES = ("redis://", "rediss://", "redis+cluster://")
 _CHUNK = 500  # values per IN (...) query, well under SQLite's variable limit
 _BUSY_TIMEOUT_S = 30.0  # another process (a second spider) holding the write lock
 _ARTICLE_COLUMNS = ("id, url, site, fingerprint, modified, version, duplicate_of, "
@@ -66,6 +66,11 @@ _ARTICLE_COLUMNS = ("id, url, site, fingerprint, modified, version, duplicate_of
 
 class StateError(RuntimeError):
     """The state store cannot be opened or used; the message names it."""
+
+
+class StaleBatch(StateError):
+    """A pending batch that may no longer be committed: its worker's lease lapsed and another
+    worker took over or published one of its articles. It is rolled back, never committed."""
 
 
 @dataclass(frozen=True)
@@ -167,8 +172,9 @@ class StateStore(Protocol):
 def open_state(uri: str) -> StateStore:
     """Open the store that ``uri`` names.
 
-    ``redis://HOST:PORT/DB`` is the shared store of distributed crawls
-    (:mod:`newscrawl.state_redis`, with the ``redis`` extra installed).
+    ``redis://HOST:PORT/DB`` (or ``redis+cluster://HOST:PORT``, any node of a Redis
+    Cluster) is the shared store of distributed crawls (:mod:`newscrawl.state_redis`,
+    with the ``redis`` extra installed).
 
     >>> open_state("memcache://x")
     Traceback (most recent call last):
