@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO, FAST, REPO, crawl_command
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisCluster, RedisServer
 from tests.watched import Watched
 
 ARTICLES = sorted(p.name for p in (DEMO / "site" / "2026" / "11").glob("*.html"))
@@ -168,4 +168,23 @@ def test_worker_paused_past_its_lease_that_nobody_replaced_publishes_on_resume(
     worker.process.send_signal(signal.SIGCONT)
     assert worker.wait() == 0, worker.tail()
     assert "this worker's lease lapsed" in worker.text()
+    assert_each_article_once(published(out))
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    started = RedisCluster(tmp_path / "cluster").start()
+    yield started
+    started.stop()
+
+
+def test_workers_on_a_redis_cluster_publish_every_article_once(demo_sites, cluster, tmp_path):
+    out = tmp_path / "out"
+    workers = [Watched(worker_command(demo_sites, out / f"w{n}", cluster.url), tmp_path / f"w{n}.log")
+               for n in range(2)]
+    workers[0].wait_for(r"Crawled \(200\)", 2)
+    workers[0].process.send_signal(signal.SIGKILL)
+    assert workers[0].wait() == -signal.SIGKILL
+    assert workers[1].wait() == 0, workers[1].tail()
+    assert "Redis at cluster 127.0.0.1" not in workers[1].text()  # no retries: every key found its slot
     assert_each_article_once(published(out))
