@@ -96,3 +96,12 @@ def test_host_gate_keeps_concurrency_and_delay_for_all_workers(worker):
     slow = HostGate(worker, concurrency=8, delay=60, hold=60)
     assert slow.try_acquire("f.com", "u1") == 0
     assert slow.try_acquire("f.com", "u2") > 0  # within DOWNLOAD_DELAY of the last one
+
+
+def test_host_gate_frees_the_tokens_of_a_worker_whose_lease_lapsed(worker):
+    gate = HostGate(worker, concurrency=1, delay=0, hold=600)
+    worker.link.client.set(worker.key, "alive", px=60_000)
+    assert gate.try_acquire("e.com", gate.token()) == 0
+    assert gate.try_acquire("e.com", "other-worker t1") > 0  # the one slot is taken
+    worker.link.client.delete(worker.key)  # this worker was killed: its lease lapses
+    assert gate.try_acquire("e.com", "other-worker t1") == 0
