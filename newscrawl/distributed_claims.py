@@ -6,7 +6,10 @@ redone after a lease expired). Before the publisher writes an item, this
 pipeline claims its id and body fingerprint in Redis, atomically
 (:meth:`newscrawl.state_redis.RedisState.claim`). The claim is released when the
 batch holding the article is committed or discarded; a claim of a worker whose
-heartbeat stopped is taken over.
+lease lapsed is taken over. An item refused because another worker still has the
+article in flight (claimed or pending, not yet published) is not done with: the
+dedupe pipeline forgets it and its frontier lease is left to expire, so the page is
+fetched again later, in case that worker fails before it publishes.
 """
 
 from __future__ import annotations
@@ -15,18 +18,24 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newscrawl.distributed_worker import Worker, crawler_worker
-from newscrawl.pipelines.dedupe import body_fingerprint, crawler_admitted, current_as_of
+from newscrawl.pipelines.dedupe import article_refused, body_fingerprint, crawler_admitted, current_as_of
 from newscrawl.state import Article
 
 
 class ClaimedElsewhere(DropItem):
     """Another worker publishes (or has just published) this article."""
 
+    def __init__(self, message: str, why: str, **kwargs):
+        super().__init__(message, **kwargs)
+        #: Still in flight elsewhere (claimed or pending), not published yet.
+        self.in_flight = why != "published"
+
 
 class ClaimPipeline:
     """Drop an item whose article another worker has claimed or published meanwhile."""
 
     def __init__(self, crawler: Crawler, worker: Worker):
+        self.signals = crawler.signals
         self.stats = crawler.stats
         self.worker = worker
         self.admitted = crawler_admitted(crawler)
@@ -41,9 +50,10 @@ class ClaimPipeline:
         if refused is None:
             self.stats.inc_value("newscrawl/claims/claimed")
             return item
-        self.admitted.pop(item["id"], None)
+        if self.admitted.pop(item["id"], None) is article:
+            self.signals.send_catch_log(article_refused, article=article)
         self.stats.inc_value(f"newscrawl/claims/{refused}")
-        raise ClaimedElsewhere(f"{refused} by another worker: {item['url']}", log_level="INFO")
+        raise ClaimedElsewhere(f"{refused} by another worker: {item['url']}", refused, log_level="INFO")
 
 
 def _article_of(item: dict) -> Article:

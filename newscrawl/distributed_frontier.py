@@ -188,6 +188,10 @@ class Frontier:
         keys = self.keys.lease_keys[1:]
         self.link.call(lambda r: self._ack(keys, [lease], client=r), "acknowledge")
 
+    def abandon(self, lease: str) -> None:
+        """This worker no longer works on ``lease``: it counts as outstanding until it expires."""
+        self.link.call(lambda r: r.hdel(self.keys.publishing, lease), "abandon")
+
     def publishing(self, lease: str) -> None:
         """The page of ``lease`` is done; its items wait for this worker's next batch."""
         self.link.call(lambda r: r.hset(self.keys.publishing, lease, self.worker.name), "publishing")

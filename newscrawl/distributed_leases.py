@@ -12,6 +12,9 @@ its work is left:
   :attr:`newscrawl.state_redis.RedisState.commit_listeners`). An item dropped because
   its batch could not be published (:class:`~newscrawl.pipelines.publish.PublishFailed`:
   full disk, stale batch) ends nothing: its lease expires and another worker redoes the page.
+  Nor does one refused because another worker has the article in flight
+  (:class:`~newscrawl.distributed_claims.ClaimedElsewhere`): the lease is abandoned, so it
+  expires and the page is fetched again, in case that worker fails before it publishes.
 
 So a worker killed at any moment leaves leases for everything not yet published,
 which return to the queue. Heartbeats extend this worker's leases meanwhile.
@@ -29,6 +32,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from newscrawl.distributed_claims import ClaimedElsewhere
 from newscrawl.distributed_frontier import Frontier, crawler_frontier
 from newscrawl.pipelines.publish import PublishFailed
 from newscrawl.state import StateError
@@ -80,6 +84,18 @@ class LeaseKeeper:
             self.done(lease)
         if lease in self.open:
             self._publishing(lease)
+
+    def abandon(self, lease: str | None) -> None:
+        """Stop working on ``lease`` without acknowledging it: it expires and is done again."""
+        if lease not in self.open:
+            return
+        del self.open[lease]
+        self.working.discard(lease)
+        try:
+            self.frontier.abandon(lease)
+        except StateError:
+            logger.debug("lease %s not abandoned: Redis is unreachable", lease)
+        self.stats.inc_value("newscrawl/frontier/abandoned")
 
     def handed_back(self, lease: str) -> None:
         """The request went back to the queue (the enqueue script released the lease)."""
@@ -151,7 +167,9 @@ def _on_item_scraped(keeper: LeaseKeeper) -> Callable:
 
 def _on_item_dropped(keeper: LeaseKeeper) -> Callable:
     def item_dropped(item: dict, response: Response | None, exception: Exception) -> None:
-        if not isinstance(exception, PublishFailed):  # else: not published, left to expire
+        if isinstance(exception, ClaimedElsewhere) and exception.in_flight:
+            keeper.abandon(_lease_of(response))
+        elif not isinstance(exception, PublishFailed):  # else: not published, left to expire
             keeper.done(_lease_of(response))
 
     return item_dropped

@@ -23,6 +23,9 @@ NEAR_DUPLICATE_MODES = ("mark", "drop", "off")
 DEFAULT_NEAR_DUPLICATES = "mark"
 #: Signal sent with ``articles`` (a list of :class:`Article`) once the state store holds them.
 articles_committed = object()
+#: Signal sent with ``article`` (an :class:`Article` this pipeline admitted) when a later
+#: pipeline refused it: this worker does not publish it, so a later copy is no duplicate.
+article_refused = object()
 
 
 class DuplicateUrl(DropItem):
@@ -113,7 +116,14 @@ class DedupePipeline:
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
         pipeline = cls(crawler, crawler_state(crawler), DedupeOptions.from_settings(crawler.settings))
         crawler.signals.connect(pipeline.forget, signal=articles_committed)
+        crawler.signals.connect(pipeline.refused, signal=article_refused)
         return pipeline
+
+    def refused(self, article: Article) -> None:
+        """Let go of an admitted article a later pipeline dropped: it was not let through."""
+        if self.uncommitted.get(article.id) is article:
+            self.run_ids.discard(article.id)
+            self.forget([article])
 
     def forget(self, articles: list[Article]) -> None:
         """Let go of committed articles: the state store answers for them from now on."""
