@@ -1,6 +1,8 @@
 """Scrapy settings for newscrawl: safe, polite defaults for crawling news sites.
 
-Every ``NEWSCRAWL_*`` setting is documented in the README with its default.
+Every ``NEWSCRAWL_*`` setting is documented in the README with its default. This module is
+the one place defaults live: code that needs one outside a crawl (an options dataclass built
+in a test, ``open_state`` on its own) reads it here: ``from newscrawl import settings as defaults``.
 """
 
 BOT_NAME = "newscrawl"
@@ -29,7 +31,7 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # RFC 9309 robots.txt: 5xx/unreachable stops the host for the run, 4xx allows all.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "newscrawl.middlewares.politeness.Rfc9309RobotsTxtMiddleware": 100,
+    "newscrawl.middlewares.robotstxt.Rfc9309RobotsTxtMiddleware": 100,
     # Retries that honour Retry-After on 429/503, with back-off otherwise.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     # Incremental crawls: conditional requests for feeds and sitemaps (a 304 is not parsed).
@@ -55,8 +57,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "newscrawl.extensions.RunSummary": 500,
-    "newscrawl.discovery_stats.SiteStats": 510,
+    "newscrawl.extensions.run_summary.RunSummary": 500,
+    "newscrawl.extensions.site_stats.SiteStats": 510,
 }
 
 NEWSCRAWL_OUTPUT_DIR = "output"
@@ -64,6 +66,7 @@ NEWSCRAWL_OUTPUT_GZIP = False
 NEWSCRAWL_SUMMARY_ENABLED = True
 NEWSCRAWL_SITE_STATS_ENABLED = True
 NEWSCRAWL_SITEMAP_MAX_DEPTH = 2
+# The sitemaps.org limits of one sitemap: entries, and bytes uncompressed.
 NEWSCRAWL_SITEMAP_MAX_URLS = 50_000
 NEWSCRAWL_SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 NEWSCRAWL_RETRY_AFTER_MAX = 60
@@ -72,7 +75,7 @@ NEWSCRAWL_STATE_URI = "sqlite:///state/newscrawl.db"
 NEWSCRAWL_INCREMENTAL = True
 NEWSCRAWL_NEW_VERSIONS = True
 NEWSCRAWL_NEAR_DUPLICATES = "mark"
-NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.7
+NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.7  # estimated Jaccard similarity of 3-word shingles
 NEWSCRAWL_BATCH_RECORDS = 1000
 NEWSCRAWL_BATCH_SECONDS = 60.0
 NEWSCRAWL_FAIL_ON_SILENT_SITE = False
@@ -80,11 +83,14 @@ NEWSCRAWL_FAIL_ON_SILENT_SITE = False
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
 # Pending requests wait on disk (a temporary folder, or JOBDIR), unless distributed mode
 # (listed first) chose its shared frontier: memory stays flat however long the queue.
-ADDONS = {"newscrawl.distributed.DistributedMode": 0, "newscrawl.scheduler.DiskQueueMode": 10}
+ADDONS = {
+    "newscrawl.distributed.DistributedMode": 0,
+    "newscrawl.schedulers.disk_queue.DiskQueueMode": 10,
+}
 NEWSCRAWL_IDLE_EXIT = 30.0
 NEWSCRAWL_LEASE_SECONDS = 60.0
 NEWSCRAWL_REDIS_GIVE_UP = 60.0
 NEWSCRAWL_WORKER_LEASES = 8
 
-LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
+LOG_FORMATTER = "newscrawl.pipelines.logformatter.NewsLogFormatter"
 LOG_LEVEL = "INFO"

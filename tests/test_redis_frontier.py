@@ -12,14 +12,15 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
-from newscrawl import distributed_serializer as serializer
-from newscrawl.discovery import Link
-from newscrawl.distributed_claims import ClaimedElsewhere
-from newscrawl.distributed_frontier import crawler_frontier
-from newscrawl.distributed_leases import crawler_leases
-from newscrawl.distributed_politeness import HostGate
-from newscrawl.distributed_worker import crawler_worker
-from newscrawl.pipelines.dedupe import DedupePipeline, DuplicateUrl, article_refused
+from newscrawl.context import article_refused, crawl_context
+from newscrawl.discovery.sources import Link
+from newscrawl.distributed import serializer
+from newscrawl.distributed.frontier import crawler_frontier
+from newscrawl.distributed.leases import crawler_leases
+from newscrawl.distributed.politeness import HostGate
+from newscrawl.distributed.worker import crawler_worker
+from newscrawl.pipelines.claims import ClaimedElsewhere
+from newscrawl.pipelines.dedupe import DedupePipeline, DuplicateUrl
 from newscrawl.state import Article, Batch
 
 
@@ -35,7 +36,7 @@ def worker(redis_server):
     redis_server.flush()
     crawler = get_crawler(Parser, {"NEWSCRAWL_STATE_URI": redis_server.url, "NEWSCRAWL_LEASE_SECONDS": "0.2"})
     yield crawler_worker(crawler)
-    crawler.newscrawl_state.close()
+    crawl_context(crawler).state.close()
 
 
 def test_requests_round_trip_as_json_with_their_hint():
@@ -150,4 +151,4 @@ def test_an_article_refused_by_a_later_pipeline_is_no_duplicate_of_its_next_copy
     assert dedupe.process_item(json.loads(json.dumps(item)))["id"] == "a"  # admitted again
     with pytest.raises(DuplicateUrl):  # and once admitted, its next copy is a duplicate
         dedupe.process_item(json.loads(json.dumps(item)))
-    crawler.newscrawl_state.close()
+    crawl_context(crawler).state.close()

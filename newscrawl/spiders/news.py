@@ -24,7 +24,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
 from newscrawl.config import Site, load_sites
-from newscrawl.discovery import (
+from newscrawl.context import crawl_context
+from newscrawl.discovery.links import TreeLinkExtractor, host_in_domains, http_host
+from newscrawl.discovery.sources import (
     Link,
     SitemapLimits,
     feed_links,
@@ -32,12 +34,9 @@ from newscrawl.discovery import (
     parse_sitemap,
     robots_sitemaps,
 )
-from newscrawl.discovery_window import DateWindow, parse_since
+from newscrawl.discovery.window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
-from newscrawl.extraction.classify import link_density, listing_reason
-from newscrawl.extraction.document import Document, parse_document
-from newscrawl.extraction.record import build_record
-from newscrawl.links import TreeLinkExtractor, host_in_domains, http_host
+from newscrawl.extraction import Document, build_record, link_density, listing_reason, parse_document
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +65,8 @@ class NewsSpider(scrapy.Spider):
             max_bytes=settings.getint("NEWSCRAWL_SITEMAP_MAX_BYTES"),
         )
         spider.max_sitemap_depth = settings.getint("NEWSCRAWL_SITEMAP_MAX_DEPTH")
+        context = crawl_context(crawler)
+        context.sites, context.window, context.site_for_url = spider.sites, spider.window, spider.site_for_url
         if spider.since:
             logger.info("date window: articles published since %s", spider.since.isoformat())
         return spider

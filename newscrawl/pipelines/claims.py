@@ -4,7 +4,7 @@ Each worker dedupes against what is committed and what it let through itself;
 two workers can still meet the same article (one story under two URLs, a page
 redone after a lease expired). Before the publisher writes an item, this
 pipeline claims its id and body fingerprint in Redis, atomically
-(:meth:`newscrawl.state_redis.RedisState.claim`). The claim is released when the
+(:meth:`newscrawl.state.redis.RedisState.claim`). The claim is released when the
 batch holding the article is committed or discarded; a claim of a worker whose
 lease lapsed is taken over. An item refused because another worker still has the
 article in flight (claimed or pending, not yet published) is not done with: the
@@ -17,9 +17,9 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawl.distributed_worker import Worker, crawler_worker
-from newscrawl.pipelines.dedupe import article_refused, body_fingerprint, crawler_admitted, current_as_of
-from newscrawl.state import Article
+from newscrawl.context import article_refused, crawl_context
+from newscrawl.distributed.worker import Worker, crawler_worker
+from newscrawl.state import article_of
 
 
 class ClaimedElsewhere(DropItem):
@@ -27,8 +27,9 @@ class ClaimedElsewhere(DropItem):
 
     def __init__(self, message: str, why: str, **kwargs):
         super().__init__(message, **kwargs)
-        #: Still in flight elsewhere (claimed or pending), not published yet.
-        self.in_flight = why != "published"
+        #: Still in flight elsewhere (claimed or pending), not published yet: the page is
+        #: fetched again later (see :mod:`newscrawl.distributed.leases`).
+        self.redo_page = why != "published"
 
 
 class ClaimPipeline:
@@ -38,14 +39,14 @@ class ClaimPipeline:
         self.signals = crawler.signals
         self.stats = crawler.stats
         self.worker = worker
-        self.admitted = crawler_admitted(crawler)
+        self.admitted = crawl_context(crawler).admitted
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClaimPipeline:
         return cls(crawler, crawler_worker(crawler))
 
     def process_item(self, item: dict) -> dict:
-        article = self.admitted.get(item["id"]) or _article_of(item)
+        article = self.admitted.get(item["id"]) or article_of(item)
         refused = self.worker.store.claim(article, self.worker.name)
         if refused is None:
             self.stats.inc_value("newscrawl/claims/claimed")
@@ -54,10 +55,3 @@ class ClaimPipeline:
             self.signals.send_catch_log(article_refused, article=article)
         self.stats.inc_value(f"newscrawl/claims/{refused}")
         raise ClaimedElsewhere(f"{refused} by another worker: {item['url']}", refused, log_level="INFO")
-
-
-def _article_of(item: dict) -> Article:
-    """What is claimed of a record that no dedupe pipeline admitted."""
-    return Article(item["id"], item["canonicalUrl"] or item["url"], item["metadata"].get("site", ""),
-                   item["metadata"].get("fingerprint") or body_fingerprint(item["articleBody"]),
-                   current_as_of(item), version=item["metadata"].get("version", 1))

@@ -9,12 +9,12 @@ its work is left:
   request back to the frontier);
 - each item the callback yielded, ended when a pipeline drops it or when the
   batch holding it is committed (the state store tells, see
-  :attr:`newscrawl.state_redis.RedisState.commit_listeners`). An item dropped because
-  its batch could not be published (:class:`~newscrawl.pipelines.publish.PublishFailed`:
-  full disk, stale batch) ends nothing: its lease expires and another worker redoes the page.
-  Nor does one refused because another worker has the article in flight
-  (:class:`~newscrawl.distributed_claims.ClaimedElsewhere`): the lease is abandoned, so it
-  expires and the page is fetched again, in case that worker fails before it publishes.
+  :attr:`newscrawl.state.redis.RedisState.commit_listeners`). An item dropped with an
+  exception whose ``redo_page`` is true ends nothing: the lease is abandoned, so it expires
+  and the page is fetched again. Those are items not published because their batch could
+  not be (:class:`~newscrawl.pipelines.publish.PublishFailed`: full disk, stale batch), and
+  items another worker has in flight (:class:`~newscrawl.pipelines.claims.ClaimedElsewhere`),
+  in case that worker fails before it publishes them.
 
 So a worker killed at any moment leaves leases for everything not yet published,
 which return to the queue. Heartbeats extend this worker's leases meanwhile.
@@ -32,9 +32,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from newscrawl.distributed_claims import ClaimedElsewhere
-from newscrawl.distributed_frontier import Frontier, crawler_frontier
-from newscrawl.pipelines.publish import PublishFailed
+from newscrawl.context import crawl_context
+from newscrawl.distributed.frontier import Frontier, crawler_frontier
 from newscrawl.state import StateError
 
 logger = logging.getLogger(__name__)
@@ -143,14 +142,16 @@ class LeaseKeeper:
 
 def crawler_leases(crawler: Crawler, frontier: Frontier) -> LeaseKeeper:
     """The crawl's :class:`LeaseKeeper`, created (and wired to signals) on first use."""
-    keeper = getattr(crawler, "newscrawl_leases", None)
-    if keeper is None:
-        keeper = crawler.newscrawl_leases = LeaseKeeper(frontier, crawler.stats)
-        frontier.worker.beats.append(keeper.extend)
-        frontier.worker.store.commit_listeners.append(keeper.batch_committed)
-        crawler.signals.connect(_on_item_scraped(keeper), signal=signals.item_scraped, weak=False)
-        crawler.signals.connect(_on_item_dropped(keeper), signal=signals.item_dropped, weak=False)
-        crawler.signals.connect(_on_item_gone(keeper), signal=signals.item_error, weak=False)
+    return crawl_context(crawler).service(LeaseKeeper, lambda: _wired_keeper(crawler, frontier))
+
+
+def _wired_keeper(crawler: Crawler, frontier: Frontier) -> LeaseKeeper:
+    keeper = LeaseKeeper(frontier, crawler.stats)
+    frontier.worker.beats.append(keeper.extend)
+    frontier.worker.store.commit_listeners.append(keeper.batch_committed)
+    crawler.signals.connect(_on_item_scraped(keeper), signal=signals.item_scraped, weak=False)
+    crawler.signals.connect(_on_item_dropped(keeper), signal=signals.item_dropped, weak=False)
+    crawler.signals.connect(_on_item_gone(keeper), signal=signals.item_error, weak=False)
     return keeper
 
 
@@ -167,9 +168,9 @@ def _on_item_scraped(keeper: LeaseKeeper) -> Callable:
 
 def _on_item_dropped(keeper: LeaseKeeper) -> Callable:
     def item_dropped(item: dict, response: Response | None, exception: Exception) -> None:
-        if isinstance(exception, ClaimedElsewhere) and exception.in_flight:
+        if getattr(exception, "redo_page", False):
             keeper.abandon(_lease_of(response))
-        elif not isinstance(exception, PublishFailed):  # else: not published, left to expire
+        else:
             keeper.done(_lease_of(response))
 
     return item_dropped

@@ -1,6 +1,6 @@
 """The Redis state store (``NEWSCRAWL_STATE_URI=redis://HOST:PORT/DB``), shared by many workers.
 
-Same contract as :class:`newscrawl.state.SqliteState` (``tests/test_state_contract.py``
+Same contract as :class:`newscrawl.state.sqlite.SqliteState` (``tests/test_state_contract.py``
 runs on both, and on a Redis Cluster). Keys live under ``newscrawl:`` (on a Redis
 Cluster, ``redis+cluster://HOST:PORT``, under ``{newscrawl}:``: one hash tag, so every
 script and multi-key command stays in one slot):
@@ -13,7 +13,7 @@ script and multi-key command stays in one slot):
   machine, ``pending:<id>`` the batch an article is pending in;
 - ``claim:id:<id>`` and ``claim:fp:<sha>``: which worker is publishing an article
   (:meth:`RedisState.claim`), released when its batch is committed or discarded;
-- ``worker:<run name>``: a live worker's lease (see :mod:`newscrawl.distributed_worker`);
+- ``worker:<run name>``: a live worker's lease (see :mod:`newscrawl.distributed.worker`);
   its claims and pending batches hold only while it lives;
 - ``schema-version``: :data:`SCHEMA_VERSION`; a database of another layout is refused.
 
@@ -39,8 +39,9 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from newscrawl import settings as defaults
 from newscrawl.neardup import band_keys
-from newscrawl.state import Article, Batch, StaleBatch, StateError, Validators
+from newscrawl.state.model import Article, Batch, StaleBatch, StateError, Validators
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,6 @@ CLUSTER_PREFIX = "{newscrawl}:"
 CLUSTER_SCHEME = "redis+cluster://"
 #: The layout of the keys, kept in ``schema-version``; 2: band keys are 64-bit hashes.
 SCHEMA_VERSION = "2"
-DEFAULT_GIVE_UP_S = 60.0
 _FIRST_DELAY_S = 0.2
 _MAX_DELAY_S = 5.0
 _CHUNK = 500
@@ -213,7 +213,7 @@ class RedisLink:
     (the crawl fails its run and closes).
     """
 
-    def __init__(self, url: str, give_up: float = DEFAULT_GIVE_UP_S):
+    def __init__(self, url: str, give_up: float = defaults.NEWSCRAWL_REDIS_GIVE_UP):
         self.url = url
         self.name = redacted(url)
         self.give_up = give_up

@@ -10,10 +10,10 @@ so a worker that dies loses what it had taken, and the URLs stay "seen". Here:
   set of deadlines by Redis's clock); the worker's heartbeat extends its leases,
   and any pop first returns expired leases to the queue, so a dead worker's
   requests come back after one lease period (``NEWSCRAWL_LEASE_SECONDS``);
-- a lease is acknowledged (:mod:`newscrawl.distributed_leases`) when its page's
+- a lease is acknowledged (:mod:`newscrawl.distributed.leases`) when its page's
   work is done and published.
 
-:mod:`newscrawl.distributed_scheduler` puts this under scrapy-redis's scheduler.
+:mod:`newscrawl.distributed.scheduler` puts this under scrapy-redis's scheduler.
 
 Keys (``newscrawl:<spider>:``, ``{newscrawl}:<spider>:`` on a Redis Cluster, in the slot of
 the state store and the workers' leases): ``requests`` (scrapy-redis's priority queue),
@@ -29,11 +29,10 @@ import logging
 import time
 from dataclasses import dataclass
 
-from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
 
-from newscrawl.distributed_worker import Worker, crawler_worker
+from newscrawl.context import crawl_context
+from newscrawl.distributed.worker import Worker, crawler_worker
 
 logger = logging.getLogger(__name__)
 
@@ -228,30 +227,5 @@ class Frontier:
 
 def crawler_frontier(crawler: Crawler) -> Frontier:
     """The crawl's :class:`Frontier`, created on first use."""
-    frontier = getattr(crawler, "newscrawl_frontier", None)
-    if frontier is None:
-        frontier = crawler.newscrawl_frontier = Frontier(crawler_worker(crawler), crawler.spidercls.name)
-    return frontier
-
-
-class IdleExit:
-    """Let the spider close once the shared frontier has been empty for ``NEWSCRAWL_IDLE_EXIT`` s."""
-
-    def __init__(self, frontier: Frontier):
-        self.frontier = frontier
-        self.idle_exit = frontier.worker.options.idle_exit
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> IdleExit:
-        extension = cls(crawler_frontier(crawler))
-        crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
-        return extension
-
-    def spider_idle(self, spider: Spider) -> None:
-        if self.frontier.link.lost:
-            return
-        idle = time.monotonic() - self.frontier.last_busy
-        if idle < self.idle_exit:
-            raise DontCloseSpider
-        logger.info("shared frontier empty for %.0f s: this worker is done", idle)
-        spider.crawler.stats.inc_value("newscrawl/frontier/idle_exit")
+    return crawl_context(crawler).service(
+        Frontier, lambda: Frontier(crawler_worker(crawler), crawler.spidercls.name))

@@ -21,7 +21,7 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 
-from newscrawl.distributed_worker import Worker, crawler_worker
+from newscrawl.distributed.worker import Worker, crawler_worker
 
 TOKEN_META = "newscrawl_politeness_token"
 _HOLD_MARGIN_S = 30
