@@ -155,11 +155,10 @@ class Disk:
     def fill(self, pids: list[int]) -> None:
         self.full = True
         if self.tmpfs:
-            with self.filler.open("wb") as filler:
+            with self.filler.open("wb", buffering=0) as filler:  # nothing left to flush at close
                 try:
                     while True:
-                        filler.write(b"\0" * (1 << 20))
-                        filler.flush()
+                        filler.write(b"\0" * (1 << 16))
                 except OSError:
                     pass
         for pid in pids:
