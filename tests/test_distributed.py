@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from redis import RedisCluster as ClusterClient
 
 from tests.conftest import DEMO, FAST, REPO, crawl_command
 from tests.redis_server import RedisCluster, RedisServer
@@ -188,3 +189,8 @@ def test_workers_on_a_redis_cluster_publish_every_article_once(demo_sites, clust
     assert workers[1].wait() == 0, workers[1].tail()
     assert "Redis at cluster 127.0.0.1" not in workers[1].text()  # no retries: every key found its slot
     assert_each_article_once(published(out))
+    client = ClusterClient.from_url(cluster.url.replace("redis+cluster://", "redis://"))
+    keys = client.keys("*")  # newscrawl's and scrapy-redis's, on every node
+    assert keys and all(key.startswith(b"{newscrawl}:") for key in keys), keys
+    assert len({client.keyslot(key) for key in keys}) == 1
+    client.close()
