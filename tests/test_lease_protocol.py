@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from newscrawl.pipelines.publish import Publisher
+from newscrawl.pipelines.publish import BatchFile, Publisher
 from newscrawl.state import Article, Batch, StaleBatch, open_state
 
 W1, W2 = "20261206T050000Z-aaaa1111", "20261206T050001Z-bbbb2222"
@@ -189,6 +189,39 @@ def test_recovery_rolls_back_a_stale_batch_file_removed_state_untouched(store, l
                             "newscrawl/publish/recovered_rolled_back": 1}
     assert store.articles(["a"]) == {} and store.pending_batches(str(tmp_path)) == []
     assert store.claim(article(), W1) == "claimed"  # still W2's to publish
+
+
+class PausedAfterBegin:
+    """A store whose worker stalls past its lease right after its batch became pending."""
+
+    def __init__(self, store, meanwhile):
+        self.store = store
+        self.meanwhile = meanwhile
+
+    def begin_batch(self, batch: Batch) -> None:
+        self.store.begin_batch(batch)
+        self.meanwhile()
+
+    def __getattr__(self, name: str):
+        return getattr(self.store, name)
+
+
+def test_a_batch_refused_at_its_commit_is_removed_after_its_rename(store, leases, tmp_path):
+    store.claim(article(), W1)
+
+    def taken_over() -> None:
+        leases.lapse(W1)
+        assert store.claim(article(), W2) is None
+
+    stats = StatsCounter()
+    publisher = Publisher(tmp_path, PausedAfterBegin(store, taken_over), stats)
+    batch_file = BatchFile(tmp_path, batch(W1, 1).name, compress=False)
+    batch_file.write({"id": "a", "metadata": {"site": "herald", "discoveredBy": "feed"}})
+    with pytest.raises(StaleBatch, match="article a claimed"):
+        publisher.publish(batch_file, [article()])
+    assert list(tmp_path.iterdir()) == []  # renamed into place, then removed
+    assert stats.values == {"newscrawl/publish/rolled_back": 1}
+    assert store.articles(["a"]) == {} and store.pending_batches(str(tmp_path)) == []
 
 
 class StatsCounter:
