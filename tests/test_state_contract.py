@@ -1,4 +1,4 @@
-"""The state store contract: every backend (SQLite and Redis) passes these tests."""
+"""The state store contract: every backend (SQLite, Redis, Redis Cluster) passes these tests."""
 
 from __future__ import annotations
 
@@ -19,16 +19,25 @@ def sqlite_uri(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'state' / 'newscrawl.db'}"
 
 
-def redis_uri(request) -> str:
-    """An empty database on the session's redis-server."""
-    server = request.getfixturevalue("redis_server")
+def redis_uri(request, fixture: str) -> str:
+    """An empty database on the session's redis-server or 3-node Redis Cluster."""
+    server = request.getfixturevalue(fixture)
     server.flush()
     return server.url
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", "redis", "cluster"])
 def uri(request, tmp_path) -> str:
-    return sqlite_uri(tmp_path) if request.param == "sqlite" else redis_uri(request)
+    if request.param == "sqlite":
+        return sqlite_uri(tmp_path)
+    return redis_uri(request, "redis_server" if request.param == "redis" else "redis_cluster")
+
+
+def redis_client(uri: str) -> tuple[redis.Redis | redis.RedisCluster, str]:
+    """A plain client of the store at ``uri``, and the prefix of newscrawl's keys there."""
+    if uri.startswith("redis+cluster://"):
+        return redis.RedisCluster.from_url(uri.replace("redis+cluster://", "redis://")), "{newscrawl}:"
+    return redis.Redis.from_url(uri), "newscrawl:"
 
 
 @pytest.fixture
@@ -214,10 +223,10 @@ def test_unreadable_sqlite_path_is_an_error_naming_it(tmp_path):
 
 def write_old_store(uri: str) -> None:
     """What newscrawl wrote before schema version 2 (text band keys), for one article."""
-    if uri.startswith("redis://"):
-        client = redis.Redis.from_url(uri)
-        client.sadd("newscrawl:sites", "herald")
-        client.sadd("newscrawl:band:0:1.2.3.4", "a")
+    if uri.startswith("redis"):
+        client, prefix = redis_client(uri)
+        client.sadd(f"{prefix}sites", "herald")
+        client.sadd(f"{prefix}band:0:1.2.3.4", "a")
         return
     path = Path(uri.removeprefix("sqlite:///"))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -228,9 +237,10 @@ def write_old_store(uri: str) -> None:
 
 
 def old_store_untouched(uri: str) -> bool:
-    if uri.startswith("redis://"):
-        client = redis.Redis.from_url(uri)
-        return sorted(client.keys("newscrawl:*")) == [b"newscrawl:band:0:1.2.3.4", b"newscrawl:sites"]
+    if uri.startswith("redis"):
+        client, prefix = redis_client(uri)
+        keys = client.keys(f"{prefix}*".replace("{", "\\{").replace("}", "\\}"))
+        return sorted(keys) == [f"{prefix}band:0:1.2.3.4".encode(), f"{prefix}sites".encode()]
     with sqlite3.connect(uri.removeprefix("sqlite:///")) as db:
         return (db.execute("PRAGMA user_version").fetchone()[0] == 1
                 and db.execute("SELECT * FROM bands").fetchall() == [("0:1.2.3.4", "a")])
@@ -247,8 +257,9 @@ def test_a_new_store_is_marked_with_its_schema_version(uri):
     open_state(uri).close()
     again = open_state(uri)  # a store this version wrote opens again
     again.close()
-    if uri.startswith("redis://"):
-        assert redis.Redis.from_url(uri).get("newscrawl:schema-version") == b"2"
+    if uri.startswith("redis"):
+        client, prefix = redis_client(uri)
+        assert client.get(f"{prefix}schema-version") == b"2"
     else:
         with sqlite3.connect(uri.removeprefix("sqlite:///")) as db:
             assert db.execute("PRAGMA user_version").fetchone()[0] == 2

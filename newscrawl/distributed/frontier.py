@@ -15,7 +15,8 @@ so a worker that dies loses what it had taken, and the URLs stay "seen". Here:
 
 :mod:`newscrawl.distributed.scheduler` puts this under scrapy-redis's scheduler.
 
-Keys (``newscrawl:<spider>:``): ``requests`` (scrapy-redis's priority queue),
+Keys (``newscrawl:<spider>:``, ``{newscrawl}:<spider>:`` on a Redis Cluster, in the slot of
+the state store and the workers' leases): ``requests`` (scrapy-redis's priority queue),
 ``dupefilter`` (request fingerprints of this run), ``leases``, ``lease-requests``,
 ``lease-scores``, ``lease-counter``, and ``seeded`` (``<worker> seeding|done``).
 A run ends when its frontier is empty: the last worker clears ``dupefilter`` and
@@ -32,7 +33,6 @@ from scrapy.crawler import Crawler
 
 from newscrawl.context import crawl_context
 from newscrawl.distributed.worker import Worker, crawler_worker
-from newscrawl.state.redis import PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -67,19 +67,28 @@ redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), id)
 redis.call('HSET', KEYS[3], id, popped[1]); redis.call('HSET', KEYS[4], id, popped[2])
 return {#expired, id, popped[1]}
 """
+#: KEYS: leases, lease-requests, lease-scores, publishing. ARGV: lease. Forgets it.
+_ACK_LUA = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+for k = 2, 4 do redis.call('HDEL', KEYS[k], ARGV[1]) end
+return 1
+"""
 #: KEYS: leases. ARGV: lease ms, lease ids. Extends the leases that still exist.
 _EXTEND_LUA = _NOW_MS + """
 for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
 return #ARGV - 1
 """
-#: KEYS: queue, leases, publishing. ARGV: worker key prefix. Requests queued or leased,
-#: less the leases whose page is done and whose live worker is only publishing its items.
+#: KEYS: queue, leases, publishing, seeded. ARGV: worker key prefix. Requests queued or
+#: leased, less the leases whose page is done and whose live worker is only publishing its
+#: items, plus one while a live worker is still seeding the frontier.
 _OUTSTANDING_LUA = """
 local count = redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2])
 local publishing = redis.call('HGETALL', KEYS[3])
 for i = 2, #publishing, 2 do
   if redis.call('EXISTS', ARGV[1] .. publishing[i]) == 1 then count = count - 1 end
 end
+local seeder = string.match(redis.call('GET', KEYS[4]) or '', '^(%S+) seeding$')
+if seeder and redis.call('EXISTS', ARGV[1] .. seeder) == 1 then count = count + 1 end
 return count
 """
 #: KEYS: seeded, queue, leases, dupefilter. ARGV: worker, worker key prefix.
@@ -110,8 +119,10 @@ return 1
 class FrontierKeys:
     """The Redis keys of one spider's frontier.
 
-    >>> FrontierKeys.of("news").queue
+    >>> FrontierKeys.of("news", "newscrawl:").queue
     'newscrawl:news:requests'
+    >>> FrontierKeys.of("news", "{newscrawl}:").dupefilter
+    '{newscrawl}:news:dupefilter'
     """
 
     queue: str
@@ -124,8 +135,8 @@ class FrontierKeys:
     publishing: str
 
     @classmethod
-    def of(cls, spider: str) -> FrontierKeys:
-        base = f"{PREFIX}{spider}:"
+    def of(cls, spider: str, prefix: str) -> FrontierKeys:
+        base = f"{prefix}{spider}:"
         return cls(*(base + name for name in ("requests", "dupefilter", "leases", "lease-requests",
                                               "lease-scores", "lease-counter", "seeded",
                                               "publishing")))
@@ -141,11 +152,13 @@ class Frontier:
     def __init__(self, worker: Worker, spider: str):
         self.worker = worker
         self.link = worker.link
-        self.keys = FrontierKeys.of(spider)
+        self.keys = FrontierKeys.of(spider, self.link.prefix)
+        self.workers = f"{self.link.prefix}worker:"
         self.last_busy = time.monotonic()
-        scripts = (_ENQUEUE_LUA, _POP_LUA, _EXTEND_LUA, _SEED_LUA, _END_RUN_LUA, _OUTSTANDING_LUA)
+        scripts = (_ENQUEUE_LUA, _POP_LUA, _EXTEND_LUA, _SEED_LUA, _END_RUN_LUA, _OUTSTANDING_LUA,
+                   _ACK_LUA)
         (self._enqueue, self._pop, self._extend, self._seed, self._end_run,
-         self._outstanding) = map(self.link.script, scripts)
+         self._outstanding, self._ack) = map(self.link.script, scripts)
 
     def enqueue(self, data: str, score: int, fingerprint: str, handed_back: str) -> bool:
         """Queue a request unless its fingerprint was seen; release the lease it came back from."""
@@ -171,14 +184,12 @@ class Frontier:
 
     def ack(self, lease: str) -> None:
         """Forget a lease whose work is done."""
-        self.link.call(lambda r: self._ack(r, lease), "acknowledge")
+        keys = self.keys.lease_keys[1:]
+        self.link.call(lambda r: self._ack(keys, [lease], client=r), "acknowledge")
 
-    def _ack(self, client, lease: str) -> None:
-        with client.pipeline(transaction=True) as multi:
-            multi.zrem(self.keys.leases, lease)
-            for key in (self.keys.lease_requests, self.keys.lease_scores, self.keys.publishing):
-                multi.hdel(key, lease)
-            multi.execute()
+    def abandon(self, lease: str) -> None:
+        """This worker no longer works on ``lease``: it counts as outstanding until it expires."""
+        self.link.call(lambda r: r.hdel(self.keys.publishing, lease), "abandon")
 
     def publishing(self, lease: str) -> None:
         """The page of ``lease`` is done; its items wait for this worker's next batch."""
@@ -187,9 +198,11 @@ class Frontier:
     def outstanding(self, own_working: int = 0) -> int:
         """Requests queued, or leased and not done, by other workers; a non-zero count keeps
         the idle clock at 0. Leases of live workers that only wait for their batch to be
-        published are left out (they publish it as they close); a dead worker's are not.
+        published are left out (they publish it as they close); a dead worker's are not. A
+        frontier a live worker is still seeding counts one, so joiners wait for its seeds.
         """
-        keys, args = [self.keys.queue, self.keys.leases, self.keys.publishing], [f"{PREFIX}worker:"]
+        keys = [self.keys.queue, self.keys.leases, self.keys.publishing, self.keys.seeded]
+        args = [self.workers]
         count = self.link.call(lambda r: self._outstanding(keys, args, client=r), "count")
         count = max(0, count - own_working)
         if count:
@@ -199,7 +212,7 @@ class Frontier:
     def begin_seeding(self) -> str | None:
         """``None`` when this worker seeds the run, else who seeded the run it joins."""
         keys = [self.keys.seeded, self.keys.queue, self.keys.leases, self.keys.dupefilter]
-        args = [self.worker.name, f"{PREFIX}worker:"]
+        args = [self.worker.name, self.workers]
         return self.link.call(lambda r: self._seed(keys, args, client=r), "seed")
 
     def finish_seeding(self) -> None:

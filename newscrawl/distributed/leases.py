@@ -9,7 +9,12 @@ its work is left:
   request back to the frontier);
 - each item the callback yielded, ended when a pipeline drops it or when the
   batch holding it is committed (the state store tells, see
-  :attr:`newscrawl.state.redis.RedisState.commit_listeners`).
+  :attr:`newscrawl.state.redis.RedisState.commit_listeners`). An item dropped with an
+  exception whose ``redo_page`` is true ends nothing: the lease is abandoned, so it expires
+  and the page is fetched again. Those are items not published because their batch could
+  not be (:class:`~newscrawl.pipelines.publish.PublishFailed`: full disk, stale batch), and
+  items another worker has in flight (:class:`~newscrawl.pipelines.claims.ClaimedElsewhere`),
+  in case that worker fails before it publishes them.
 
 So a worker killed at any moment leaves leases for everything not yet published,
 which return to the queue. Heartbeats extend this worker's leases meanwhile.
@@ -79,6 +84,18 @@ class LeaseKeeper:
         if lease in self.open:
             self._publishing(lease)
 
+    def abandon(self, lease: str | None) -> None:
+        """Stop working on ``lease`` without acknowledging it: it expires and is done again."""
+        if lease not in self.open:
+            return
+        del self.open[lease]
+        self.working.discard(lease)
+        try:
+            self.frontier.abandon(lease)
+        except StateError:
+            logger.debug("lease %s not abandoned: Redis is unreachable", lease)
+        self.stats.inc_value("newscrawl/frontier/abandoned")
+
     def handed_back(self, lease: str) -> None:
         """The request went back to the queue (the enqueue script released the lease)."""
         self.open.pop(lease, None)
@@ -133,7 +150,7 @@ def _wired_keeper(crawler: Crawler, frontier: Frontier) -> LeaseKeeper:
     frontier.worker.beats.append(keeper.extend)
     frontier.worker.store.commit_listeners.append(keeper.batch_committed)
     crawler.signals.connect(_on_item_scraped(keeper), signal=signals.item_scraped, weak=False)
-    crawler.signals.connect(_on_item_gone(keeper), signal=signals.item_dropped, weak=False)
+    crawler.signals.connect(_on_item_dropped(keeper), signal=signals.item_dropped, weak=False)
     crawler.signals.connect(_on_item_gone(keeper), signal=signals.item_error, weak=False)
     return keeper
 
@@ -147,6 +164,16 @@ def _on_item_scraped(keeper: LeaseKeeper) -> Callable:
         keeper.item_written(_lease_of(response), item["id"])
 
     return item_scraped
+
+
+def _on_item_dropped(keeper: LeaseKeeper) -> Callable:
+    def item_dropped(item: dict, response: Response | None, exception: Exception) -> None:
+        if getattr(exception, "redo_page", False):
+            keeper.abandon(_lease_of(response))
+        else:
+            keeper.done(_lease_of(response))
+
+    return item_dropped
 
 
 def _on_item_gone(keeper: LeaseKeeper) -> Callable:

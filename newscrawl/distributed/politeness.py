@@ -5,9 +5,10 @@ Each worker's downloader already keeps ``CONCURRENT_REQUESTS_PER_DOMAIN`` and
 a request goes out, this middleware takes a token for its host in Redis (one
 script): at most ``CONCURRENT_REQUESTS_PER_DOMAIN`` tokens held at once, and
 ``DOWNLOAD_DELAY`` between two tokens given out, by Redis's clock. The token is
-returned with the response or the failure; a dead worker's tokens expire after
-``DOWNLOAD_TIMEOUT`` plus a margin. Keys: ``newscrawl:polite:<host>:holders`` and
-``newscrawl:polite:<host>:next``.
+returned with the response or the failure. A token names its worker: a dead or
+stalled worker's tokens are freed once its lease lapses (and any token after
+``DOWNLOAD_TIMEOUT`` plus a margin). Keys: ``newscrawl:polite:<host>:holders`` and
+``newscrawl:polite:<host>:next`` (on a Redis Cluster, ``{newscrawl}:polite:...``).
 """
 
 from __future__ import annotations
@@ -21,16 +22,20 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 
 from newscrawl.distributed.worker import Worker, crawler_worker
-from newscrawl.state.redis import PREFIX
 
 TOKEN_META = "newscrawl_politeness_token"
 _HOLD_MARGIN_S = 30
 _POLL_MS = 50
-#: KEYS: holders, next. ARGV: concurrency, delay ms, hold ms, token. Returns ms to wait (0: go).
+#: KEYS: holders, next. ARGV: concurrency, delay ms, hold ms, token ("<worker> <id>"), poll ms,
+#: worker key prefix. Returns ms to wait (0: go).
 _ACQUIRE_LUA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+for _, holder in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local worker = string.match(holder, '^(%S+) ')
+  if worker and redis.call('EXISTS', ARGV[6] .. worker) == 0 then redis.call('ZREM', KEYS[1], holder) end
+end
 local next_at = tonumber(redis.call('GET', KEYS[2]) or '0')
 if next_at > now then return next_at - now end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return tonumber(ARGV[5]) end
@@ -46,17 +51,24 @@ class HostGate:
 
     def __init__(self, worker: Worker, concurrency: int, delay: float, hold: float):
         self.link = worker.link
+        self.worker = worker.name
+        self.workers = f"{self.link.prefix}worker:"
+        self.prefix = f"{self.link.prefix}polite:"
         self.args = [max(1, concurrency), int(delay * 1000), int(hold * 1000)]
         self._acquire = self.link.script(_ACQUIRE_LUA)
 
+    def token(self) -> str:
+        """A new token of this worker."""
+        return f"{self.worker} {uuid.uuid4().hex}"
+
     def try_acquire(self, host: str, token: str) -> int:
         """0 when ``token`` now holds a slot of ``host``, else how many ms to wait first."""
-        keys = [f"{PREFIX}polite:{host}:holders", f"{PREFIX}polite:{host}:next"]
-        args = [*self.args, token, _POLL_MS]
+        keys = [f"{self.prefix}{host}:holders", f"{self.prefix}{host}:next"]
+        args = [*self.args, token, _POLL_MS, self.workers]
         return int(self.link.call(lambda r: self._acquire(keys, args, client=r), "politeness"))
 
     def release(self, host: str, token: str) -> None:
-        self.link.call(lambda r: r.zrem(f"{PREFIX}polite:{host}:holders", token), "politeness")
+        self.link.call(lambda r: r.zrem(f"{self.prefix}{host}:holders", token), "politeness")
 
 
 class GlobalPoliteness:
@@ -75,7 +87,7 @@ class GlobalPoliteness:
         return cls(crawler, gate)
 
     async def process_request(self, request: Request) -> None:
-        host, token = urlparse_cached(request).hostname or "", uuid.uuid4().hex
+        host, token = urlparse_cached(request).hostname or "", self.gate.token()
         waited = False
         while wait_ms := self.gate.try_acquire(host, token):
             waited = True

@@ -1,9 +1,14 @@
 """This process as one worker of a distributed crawl: its name, its Redis link, its heartbeat.
 
 A worker is identified by its run name (``<UTC start>-<run id>``); the heartbeat
-key ``newscrawl:worker:<run name>`` says it is alive, for one lease period
-(``NEWSCRAWL_LEASE_SECONDS``) after each beat. When Redis stays unreachable for
-``NEWSCRAWL_REDIS_GIVE_UP`` seconds, the worker fails its run (exit status 1) and closes.
+key ``newscrawl:worker:<run name>`` is its *lease*: it says the worker is alive for one
+lease period (``NEWSCRAWL_LEASE_SECONDS``) after each beat, four beats a period. The
+worker's claims and pending batch hold only while that key lives; once it lapses (the
+worker died, stalled, or could not reach Redis for a lease period) other workers take
+them over. A worker that comes back finds its key gone at its next beat, counts
+``newscrawl/worker/lease_lapsed`` and beats on; whatever of its work another worker took
+over is refused when it commits (:class:`~newscrawl.state.StaleBatch`). When Redis stays
+unreachable for ``NEWSCRAWL_REDIS_GIVE_UP`` seconds, the worker fails its run (exit status 1).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.context import crawl_context
-from newscrawl.state.redis import PREFIX, RedisLink, RedisState
+from newscrawl.state.redis import RedisLink, RedisState
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +63,8 @@ class Worker:
         self.options = options
         self.name = crawl_context(crawler).run.name
         self.beats: list = []  # more work for each heartbeat (lease extension)
+        self.key = f"{self.link.prefix}worker:{self.name}"
+        self._beaten = False
         self._timer = None  # created when the spider opens, under the running reactor
         self.link.stats = crawler.stats
         self.link.give_up = options.give_up
@@ -69,8 +76,13 @@ class Worker:
         """Say this worker is alive for one more lease period, and run the other beats."""
         if self.link.lost:
             return
-        key, ttl = f"{PREFIX}worker:{self.name}", self.options.lease_ms
-        self.link.call(lambda r: r.set(key, "alive", px=ttl), "heartbeat")
+        ttl = self.options.lease_ms
+        before = self.link.call(lambda r: r.set(self.key, "alive", px=ttl, get=True), "heartbeat")
+        if before is None and self._beaten:
+            logger.warning("this worker's lease lapsed (it stalled, or Redis was away, for over "
+                           "%.0f s): other workers may have taken over its articles", self.options.lease)
+            self.crawler.stats.inc_value("newscrawl/worker/lease_lapsed")
+        self._beaten = True
         for beat in self.beats:
             beat()
 

@@ -6,7 +6,10 @@ redone after a lease expired). Before the publisher writes an item, this
 pipeline claims its id and body fingerprint in Redis, atomically
 (:meth:`newscrawl.state.redis.RedisState.claim`). The claim is released when the
 batch holding the article is committed or discarded; a claim of a worker whose
-heartbeat stopped is taken over.
+lease lapsed is taken over. An item refused because another worker still has the
+article in flight (claimed or pending, not yet published) is not done with: the
+dedupe pipeline forgets it and its frontier lease is left to expire, so the page is
+fetched again later, in case that worker fails before it publishes.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawl.context import crawl_context
+from newscrawl.context import article_refused, crawl_context
 from newscrawl.distributed.worker import Worker, crawler_worker
 from newscrawl.state import article_of
 
@@ -22,11 +25,18 @@ from newscrawl.state import article_of
 class ClaimedElsewhere(DropItem):
     """Another worker publishes (or has just published) this article."""
 
+    def __init__(self, message: str, why: str, **kwargs):
+        super().__init__(message, **kwargs)
+        #: Still in flight elsewhere (claimed or pending), not published yet: the page is
+        #: fetched again later (see :mod:`newscrawl.distributed.leases`).
+        self.redo_page = why != "published"
+
 
 class ClaimPipeline:
     """Drop an item whose article another worker has claimed or published meanwhile."""
 
     def __init__(self, crawler: Crawler, worker: Worker):
+        self.signals = crawler.signals
         self.stats = crawler.stats
         self.worker = worker
         self.admitted = crawl_context(crawler).admitted
@@ -41,6 +51,7 @@ class ClaimPipeline:
         if refused is None:
             self.stats.inc_value("newscrawl/claims/claimed")
             return item
-        self.admitted.pop(item["id"], None)
+        if self.admitted.pop(item["id"], None) is article:
+            self.signals.send_catch_log(article_refused, article=article)
         self.stats.inc_value(f"newscrawl/claims/{refused}")
-        raise ClaimedElsewhere(f"{refused} by another worker: {item['url']}", log_level="INFO")
+        raise ClaimedElsewhere(f"{refused} by another worker: {item['url']}", refused, log_level="INFO")

@@ -16,7 +16,7 @@ from scrapy.exceptions import DropItem
 
 from newscrawl import neardup
 from newscrawl import settings as defaults
-from newscrawl.context import articles_committed, crawl_context
+from newscrawl.context import article_refused, articles_committed, crawl_context
 from newscrawl.state import Article, StateStore, article_of, body_fingerprint, record_modified
 
 NEAR_DUPLICATE_MODES = ("mark", "drop", "off")
@@ -71,7 +71,14 @@ class DedupePipeline:
         pipeline = cls(crawler.stats, context.state, DedupeOptions.from_settings(crawler.settings),
                        context.admitted)
         crawler.signals.connect(pipeline.forget, signal=articles_committed)
+        crawler.signals.connect(pipeline.refused, signal=article_refused)
         return pipeline
+
+    def refused(self, article: Article) -> None:
+        """Let go of an admitted article a later pipeline dropped: it was not let through."""
+        if self.uncommitted.get(article.id) is article:
+            self.run_ids.discard(article.id)
+            self.forget([article])
 
     def forget(self, articles: list[Article]) -> None:
         """Let go of committed articles: the state store answers for them from now on."""

@@ -17,7 +17,9 @@ committed, any other is discarded, and leftover ``.part`` files are deleted, so
 their articles are fetched again. Whatever moment a run is killed at, each
 article is in exactly one published file, and marked seen exactly when it is.
 A write that fails (full disk, read-only directory) fails the run: nothing
-more is published and the store does not advance.
+more is published and the store does not advance. A batch the shared store refuses at
+step 2 or 4 (:class:`~newscrawl.state.StaleBatch`: another worker took over its articles
+while this one's lease had lapsed) is rolled back: its file is removed, the store untouched.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from scrapy.utils.defer import deferred_from_coro
 from newscrawl import settings as defaults
 from newscrawl.context import articles_committed, crawl_context
 from newscrawl.reader import batch_name, batch_number, published_batches
-from newscrawl.state import Article, Batch, StateError, StateStore, article_of
+from newscrawl.state import Article, Batch, StaleBatch, StateError, StateStore, article_of
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ class PublishError(RuntimeError):
 
 class PublishFailed(DropItem):
     """Not published: an earlier batch of this run could not be written, so the run stops."""
+
+    redo_page = True  # in distributed mode, another worker fetches its page again
 
 
 def part_name(name: str) -> str:
@@ -134,8 +138,7 @@ class Publisher:
         """Finish or undo the batches a killed run left pending; delete stray ``.part`` files."""
         for batch in self.state.pending_batches(str(self.directory)):
             if (self.directory / batch.name).exists():
-                self.state.commit_batch(batch.name)
-                self._count("recovered_committed", "recovered batch %s: committed", batch.name)
+                self._recover_published(batch.name)
             else:
                 self.state.discard_batch(batch.name)
                 self._count("recovered_discarded", "recovered batch %s: discarded", batch.name)
@@ -143,6 +146,21 @@ class Publisher:
             part.unlink()
             self._count("removed_part", "removed unpublished %s", part.name)
         fsync_directory(self.directory)
+
+    def _recover_published(self, name: str) -> None:
+        try:
+            self.state.commit_batch(name)
+        except StaleBatch:
+            self._roll_back(self.directory / name)
+            self._count("recovered_rolled_back", "recovered batch %s: stale, rolled back", name)
+            return
+        self._count("recovered_committed", "recovered batch %s: committed", name)
+
+    def _roll_back(self, final: Path) -> None:
+        """Remove the file of a batch the store refused; its articles are someone else's."""
+        final.unlink(missing_ok=True)
+        fsync_directory(self.directory)
+        self.stats.inc_value("newscrawl/publish/rolled_back")
 
     def new_batch(self, run_name: str, compress: bool) -> BatchFile:
         batch = BatchFile(self.directory, batch_name(run_name, self.next_number, compress), compress)
@@ -163,7 +181,11 @@ class Publisher:
             raise
         fsync_directory(self.directory)
         logger.debug("batch %s renamed", batch.name)
-        self.state.commit_batch(batch.name)
+        try:
+            self.state.commit_batch(batch.name)
+        except StaleBatch:
+            self._roll_back(final)
+            raise
         logger.debug("batch %s committed", batch.name)
         return final
 

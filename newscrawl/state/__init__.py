@@ -22,6 +22,7 @@ Layout: :mod:`~newscrawl.state.model` (the values), :mod:`~newscrawl.state.store
 from newscrawl.state.model import (
     Article,
     Batch,
+    StaleBatch,
     StateError,
     Validators,
     article_of,
@@ -33,6 +34,6 @@ from newscrawl.state.model import (
 )
 from newscrawl.state.store import StateStore, is_redis_uri, open_state
 
-__all__ = ["Article", "Batch", "StateError", "StateStore", "Validators", "article_of",
+__all__ = ["Article", "Batch", "StaleBatch", "StateError", "StateStore", "Validators", "article_of",
            "body_fingerprint", "comparable_date", "current_as_of", "is_redis_uri",
            "open_state", "record_modified", "utc_now"]

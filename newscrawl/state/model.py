@@ -21,6 +21,11 @@ class StateError(RuntimeError):
     """The state store cannot be opened or used; the message names it."""
 
 
+class StaleBatch(StateError):
+    """A pending batch that may no longer be committed: its worker's lease lapsed and another
+    worker took over or published one of its articles. It is rolled back, never committed."""
+
+
 @dataclass(frozen=True)
 class Article:
     """One published article as the state store remembers it.

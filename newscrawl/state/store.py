@@ -10,7 +10,7 @@ from newscrawl.state.model import Article, Batch, StateError, Validators
 from newscrawl.state.sqlite import SqliteState
 
 _SQLITE_PREFIX = "sqlite:///"
-REDIS_PREFIXES = ("redis://", "rediss://")
+REDIS_PREFIXES = ("redis://", "rediss://", "redis+cluster://")
 
 
 class StateStore(Protocol):
@@ -66,8 +66,9 @@ class StateStore(Protocol):
 def open_state(uri: str) -> StateStore:
     """Open the store that ``uri`` names.
 
-    ``redis://HOST:PORT/DB`` is the shared store of distributed crawls
-    (:mod:`newscrawl.state.redis`, with the ``redis`` extra installed).
+    ``redis://HOST:PORT/DB`` (or ``redis+cluster://HOST:PORT``, any node of a Redis
+    Cluster) is the shared store of distributed crawls (:mod:`newscrawl.state.redis`,
+    with the ``redis`` extra installed).
 
     >>> open_state("memcache://x")
     Traceback (most recent call last):
