@@ -12,6 +12,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.http import Response
 
+from newscrawl.archive.reader import Skipped, read_page_at
 from newscrawl.config import ConfigError, Site, load_sites
 from newscrawl.extraction import extract_article
 from newscrawl.urls import is_http_url
@@ -31,6 +32,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--url", help="the page's URL, for a saved file")
         parser.add_argument("--sites", help="sites config whose selectors and timezone apply")
         parser.add_argument("--site", help="name of the site in --sites (default: the first)")
+        parser.add_argument("--offset", type=int, metavar="N",
+                            help="read the page from a WARC file, at this record offset "
+                                 "(metadata.archive.offset of a record)")
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -48,6 +52,9 @@ class Command(ScrapyCommand):
             path = Path(target)
             if not path.is_file():
                 raise UsageError(f"{target}: no such file", print_help=False)
+            if opts.offset is not None:
+                self._print_archived(path, opts.offset, site)
+                return
             _print_record(path.read_bytes(), opts.url or path.resolve().as_uri(), site, None)
 
     def _fetch_and_print(self, url: str, site: Site | None) -> None:
@@ -61,6 +68,13 @@ class Command(ScrapyCommand):
         spidercls = type("ExtractSpider", (scrapy.Spider,), {"name": "extract", "start": start})
         self.crawler_process.crawl(spidercls)
         self.crawler_process.start()
+
+
+    def _print_archived(self, path: Path, offset: int, site: Site | None) -> None:
+        page = read_page_at(str(path), offset, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        if isinstance(page, Skipped):
+            raise UsageError(f"{path} at offset {offset}: no page ({page.reason})", print_help=False)
+        _print_record(page.body, page.url, site, page.content_type)
 
 
 def _chosen_site(sites_file: str | None, name: str | None) -> Site | None:
