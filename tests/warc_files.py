@@ -44,8 +44,15 @@ def corpus_pages(name: str = "fundus-dev", limit: int | None = None) -> list[Pag
 
 
 def demo_pages(base: str) -> list[Page]:
-    """The demo site's articles as served by the demo server at ``base``."""
-    return [Page(f"{base}/2026/11/{path.name}", path.read_bytes()) for path in sorted(DEMO_ARTICLES.glob("*.html"))]
+    """The demo site's articles as the demo server at ``base`` serves them."""
+    import urllib.request
+
+    pages = []
+    for path in sorted(DEMO_ARTICLES.glob("*.html")):
+        url = f"{base}/2026/11/{path.name}"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            pages.append(Page(url, response.read()))
+    return pages
 
 
 def response_record(url: str, body: bytes, *, date: str = DATE, status: str = "200 OK",
