@@ -20,7 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+from warcio.statusandheaders import (
+    StatusAndHeaders,
+    StatusAndHeadersParser,
+    StatusAndHeadersParserException,
+)
 
 from newscrawl.archive.members import Broken, Member, iter_members
 from newscrawl.middlewares.safety import binary_format
@@ -37,6 +41,8 @@ _RECORD_END = b"\r\n\r\n"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _DECOMPRESSORS = {"gzip": 31, "x-gzip": 31, "deflate": 15}
 _HTTP_TIMEOUT = 60
+#: What warcio's header parser raises on a header block that is not one.
+_HEADER_ERRORS = (StatusAndHeadersParserException, EOFError, ValueError)
 #: ``(url, WARC-Date) -> reason`` for a page to leave out before its body is read, or ``None``.
 PageFilter = Callable[[str, str], "str | None"]
 
@@ -111,14 +117,15 @@ def archived_page(member: Member, name: str, max_bytes: int,
     stream = io.BytesIO(member.data)
     try:
         warc = _WARC_PARSER.parse(stream)
-    except Exception:  # warcio raises its own and ValueError alike on a bad header block  # noqa: BLE001
+    except _HEADER_ERRORS:
         return Skipped("corrupt", member.offset)
     if warc.get_header("WARC-Type") != "response":
         return Skipped("not_response", member.offset)
     block = _record_block(stream, warc)
     if block is None:
         return Skipped("bad_length", member.offset)
-    url, date = warc.get_header("WARC-Target-URI", ""), warc.get_header("WARC-Date", "")
+    url = warc.get_header("WARC-Target-URI", "").strip("<>")  # WARC/1.1 may bracket it
+    date = warc.get_header("WARC-Date", "")
     reason = "not_http_url" if not is_http_url(url) else keep and keep(url, date)
     if reason:
         return Skipped(reason, member.offset)
@@ -140,7 +147,10 @@ def _record_block(stream: io.BytesIO, warc: StatusAndHeaders) -> bytes | None:
 def _http_page(block: bytes, warc: StatusAndHeaders, url: str, date: str, location: dict,
                max_bytes: int) -> ArchivedPage | Skipped:
     stream = io.BytesIO(block)
-    http = _HTTP_PARSER.parse(stream)
+    try:
+        http = _HTTP_PARSER.parse(stream)
+    except _HEADER_ERRORS:
+        return Skipped("not_http", location["offset"])
     if not http.protocol.startswith("HTTP/"):
         return Skipped("not_http", location["offset"])
     if http.get_statuscode() != "200":

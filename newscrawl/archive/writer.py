@@ -22,6 +22,7 @@ import io
 import logging
 import os
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -95,7 +96,7 @@ class ArchiveFile:
                                           exchange.request_headers, is_http_request=True))
         self._writer.write_record(request)
         offset = self._file.tell()
-        http = StatusAndHeaders(f"{exchange.status} {_REASONS.get(exchange.status, 'OK')}",
+        http = StatusAndHeaders(f"{exchange.status} {_reason(exchange.status)}",
                                 archived_headers(exchange.response_headers, len(exchange.body)),
                                 protocol="HTTP/1.1")
         response = self._writer.create_warc_record(
@@ -194,4 +195,13 @@ def _path(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-_REASONS = {200: "OK", 203: "Non-Authoritative Information", 206: "Partial Content"}
+def _reason(status: int) -> str:
+    """The reason phrase of an HTTP status.
+
+    >>> _reason(200), _reason(299)
+    ('OK', 'OK')
+    """
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "OK"
