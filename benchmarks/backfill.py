@@ -1,13 +1,14 @@
 """Backfill throughput: reading and filtering a WARC file against warcio alone, and extraction
 on one core against every core; and what the archive costs on disk.
 
-``python -m benchmarks.backfill [--records N] [--rounds R]`` from the repository root. Builds,
+``python -m benchmarks.backfill [--records N] [--rounds R] [--reading-only]`` from the repository root. Builds,
 in a temporary folder, a CC-NEWS-layout file (a gzip member per response record) of the corpus
 pages, and measures in the same run:
 
 - records/s of warcio's ``ArchiveIterator`` reading every record's payload (the baseline), and
   of :func:`newscrawl.archive.reader.read_archive` splitting, parsing and filtering the same
-  file by host (half the hosts configured) and date: the ratio of their times (target <= 1.5);
+  file by host (half the hosts configured) and date: the ratio of their times (target <= 1.5),
+  and the reader's peak memory over the file and over one of every page once;
 - ``scrapy backfill`` over one file of every corpus page once, with
   ``NEWSCRAWL_ARCHIVE_WORKERS=1`` and with one worker per core: articles published per second
   (from the run summary's start and end) and the speed-up (target >= 1.7 on 2 cores);
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -84,6 +86,16 @@ def reader_seconds(path: Path, job: ArchiveJob) -> tuple[int, int, float]:
     return count, kept, time.perf_counter() - start
 
 
+def reader_peak_mib(path: Path, job: ArchiveJob) -> float:
+    """Most memory the reader held at once (tracemalloc) while reading the whole file."""
+    tracemalloc.start()
+    for _ in read_archive(str(path), MAX_BYTES, job.skip_reason):
+        pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
 def half_the_hosts(pages: list[Page]) -> tuple[Site, ...]:
     hosts = sorted({urlsplit(p.url).hostname for p in pages} - {None})
     return (Site(name="half", domains=tuple(hosts[::2])),)
@@ -121,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--records", type=int, default=10_000, help="records in the reading benchmark's file")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--reading-only", action="store_true", help="skip the backfill runs")
     args = parser.parse_args(argv)
     pages = [page for page in load_pages(args.corpus) if urlsplit(page.url or "").hostname]
     print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.2f}, corpus pages: {len(pages)}")
@@ -129,7 +142,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"archive: {archive_bytes_per_1000(pages, tmp / 'archive') / 1e6:.1f} MB per 1,000 pages "
               f"({sum(len(p.html) for p in pages) / len(pages) * 1000 / 1e6:.0f} MB of HTML)")
         reading(write_file(tmp / "read.warc.gz", pages, args.records), pages, args.rounds)
-        extraction(write_file(tmp / "corpus.warc.gz", pages, len(pages)), pages, tmp)
+        if not args.reading_only:
+            extraction(write_file(tmp / "corpus.warc.gz", pages, len(pages)), pages, tmp)
 
 
 def reading(path: Path, pages: list[Page], rounds: int) -> None:
@@ -145,6 +159,9 @@ def reading(path: Path, pages: list[Page], rounds: int) -> None:
     print(f"reading {count} records ({path.stat().st_size / 1e6:.0f} MB): warcio {count / base:,.0f} records/s, "
           f"newscrawl reading+filtering {count / mine:,.0f} records/s ({kept} kept); "
           f"time ratio {mine / base:.2f} (target <= 1.5)")
+    once = write_file(path.with_name("once.warc.gz"), pages, len(pages))  # every page, once
+    print(f"reader's peak memory: {reader_peak_mib(path, job):.1f} MiB over {count} records, "
+          f"{reader_peak_mib(once, job):.1f} MiB over {len(pages)} (the largest record sets it)")
 
 
 def extraction(path: Path, pages: list[Page], tmp: Path) -> None:
