@@ -9,15 +9,18 @@ pages, and measures in the same run:
   of :func:`newscrawl.archive.reader.read_archive` splitting, parsing and filtering the same
   file by host (half the hosts configured) and date: the ratio of their times (target <= 1.5),
   and the reader's peak memory over the file and over one of every page once;
+- the extraction pool alone (:class:`newscrawl.archive.pool.ExtractionPool`) on
+  ``--pool-pages`` corpus pages, in one process and with one worker per core: the speed-up;
 - ``scrapy backfill`` over one file of every corpus page once, with
   ``NEWSCRAWL_ARCHIVE_WORKERS=1`` and with one worker per core: articles published per second
-  (from the run summary's start and end) and the speed-up (target >= 1.7 on 2 cores);
+  (from the run summary's start and end) and the speed-up of the whole run;
 - bytes of archive per 1,000 pages, as the archive writer writes the corpus pages.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import json
 import os
@@ -37,6 +40,7 @@ from warcio.warcwriter import WARCWriter
 
 from benchmarks.corpus import Page, load_pages
 from benchmarks.crawl import REPO
+from newscrawl.archive.pool import CHUNK, ExtractionPool
 from newscrawl.archive.reader import ArchivedPage, read_archive
 from newscrawl.archive.spider import ArchiveJob
 from newscrawl.archive.writer import ArchiveWriter, Exchange
@@ -117,6 +121,22 @@ def published_per_second(summary: dict) -> tuple[int, float]:
     return summary["stats"].get("newscrawl/publish/records", 0), seconds
 
 
+def pool_rate(tasks: list, workers: int) -> float:
+    """Pages per second :class:`ExtractionPool` extracts with ``workers`` (started before timing)."""
+    async def run() -> float:
+        pool = ExtractionPool(workers, "news")
+        async for _ in pool.records(tasks[:workers * CHUNK]):  # start the workers, import extraction
+            pass
+        start = time.perf_counter()
+        async for _ in pool.records(tasks):
+            pass
+        seconds = time.perf_counter() - start
+        pool.close()
+        return len(tasks) / seconds
+
+    return asyncio.run(run())
+
+
 def archive_bytes_per_1000(pages: list[Page], folder: Path) -> float:
     writer = ArchiveWriter(folder, "benchmark", 1 << 40)
     writer.open_and_recover()
@@ -133,7 +153,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--records", type=int, default=10_000, help="records in the reading benchmark's file")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--reading-only", action="store_true", help="skip the backfill runs")
+    parser.add_argument("--reading-only", action="store_true", help="skip the extraction measures")
+    parser.add_argument("--pool-pages", type=int, default=500, help="pages in the extraction pool measure")
     args = parser.parse_args(argv)
     pages = [page for page in load_pages(args.corpus) if urlsplit(page.url or "").hostname]
     print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.2f}, corpus pages: {len(pages)}")
@@ -143,6 +164,7 @@ def main(argv: list[str] | None = None) -> None:
               f"({sum(len(p.html) for p in pages) / len(pages) * 1000 / 1e6:.0f} MB of HTML)")
         reading(write_file(tmp / "read.warc.gz", pages, args.records), pages, args.rounds)
         if not args.reading_only:
+            pool_scaling(pages[:args.pool_pages], args.rounds)
             extraction(write_file(tmp / "corpus.warc.gz", pages, len(pages)), pages, tmp)
 
 
@@ -164,6 +186,17 @@ def reading(path: Path, pages: list[Page], rounds: int) -> None:
           f"{reader_peak_mib(once, job):.1f} MiB over {len(pages)} (the largest record sets it)")
 
 
+def pool_scaling(pages: list[Page], rounds: int) -> None:
+    """Extraction alone, in the pool: one process against one worker per core."""
+    tasks = [(ArchivedPage(p.url, DATE, p.html, "text/html", {"file": "f", "recordId": "r", "offset": 0}), None)
+             for p in pages]
+    most = os.cpu_count() or 1
+    rates = {workers: statistics.median(pool_rate(tasks, workers) for _ in range(rounds))
+             for workers in (1, most)}
+    print(f"extraction pool, {len(tasks)} pages: {rates[1]:.1f} pages/s in one process, "
+          f"{rates[most]:.1f} with {most} workers: {rates[most] / rates[1]:.2f}x (target >= 1.7 on 2 cores)")
+
+
 def extraction(path: Path, pages: list[Page], tmp: Path) -> None:
     sites_file = tmp / "sites.toml"
     hosts = sorted({urlsplit(p.url).hostname for p in pages} - {None})
@@ -175,8 +208,8 @@ def extraction(path: Path, pages: list[Page], tmp: Path) -> None:
         print(f"backfill, {workers} worker(s): {published} articles published in {seconds:.1f} s "
               f"= {rates[workers]:.1f}/s")
     most = max(rates)
-    print(f"speed-up with {most} workers: {rates[most] / rates[1]:.2f}x (target >= 1.7 on 2 cores)")
+    print(f"whole backfill run, speed-up with {most} workers: {rates[most] / rates[1]:.2f}x (target >= 1.7 on 2 cores)")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the pool's workers import this module again: run only here
     main()
