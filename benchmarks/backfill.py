@@ -191,8 +191,11 @@ def pool_scaling(pages: list[Page], rounds: int) -> None:
     tasks = [(ArchivedPage(p.url, DATE, p.html, "text/html", {"file": "f", "recordId": "r", "offset": 0}), None)
              for p in pages]
     most = os.cpu_count() or 1
-    rates = {workers: statistics.median(pool_rate(tasks, workers) for _ in range(rounds))
-             for workers in (1, most)}
+    measured = {1: [], most: []}
+    for _ in range(rounds):  # interleaved, so that a change in the machine's load hits both
+        for workers in measured:
+            measured[workers].append(pool_rate(tasks, workers))
+    rates = {workers: statistics.median(values) for workers, values in measured.items()}
     print(f"extraction pool, {len(tasks)} pages: {rates[1]:.1f} pages/s in one process, "
           f"{rates[most]:.1f} with {most} workers: {rates[most] / rates[1]:.2f}x (target >= 1.7 on 2 cores)")
 
