@@ -44,9 +44,14 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.safety_compression.SafeHttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newscrawl.middlewares.safety_redirect.SafeRedirectMiddleware": 600,
+    # NEWSCRAWL_ARCHIVE: page responses as the spider reads them, to WARC files.
+    "newscrawl.archive.middleware.ArchiveMiddleware": 570,
 }
 # Incremental crawls: article pages already published are not requested again.
-SPIDER_MIDDLEWARES = {"newscrawl.middlewares.incremental.SkipPublished": 600}
+SPIDER_MIDDLEWARES = {
+    "newscrawl.middlewares.incremental.SkipPublished": 600,
+    "newscrawl.archive.middleware.ArchiveLocationMiddleware": 610,  # metadata.archive
+}
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}  # only http(s)
 
 ITEM_PIPELINES = {
@@ -91,6 +96,12 @@ NEWSCRAWL_BATCH_RECORDS = 1000
 NEWSCRAWL_BATCH_SECONDS = 60.0
 NEWSCRAWL_FAIL_ON_SILENT_SITE = False
 NEWSCRAWL_FAIL_ON_LAYOUT_CHANGE = False
+
+# The page archive (WARC), re-extraction and backfill (newscrawl/archive/).
+NEWSCRAWL_ARCHIVE = False
+NEWSCRAWL_ARCHIVE_DIR = "archive"
+NEWSCRAWL_ARCHIVE_MAX_BYTES = 1024 * 1024 * 1024
+NEWSCRAWL_ARCHIVE_WORKERS = 0
 
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
 # Pending requests wait on disk (a temporary folder, or JOBDIR), unless distributed mode

@@ -24,7 +24,7 @@ LAYERS = (
     {"context"},
     {"distributed", "schedulers"},
     {"middlewares", "pipelines", "extensions"},
-    {"spiders", "commands"},
+    {"spiders", "commands", "archive"},
     {"demo", "fixtures", "evaluate", "evaluation"},
 )
 

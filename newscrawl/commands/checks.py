@@ -67,6 +67,9 @@ SETTING_RULES: dict[str, Rule] = {
     "NEWSCRAWL_EXTRACT_MAX_ELEMENTS": Rule("int", low=0),
     "NEWSCRAWL_EXTRACT_MAX_TEXT_CHARS": Rule("int", low=0),
     "NEWSCRAWL_EXTRACT_MAX_SECONDS": NON_NEGATIVE,
+    "NEWSCRAWL_ARCHIVE_DIR": Rule("text"),
+    "NEWSCRAWL_ARCHIVE_MAX_BYTES": AT_LEAST_ONE,
+    "NEWSCRAWL_ARCHIVE_WORKERS": Rule("int", low=0),  # 0: one per core
 }
 
 _KIND_OF_DEFAULT = {bool: "bool", int: "int", float: "float"}

@@ -18,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from newscrawl.archive.reader import Skipped, read_page_at
 from newscrawl.commands import quiet_on_closed_pipe
 from newscrawl.commands.checks import check_settings
 from newscrawl.commands.usage import one_line_usage_errors
@@ -42,6 +43,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--url", help="the page's URL, for a saved file")
         parser.add_argument("--sites", help="sites config whose selectors and timezone apply")
         parser.add_argument("--site", help="name of the site in --sites (default: the first)")
+        parser.add_argument("--offset", type=int, metavar="N",
+                            help="read the page from a WARC file, at this record offset "
+                                 "(metadata.archive.offset of a record)")
 
     @one_line_usage_errors
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -58,12 +62,16 @@ class Command(ScrapyCommand):
         opts.chosen_site = _chosen_site(opts.sites, opts.site)
         check_settings(self.settings)
 
+    @one_line_usage_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         target = args[0]
         if is_http_url(target):
             self._fetch_and_print(target, opts.chosen_site)
             return
         path = Path(target)
+        if opts.offset is not None:
+            self._print_archived(path, opts.offset, opts.chosen_site)
+            return
         _print_record(path.read_bytes(), opts.url or path.resolve().as_uri(), opts.chosen_site, None)
 
     def _fetch_and_print(self, url: str, site: Site | None) -> None:
@@ -91,6 +99,12 @@ class Command(ScrapyCommand):
             sys.stderr.write(f"scrapy extract: {url}: {(problems or ['not fetched'])[0]}\n")
             self.exitcode = FAILED_EXIT
 
+    def _print_archived(self, path: Path, offset: int, site: Site | None) -> None:
+        page = read_page_at(str(path), offset, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        if isinstance(page, Skipped):
+            raise UsageError(f"{path} at offset {offset}: no page ({page.reason})", print_help=False)
+        _print_record(page.body, page.url, site, page.content_type)
+
 
 def fetch_problem(error: BaseException, stats: dict) -> str:
     """Why a page could not be fetched, in a few words.
@@ -109,6 +123,8 @@ def fetch_problem(error: BaseException, stats: dict) -> str:
     if isinstance(error, IgnoreRequest):
         return f"not fetched ({error})"
     return f"unreachable ({type(error).__name__}: {error})"
+
+
 
 
 def _chosen_site(sites_file: str | None, name: str | None) -> Site | None:

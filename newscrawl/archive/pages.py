@@ -1,0 +1,66 @@
+"""Turn one archived page into the record a crawl would have made of it; runs in worker processes.
+
+The steps are the news spider's for a fetched page: pages whose URL the site's
+``article_url_patterns`` exclude give no record; the record comes from
+:func:`newscrawl.extraction.record.build_record` with the site's selectors and
+timezone; a page that extraction took for an article but whose URL or links say
+listing is marked ``other``; the feed or sitemap hint the archive kept fills a
+missing headline or date. ``metadata`` says the page was downloaded when the
+archive's record says, and where the page is archived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newscrawl.archive.reader import ArchivedPage
+from newscrawl.config import Site
+from newscrawl.discovery import Link, fill_from_hint
+from newscrawl.extraction import link_density, listing_reason
+from newscrawl.extraction.dates import utc_moment
+from newscrawl.extraction import parse_document
+from newscrawl.extraction import build_record
+
+BACKFILL_SOURCE = "backfill"
+NOT_ARTICLE_URL = "not_article_url"
+
+
+def page_record(page: ArchivedPage, site: Site | None, spider: str) -> dict | str:
+    """The record of ``page``, or why the crawl would have made none (``not_article_url``)."""
+    if site is not None and not site.is_article_url(page.url):
+        return NOT_ARTICLE_URL
+    doc = parse_document(page.body, page.url, page.content_type)
+    record = build_record(doc, site.selectors if site else {}, site.timezone if site else None)
+    if record["metadata"]["pageType"] == "article":
+        _mark_listing(record, page)
+    if page.hint and record["metadata"]["pageType"] == "article":
+        fill_from_hint(record, Link(page.url, page.hint.get("title"), page.hint.get("published")))
+    record["metadata"].update(
+        site=site.name if site else page.site, spider=spider,
+        discoveredBy=page.source or BACKFILL_SOURCE, archive=page.location,
+        dateDownloaded=download_date(page.date) or record["metadata"]["dateDownloaded"],
+    )
+    return record
+
+
+def page_records(tasks: Sequence[tuple[ArchivedPage, Site | None]], spider: str) -> list[dict | str]:
+    """:func:`page_record` of each task: one call per chunk of pages sent to a worker."""
+    return [page_record(page, site, spider) for page, site in tasks]
+
+
+def download_date(warc_date: str) -> str | None:
+    """A WARC-Date as the record's ``dateDownloaded`` (seconds, ``+00:00``).
+
+    >>> download_date("2026-11-03T08:15:02Z"), download_date("2026-11-03T08:15:02.123456Z"), download_date("")
+    ('2026-11-03T08:15:02+00:00', '2026-11-03T08:15:02+00:00', None)
+    """
+    moment = utc_moment(warc_date.replace("Z", "+00:00")) if warc_date else None
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def _mark_listing(record: dict, page: ArchivedPage) -> None:
+    def density() -> float:  # extraction pruned its tree: read the page again, only if needed
+        return link_density(parse_document(page.body, page.url, page.content_type).selector.root)
+
+    if listing_reason(page.url, density):
+        record["metadata"]["pageType"] = "other"
