@@ -11,6 +11,7 @@ pages the server has delivered.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -57,10 +58,10 @@ class LoopbackSite:
             return int(response.read())
 
     def article_paths(self, limit: int = 200) -> list[str]:
-        """Paths of the first articles of the first sitemap."""
-        with urllib.request.urlopen(f"{self.base_url}/sitemaps/0.xml", timeout=10) as response:
+        """Paths of the first pages of the sitemap."""
+        with urllib.request.urlopen(f"{self.base_url}/sitemap.xml", timeout=60) as response:
             urls = re.findall(r"<loc>([^<]+)</loc>", response.read().decode())
-        return [url.removeprefix(self.base_url) for url in urls[:limit]]
+        return [html.unescape(url).removeprefix(self.base_url) for url in urls[:limit]]
 
     def stop(self) -> None:
         """Terminate the server process."""
