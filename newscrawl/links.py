@@ -64,8 +64,11 @@ class TreeLinkExtractor(LinkExtractor):
 
     def links(self, selector: Selector, response: TextResponse) -> list[Link]:
         """The links ``extract_links(response)`` finds, read from ``selector``'s tree."""
-        found = self._extract_links(selector, response.url, response.encoding,
-                                    get_base_url(response))
+        return self.links_from(selector, response.url, response.encoding, get_base_url(response))
+
+    def links_from(self, selector: Selector, url: str, encoding: str, base_url: str) -> list[Link]:
+        """The links of a page at ``url``, read from ``selector``'s tree."""
+        found = self._extract_links(selector, url, encoding, base_url)
         return unique_list(self._process_links(found), key=self.link_extractor.link_key)
 
     def _link_allowed(self, link: Link) -> bool:

@@ -3,6 +3,8 @@
 Every ``NEWSCRAWL_*`` setting is documented in the README with its default.
 """
 
+import os
+
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
@@ -25,6 +27,8 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# A page yields one record: more parallel item handling only starts idle tasks per response.
+CONCURRENT_ITEMS = 1
 
 DOWNLOADER_MIDDLEWARES = {
     # RFC 9309 robots.txt: 5xx/unreachable stops the host for the run, 4xx allows all.
@@ -76,6 +80,9 @@ NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.7
 NEWSCRAWL_BATCH_RECORDS = 1000
 NEWSCRAWL_BATCH_SECONDS = 60.0
 NEWSCRAWL_FAIL_ON_SILENT_SITE = False
+# Pages are parsed and extracted in worker processes, one per core (0: in the crawl's process).
+NEWSCRAWL_EXTRACT_PROCESSES = len(os.sched_getaffinity(0))
+NEWSCRAWL_SKIP_NON_PAGE_LINKS = True
 
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
 # Pending requests wait on disk (a temporary folder, or JOBDIR), unless distributed mode

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone as dt_timezone
 from urllib.parse import urlsplit
 
 from newscrawl.config import is_xpath
 from newscrawl.extraction.body import extract_body
-from newscrawl.extraction.classify import page_type
+from newscrawl.extraction.classify import link_density, listing_reason, page_type, url_shape
 from newscrawl.extraction.dates import reads_month_first, utc_moment
 from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.metadata import extract_metadata
+from newscrawl.extraction.links import page_links
 from newscrawl.items import SCHEMA_VERSION, empty_record
 from newscrawl.loaders import ArticleLoader
 from newscrawl.processors import word_count
@@ -25,6 +27,22 @@ FUTURE_TOLERANCE = timedelta(days=1)
 _BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"})
 
 
+@dataclass(frozen=True)
+class ExtractedPage:
+    """What :func:`extract_page` finds on a page: its record and what a crawl needs besides.
+
+    ``links`` are the page's links as Scrapy's ``LinkExtractor()`` finds them (when asked
+    for); ``listing`` says why a page that reads like an article was judged a listing
+    (``"url"`` or ``"links"``); ``hinted`` names the record fields that came from ``hints``.
+    """
+
+    record: dict | None
+    links: list[str] = field(default_factory=list)
+    whole: bool = True
+    listing: str | None = None
+    hinted: tuple[str, ...] = ()
+
+
 def extract_article(
     html: str | bytes,
     url: str,
@@ -32,29 +50,77 @@ def extract_article(
     selectors: dict[str, str] | None = None,
     timezone: str | None = None,
     content_type: str | None = None,
+    hints: dict[str, str | None] | None = None,
 ) -> dict:
     """Turn one page into an article record; never raises on page content.
 
     ``selectors`` (record field -> CSS or XPath) win over generic extraction;
-    ``timezone`` (an IANA name) applies to dates the page gives without an offset.
+    ``timezone`` (an IANA name) applies to dates the page gives without an offset;
+    ``hints`` (record field -> value, what a feed or sitemap entry said about the page)
+    fill fields the page does not give, through the same processors.
 
     >>> record = extract_article(b"<title>Hi</title><p>" + b"Some words here. " * 40, "https://e.com/a")
     >>> record["headline"], record["wordCount"], record["metadata"]["pageType"]
     ('Hi', 120, 'article')
     """
+    return extract_page(html, url, selectors=selectors, timezone=timezone,
+                        content_type=content_type, hints=hints).record
+
+
+def extract_page(
+    html: str | bytes,
+    url: str,
+    *,
+    selectors: dict[str, str] | None = None,
+    timezone: str | None = None,
+    content_type: str | None = None,
+    hints: dict[str, str | None] | None = None,
+    links: bool = False,
+    record: bool = True,
+) -> ExtractedPage:
+    """:func:`extract_article`'s record of a page, with its links (``links=True``) and page facts.
+
+    The page is parsed once: links and link density are read before extraction
+    prunes the tree, and the page type is judged here, once, for every caller.
+    ``record=False`` reads only the links (a page whose URL cannot be an article).
+
+    >>> page = extract_page(b"<title>Tags</title><a href='/a'>A</a>", "https://e.com/tag/x", links=True)
+    >>> page.links, page.record["metadata"]["pageType"], page.listing
+    (['https://e.com/a'], 'other', None)
+    """
     doc = parse_document(html, url, content_type)
-    return build_record(doc, selectors or {}, timezone)
+    found = page_links(doc, html, content_type) if links else []
+    if not record:
+        return ExtractedPage(None, found, doc.whole)
+    density = link_density(doc.root) if url_shape(url) == "" else 0.0
+    article, hinted = _record_with_hints(doc, selectors or {}, timezone, hints or {})
+    listing = None
+    if article["metadata"]["pageType"] == "article":
+        listing = listing_reason(url, lambda: density)
+        if listing:
+            article["metadata"]["pageType"] = "other"
+    return ExtractedPage(article, found, doc.whole, listing, hinted)
 
 
 def build_record(doc: Document, selectors: dict[str, str], timezone: str | None) -> dict:
     """The record of a parsed page: site selectors first, then metadata, then the body."""
+    return _record_with_hints(doc, selectors, timezone, {})[0]
+
+
+def _record_with_hints(doc: Document, selectors: dict[str, str], timezone: str | None,
+                       hints: dict[str, str | None]) -> tuple[dict, tuple[str, ...]]:
+    """The record of a parsed page (selectors, then metadata, then hints, then the body)."""
     loader = ArticleLoader(timezone=timezone, month_first=reads_month_first(doc))
-    for field, query in selectors.items():
-        loader.add_value(field, _selected_values(doc, field, query))
+    for field_name, query in selectors.items():
+        loader.add_value(field_name, _selected_values(doc, field_name, query))
     metadata = extract_metadata(doc, timezone)
-    for field in _METADATA_FIELDS:
-        if not loader.get_collected_values(field):
-            loader.add_value(field, metadata.get(field))
+    for field_name in _METADATA_FIELDS:
+        if not loader.get_collected_values(field_name):
+            loader.add_value(field_name, metadata.get(field_name))
+    hinted = tuple(name for name, value in hints.items()
+                   if value and not loader.get_collected_values(name))
+    for field_name in hinted:
+        loader.add_value(field_name, hints[field_name])
     if not loader.get_collected_values("articleBody"):
         loader.add_value("articleBody", "\n".join(extract_body(doc)))
     record = empty_record() | loader.load_item()
@@ -62,7 +128,7 @@ def build_record(doc: Document, selectors: dict[str, str], timezone: str | None)
     record["wordCount"] = word_count(record["articleBody"])
     record["metadata"] = _record_metadata(metadata, record["articleBody"])
     _drop_future_dates(record, datetime.now(dt_timezone.utc))
-    return record
+    return record, tuple(name for name in hinted if record.get(name))
 
 
 def _drop_future_dates(record: dict, now: datetime) -> None:
