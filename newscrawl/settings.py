@@ -33,7 +33,7 @@ CONCURRENT_ITEMS = 1
 DOWNLOADER_MIDDLEWARES = {
     # RFC 9309 robots.txt: 5xx/unreachable stops the host for the run, 4xx allows all.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "newscrawl.middlewares.politeness.Rfc9309RobotsTxtMiddleware": 100,
+    "newscrawl.middlewares.robotstxt.Rfc9309RobotsTxtMiddleware": 100,
     # Retries that honour Retry-After on 429/503, with back-off otherwise.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     # Incremental crawls: conditional requests for feeds and sitemaps (a 304 is not parsed).
@@ -59,8 +59,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "newscrawl.extensions.RunSummary": 500,
-    "newscrawl.discovery_stats.SiteStats": 510,
+    "newscrawl.extensions.run_summary.RunSummary": 500,
+    "newscrawl.extensions.site_stats.SiteStats": 510,
 }
 
 NEWSCRAWL_OUTPUT_DIR = "output"
@@ -87,11 +87,11 @@ NEWSCRAWL_SKIP_NON_PAGE_LINKS = True
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
 # Pending requests wait on disk (a temporary folder, or JOBDIR), unless distributed mode
 # (listed first) chose its shared frontier: memory stays flat however long the queue.
-ADDONS = {"newscrawl.distributed.DistributedMode": 0, "newscrawl.scheduler.DiskQueueMode": 10}
+ADDONS = {"newscrawl.distributed.DistributedMode": 0, "newscrawl.schedulers.disk_queue.DiskQueueMode": 10}
 NEWSCRAWL_IDLE_EXIT = 30.0
 NEWSCRAWL_LEASE_SECONDS = 60.0
 NEWSCRAWL_REDIS_GIVE_UP = 60.0
 NEWSCRAWL_WORKER_LEASES = 8
 
-LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
+LOG_FORMATTER = "newscrawl.pipelines.logformatter.NewsLogFormatter"
 LOG_LEVEL = "INFO"

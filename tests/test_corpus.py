@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from newscrawl import extract_article
-from newscrawl.items import RECORD_FIELDS
+from newscrawl.extraction.items import RECORD_FIELDS
 from tests.conftest import CORPUS
 
 PAGES = sorted(CORPUS.glob("*/*.html.gz"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from newscrawl.items import record_schema
+from newscrawl.extraction.items import record_schema
 from tests.conftest import DEMO, run_crawl
 
 ARTICLES = sorted(p.name for p in (DEMO / "site" / "2026" / "11").glob("*.html"))

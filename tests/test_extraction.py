@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newscrawl import extract_article
-from newscrawl.items import RECORD_FIELDS
+from newscrawl.extraction.items import RECORD_FIELDS
 
 PARAGRAPHS = [
     "The council voted on Tuesday to keep the night buses running until spring, after a "

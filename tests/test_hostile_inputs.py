@@ -17,7 +17,7 @@ import pytest
 
 from newscrawl import extract_article
 from newscrawl.config import ConfigError, load_sites
-from newscrawl.discovery import feed_links, parse_sitemap
+from newscrawl.discovery.sources import feed_links, parse_sitemap
 from newscrawl.extraction.dates import normalize_date
 from newscrawl.middlewares.safety import binary_format
 from newscrawl.middlewares.safety_compression import stream_complete

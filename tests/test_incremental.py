@@ -20,7 +20,7 @@ import pytest
 from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
-from newscrawl.discovery import Link
+from newscrawl.discovery.sources import Link
 from newscrawl.demo import SiteHandler, render_sites
 from newscrawl.middlewares.incremental import SkipPublished
 from newscrawl.pipelines.dedupe import (DedupeOptions, DedupePipeline, DuplicateUrl,

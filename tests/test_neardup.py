@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from newscrawl import neardup
-from newscrawl.items import record_schema
+from newscrawl.extraction.items import record_schema
 from tests.conftest import REPO, run_crawl
 
 SYNDICATION = REPO / "fixtures" / "sites" / "syndication"

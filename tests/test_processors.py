@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from newscrawl.processors import clean_body, split_paragraphs
+from newscrawl.extraction.processors import clean_body, split_paragraphs
 from newscrawl.urls import canonical_url
 
 paragraph = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80)

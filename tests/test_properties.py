@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 
 from hypothesis import given, settings, strategies as st
 
-from newscrawl.discovery import declares_entities, iso_date
+from newscrawl.discovery.sources import declares_entities, iso_date
 from newscrawl.extraction.dates import normalize_date
 from newscrawl.middlewares.retry_after import retry_after_seconds
 from newscrawl.middlewares.safety import binary_format
-from newscrawl.processors import (
+from newscrawl.extraction.processors import (
     clean_body, fold_whitespace, split_paragraphs, strip_comment_section, strip_prompts,
 )
 from newscrawl.urls import canonical_url, is_http_url, record_id

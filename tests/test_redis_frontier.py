@@ -10,11 +10,11 @@ from scrapy import Request, Spider
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
-from newscrawl import distributed_serializer as serializer
-from newscrawl.discovery import Link
-from newscrawl.distributed_frontier import crawler_frontier
-from newscrawl.distributed_politeness import HostGate
-from newscrawl.distributed_worker import crawler_worker
+from newscrawl.distributed import serializer
+from newscrawl.discovery.sources import Link
+from newscrawl.distributed.frontier import crawler_frontier
+from newscrawl.distributed.politeness import HostGate
+from newscrawl.distributed.worker import crawler_worker
 from newscrawl.state import Article, Batch
 
 

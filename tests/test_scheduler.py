@@ -9,10 +9,10 @@ import sys
 from scrapy.settings import Settings
 
 from newscrawl import settings as project_settings
-from newscrawl.scheduler import SCHEDULER, TEMPORARY_PREFIX, DiskQueueMode
+from newscrawl.schedulers.disk_queue import SCHEDULER, TEMPORARY_PREFIX, DiskQueueMode
 from tests.conftest import run_crawl
 
-SCHEDULER_ADDON = "newscrawl.scheduler.DiskQueueMode"
+SCHEDULER_ADDON = "newscrawl.schedulers.disk_queue.DiskQueueMode"
 
 
 def test_every_request_waits_on_disk_and_the_folder_is_removed(demo_sites, tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.config import ConfigError, load_sites
-from newscrawl.discovery_window import parse_since
+from newscrawl.discovery.window import parse_since
 from newscrawl.run import crawler_run
 
 

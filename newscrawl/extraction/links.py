@@ -11,7 +11,7 @@ from scrapy.http import HtmlResponse
 from w3lib.html import get_base_url
 
 from newscrawl.extraction.document import Document
-from newscrawl.links import TreeLinkExtractor
+from newscrawl.discovery.links import TreeLinkExtractor
 
 _BASE_SCAN_CHARS = 4096  # where Scrapy looks for <base href>
 _EXTRACTOR = TreeLinkExtractor()

@@ -13,9 +13,9 @@ from newscrawl.extraction.dates import reads_month_first, utc_moment
 from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.metadata import extract_metadata
 from newscrawl.extraction.links import page_links
-from newscrawl.items import SCHEMA_VERSION, empty_record
-from newscrawl.loaders import ArticleLoader
-from newscrawl.processors import word_count
+from newscrawl.extraction.items import SCHEMA_VERSION, empty_record
+from newscrawl.extraction.loader import ArticleLoader
+from newscrawl.extraction.processors import word_count
 from newscrawl.urls import canonical_url, is_http_url, record_id
 
 _METADATA_FIELDS = (

@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
-from newscrawl.discovery import declares_entities
+from newscrawl.discovery.sources import declares_entities
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from newscrawl.discovery_window import DateWindow
+from newscrawl.discovery.window import DateWindow
 
 logger = logging.getLogger(__name__)
 

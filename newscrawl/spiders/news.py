@@ -27,16 +27,16 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from newscrawl.config import Site, load_sites
-from newscrawl.discovery import (
+from newscrawl.discovery.links import host_in_domains, http_host
+from newscrawl.discovery.sources import (
     Link,
     SitemapLimits,
     feed_links,
     parse_sitemap,
     robots_sitemaps,
 )
-from newscrawl.discovery_window import DateWindow, parse_since
+from newscrawl.discovery.window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
-from newscrawl.links import host_in_domains, http_host
 from newscrawl.middlewares.incremental import count_skipped_published
 from newscrawl.spiders.pages import PageHandler, PageJob, PageResult
 from newscrawl.spiders.pool import PagePool

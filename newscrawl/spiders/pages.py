@@ -16,9 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from newscrawl.config import Site
-from newscrawl.discovery_window import DateWindow
+from newscrawl.discovery.window import DateWindow
 from newscrawl.extraction import extract_page
-from newscrawl.links import host_in_domains, http_host
+from newscrawl.discovery.links import host_in_domains, http_host
 from newscrawl.urls import record_id
 
 # Links that lead to no page of their own: (kind, pattern), counted as not_page/<kind>.

@@ -4,7 +4,7 @@ Each worker dedupes against what is committed and what it let through itself;
 two workers can still meet the same article (one story under two URLs, a page
 redone after a lease expired). Before the publisher writes an item, this
 pipeline claims its id and body fingerprint in Redis, atomically
-(:meth:`newscrawl.state_redis.RedisState.claim`). The claim is released when the
+(:meth:`newscrawl.state.redis.RedisState.claim`). The claim is released when the
 batch holding the article is committed or discarded; a claim of a worker whose
 heartbeat stopped is taken over.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawl.distributed_worker import Worker, crawler_worker
+from newscrawl.distributed.worker import Worker, crawler_worker
 from newscrawl.pipelines.dedupe import body_fingerprint, crawler_admitted, current_as_of
 from newscrawl.state import Article
 

@@ -3,7 +3,7 @@
 scrapy-redis pickles requests by default, so whoever can write to Redis could run
 code in every worker. Here a request is the dict of ``Request.to_dict`` as JSON:
 bytes (headers, body) are base64, ``meta`` and ``cb_kwargs`` hold JSON values only,
-plus :class:`~newscrawl.discovery.Link` (the feed or sitemap hint) written out
+plus :class:`~newscrawl.discovery.sources.Link` (the feed or sitemap hint) written out
 explicitly. On the way back, a request class other than ``Request``, a callback
 that is not a ``parse*`` method, or any unexpected value is refused with
 :class:`UnsafeRequest`.
@@ -11,7 +11,7 @@ that is not a ``parse*`` method, or any unexpected value is refused with
 This module is the ``serializer`` scrapy-redis queues take: ``dumps`` and ``loads``.
 
 >>> from scrapy import Request
->>> from newscrawl.discovery import Link
+>>> from newscrawl.discovery.sources import Link
 >>> request = Request("https://e.com/a", meta={"hint": Link("https://e.com/a", "Title")}, body=b"\\xff")
 >>> again = loads(dumps(request.to_dict()))
 >>> again["meta"]["hint"], again["body"]
@@ -25,7 +25,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from newscrawl.discovery import Link
+from newscrawl.discovery.sources import Link
 
 LINK_TAG = "$link"
 _SCALARS = (str, int, float, bool, type(None))
@@ -75,7 +75,7 @@ def _encode(value: Any, where: str) -> Any:
     >>> _encode(object(), "meta['x']")
     Traceback (most recent call last):
     ...
-    newscrawl.distributed_serializer.UnsafeRequest: meta['x'] is a object, not a JSON value: distributed crawls queue requests as JSON
+    newscrawl.distributed.serializer.UnsafeRequest: meta['x'] is a object, not a JSON value: distributed crawls queue requests as JSON
     """
     if isinstance(value, _SCALARS):
         return value

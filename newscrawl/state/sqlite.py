@@ -1,19 +1,4 @@
-"""What newscrawl keeps between runs, behind one small interface.
-
-``NEWSCRAWL_STATE_URI`` selects the store; ``sqlite:///state/newscrawl.db`` (a
-path relative to the working directory; four slashes for an absolute path) is
-the embedded default, one SQLite file in WAL mode. The store holds:
-
-- the published articles, by id and by the record ids of the URLs they were
-  fetched under, with their body fingerprint, version and near-duplicate signature;
-- the feed and sitemap validators (ETag, Last-Modified) of the last complete run;
-- the *pending* batches: files being published, with the articles they hold.
-
-An article becomes "seen" only when its batch is committed, which the publisher
-does after the batch's file is in place (see :mod:`newscrawl.pipelines.publish`).
-A store that cannot be opened or read is a :class:`StateError` naming the file;
-it is never silently reset, and a file of another :data:`SCHEMA_VERSION` is refused.
-"""
+"""The embedded state store: one SQLite file in WAL mode (``sqlite:///PATH``)."""
 
 from __future__ import annotations
 
@@ -22,15 +7,10 @@ import sqlite3
 import struct
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import NamedTuple, Protocol
 
-from scrapy import signals
-
-from newscrawl.extraction.dates import utc_moment
 from newscrawl.neardup import band_keys
+from newscrawl.state.model import Article, Batch, StateError, Validators
 
 SCHEMA_VERSION = 2
 #: Articles are numbered (``n``); the other tables refer to that number, so a band row is
@@ -56,161 +36,10 @@ CREATE TABLE batches (name TEXT PRIMARY KEY, directory TEXT NOT NULL, articles T
 #: grows, so a larger one shows as a crawl's memory growing).
 _WAL_PAGES = 65536
 _CACHE_KIB = 8 * 1024
-_SQLITE_PREFIX = "sqlite:///"
-REDIS_PREFIXES = ("redis://", "rediss://")
 _CHUNK = 500  # values per IN (...) query, well under SQLite's variable limit
 _BUSY_TIMEOUT_S = 30.0  # another process (a second spider) holding the write lock
 _ARTICLE_COLUMNS = ("id, url, site, fingerprint, modified, version, duplicate_of, "
                     "signature, url_keys")
-
-
-class StateError(RuntimeError):
-    """The state store cannot be opened or used; the message names it."""
-
-
-@dataclass(frozen=True)
-class Article:
-    """One published article as the state store remembers it.
-
-    ``url_keys`` are the record ids of the URLs it was fetched under (so a link to
-    it can be skipped before download), ``modified`` the instant our copy is current
-    as of (the page's own date or its download, whichever is later; a
-    :func:`comparable_date`), ``signature`` its near-duplicate MinHash (empty for
-    short bodies).
-    """
-
-    id: str
-    url: str
-    site: str
-    fingerprint: str
-    modified: str
-    url_keys: tuple[str, ...] = ()
-    version: int = 1
-    duplicate_of: str | None = None
-    signature: tuple[int, ...] = ()
-
-    def to_json(self) -> dict:
-        return dict(vars(self))  # not asdict(), which deep-copies every value: 20 times slower
-
-    @classmethod
-    def from_json(cls, data: Mapping) -> Article:
-        """The inverse of :meth:`to_json`.
-
-        >>> a = Article("i", "https://e.com/a", "s", "f", "2026-01-01T00:00:00Z", ("k",), 2, None, (1, 2))
-        >>> Article.from_json(json.loads(json.dumps(a.to_json()))) == a
-        True
-        """
-        return cls(**{**data, "url_keys": tuple(data["url_keys"]),
-                      "signature": tuple(data["signature"])})
-
-
-@dataclass(frozen=True)
-class Batch:
-    """A file of records being published into ``directory`` under ``name``."""
-
-    name: str
-    directory: str
-    articles: tuple[Article, ...]
-
-
-class Validators(NamedTuple):
-    """What a server said about a feed or sitemap, for a conditional request next time."""
-
-    etag: str | None
-    last_modified: str | None
-
-
-class StateStore(Protocol):
-    """The state interface every backend implements (see ``tests/test_state_contract.py``)."""
-
-    def articles(self, keys: Iterable[str]) -> dict[str, Article]:
-        """Committed articles by id or URL key: ``{key: article}`` for the keys known."""
-
-    def known_keys(self, keys: Iterable[str]) -> set[str]:
-        """Which of ``keys`` (ids or URL keys) name a committed article: the lean
-        :meth:`articles` for callers that need only whether it was published."""
-
-    def fingerprint_owners(self, fingerprints: Iterable[str]) -> dict[str, str]:
-        """``{fingerprint: id}`` of the committed articles with these body fingerprints."""
-
-    def candidates(self, signature: tuple[int, ...]) -> list[Article]:
-        """Committed articles sharing a near-duplicate band with ``signature``."""
-
-    def sites_with_articles(self, sites: Iterable[str]) -> set[str]:
-        """Which of ``sites`` have at least one committed article."""
-
-    def validators(self, urls: Iterable[str]) -> dict[str, Validators]:
-        """Saved validators by URL."""
-
-    def save_validators(self, validators: Mapping[str, Validators]) -> None:
-        """Replace the validators of these URLs, all in one transaction."""
-
-    def begin_batch(self, batch: Batch) -> None:
-        """Record ``batch`` as pending; its articles are not seen yet."""
-
-    def commit_batch(self, name: str) -> None:
-        """Make the articles of pending batch ``name`` seen and forget the batch, atomically.
-
-        A name that is not pending (already committed, or discarded) is a no-op.
-        """
-
-    def discard_batch(self, name: str) -> None:
-        """Forget pending batch ``name``; its articles stay unseen."""
-
-    def pending_batches(self, directory: str) -> list[Batch]:
-        """The pending batches of ``directory``, by name."""
-
-    def close(self) -> None:
-        """Release the store."""
-
-
-def open_state(uri: str) -> StateStore:
-    """Open the store that ``uri`` names.
-
-    ``redis://HOST:PORT/DB`` is the shared store of distributed crawls
-    (:mod:`newscrawl.state_redis`, with the ``redis`` extra installed).
-
-    >>> open_state("memcache://x")
-    Traceback (most recent call last):
-    ...
-    newscrawl.state.StateError: NEWSCRAWL_STATE_URI 'memcache://x': unsupported; use sqlite:///PATH or redis://HOST:PORT/DB
-    """
-    if uri.startswith(_SQLITE_PREFIX):
-        return SqliteState(Path(uri.removeprefix(_SQLITE_PREFIX)))
-    if is_redis_uri(uri):
-        from newscrawl.state_redis import RedisState  # the redis client is an optional extra
-
-        return RedisState.from_uri(uri)
-    raise StateError(f"NEWSCRAWL_STATE_URI {uri!r}: unsupported; use sqlite:///PATH or redis://HOST:PORT/DB")
-
-
-def is_redis_uri(uri: str | None) -> bool:
-    """True for a state URI that names the shared Redis store (distributed mode).
-
-    >>> is_redis_uri("redis://127.0.0.1:6379/0"), is_redis_uri("sqlite:///state/newscrawl.db")
-    (True, False)
-    """
-    return bool(uri) and uri.startswith(REDIS_PREFIXES)
-
-
-def comparable_date(value: str | None) -> str | None:
-    """An ISO 8601 date or date-time as a UTC instant string that sorts in time order.
-
-    A date alone is its midnight, a time without offset is taken as UTC;
-    anything unparsable is ``None``.
-
-    >>> comparable_date("2026-11-10T09:15:00+01:00")
-    '2026-11-10T08:15:00Z'
-    >>> comparable_date("2026-11-10"), comparable_date("yesterday"), comparable_date(None)
-    ('2026-11-10T00:00:00Z', None, None)
-    """
-    moment = utc_moment(value)
-    return None if moment is None else f"{moment.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
-
-
-def utc_now() -> str:
-    """Now, in the form of :func:`comparable_date`."""
-    return f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
 
 
 class SqliteState:
@@ -415,17 +244,3 @@ def _unpacked(blob: bytes) -> tuple[int, ...]:
     (1, 258, 4294967295)
     """
     return struct.unpack(f"<{len(blob) // 4}I", blob)
-
-
-def crawler_state(crawler) -> StateStore:
-    """The crawl's one state store, opened from ``NEWSCRAWL_STATE_URI`` on first use.
-
-    Components that share state call this from ``from_crawler``; the store is
-    closed when the engine stops.
-    """
-    store = getattr(crawler, "newscrawl_state", None)
-    if store is None:
-        store = open_state(crawler.settings.get("NEWSCRAWL_STATE_URI"))
-        crawler.newscrawl_state = store
-        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
-    return store

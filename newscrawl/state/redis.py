@@ -1,6 +1,6 @@
 """The Redis state store (``NEWSCRAWL_STATE_URI=redis://HOST:PORT/DB``), shared by many workers.
 
-Same contract as :class:`newscrawl.state.SqliteState` (``tests/test_state_contract.py``
+Same contract as :class:`newscrawl.state.sqlite.SqliteState` (``tests/test_state_contract.py``
 runs on both). Keys live under ``newscrawl:``:
 
 - ``article:<id>`` the article as JSON; ``key:<record id>`` and ``fingerprint:<sha>``
@@ -33,7 +33,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from newscrawl.neardup import band_keys
-from newscrawl.state import Article, Batch, StateError, Validators
+from newscrawl.state.model import Article, Batch, StateError, Validators
 
 logger = logging.getLogger(__name__)
 

@@ -4,14 +4,14 @@ A ``redis://`` ``NEWSCRAWL_STATE_URI`` switches it on (:class:`DistributedMode`,
 add-on): the state store is the shared Redis one, and
 
 - the scheduler is scrapy-redis's, with a queue whose pops are *leases*
-  (:mod:`newscrawl.distributed_frontier`): a request a worker took returns to the
+  (:mod:`newscrawl.distributed.frontier`): a request a worker took returns to the
   queue when its lease expires, unless the worker acknowledged it, which it does
-  once everything the page yielded is published (:mod:`newscrawl.distributed_leases`);
-- requests are queued as JSON (:mod:`newscrawl.distributed_serializer`), never pickle;
+  once everything the page yielded is published (:mod:`newscrawl.distributed.leases`);
+- requests are queued as JSON (:mod:`newscrawl.distributed.serializer`), never pickle;
 - an article is claimed before it is published, so two workers never publish
-  the same one (:mod:`newscrawl.distributed_claims`);
+  the same one (:mod:`newscrawl.pipelines.claims`);
 - per-domain concurrency and delay hold for all workers together
-  (:mod:`newscrawl.distributed_politeness`);
+  (:mod:`newscrawl.distributed.politeness`);
 - the first worker of a run seeds the frontier from the sites config, and every
   worker exits once the frontier has been empty for ``NEWSCRAWL_IDLE_EXIT`` seconds.
 
@@ -30,12 +30,12 @@ from newscrawl.state import is_redis_uri
 
 logger = logging.getLogger(__name__)
 
-SCHEDULER = "newscrawl.distributed_scheduler.FrontierScheduler"
+SCHEDULER = "newscrawl.distributed.scheduler.FrontierScheduler"
 COMPONENTS = {
-    "SPIDER_MIDDLEWARES": {"newscrawl.distributed_leases.LeaseTracker": 10},
-    "DOWNLOADER_MIDDLEWARES": {"newscrawl.distributed_politeness.GlobalPoliteness": 950},
-    "ITEM_PIPELINES": {"newscrawl.distributed_claims.ClaimPipeline": 800},
-    "EXTENSIONS": {"newscrawl.distributed_frontier.IdleExit": 520},
+    "SPIDER_MIDDLEWARES": {"newscrawl.distributed.leases.LeaseTracker": 10},
+    "DOWNLOADER_MIDDLEWARES": {"newscrawl.distributed.politeness.GlobalPoliteness": 950},
+    "ITEM_PIPELINES": {"newscrawl.pipelines.claims.ClaimPipeline": 800},
+    "EXTENSIONS": {"newscrawl.extensions.idle_exit.IdleExit": 520},
 }
 
 

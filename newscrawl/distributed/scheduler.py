@@ -1,8 +1,8 @@
 """scrapy-redis's scheduler and priority queue on the leased frontier of
-:mod:`newscrawl.distributed_frontier`, with requests stored as JSON
-(:mod:`newscrawl.distributed_serializer`).
+:mod:`newscrawl.distributed.frontier`, with requests stored as JSON
+(:mod:`newscrawl.distributed.serializer`).
 
-While Redis is unreachable every call retries (:class:`newscrawl.state_redis.RedisLink`);
+While Redis is unreachable every call retries (:class:`newscrawl.state.redis.RedisLink`);
 once the link is lost the scheduler reports an empty frontier, so the spider closes.
 """
 
@@ -16,9 +16,9 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from newscrawl import distributed_serializer
-from newscrawl.distributed_frontier import Frontier, crawler_frontier
-from newscrawl.distributed_leases import LEASE_META, LeaseKeeper, crawler_leases
+from newscrawl.distributed import serializer
+from newscrawl.distributed.frontier import Frontier, crawler_frontier
+from newscrawl.distributed.leases import LEASE_META, LeaseKeeper, crawler_leases
 from newscrawl.state import StateError
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ class LeasedQueue(PriorityQueue):
     """scrapy-redis's priority queue whose pops are leases, requests stored as JSON."""
 
     def __init__(self, spider: Spider, frontier: Frontier, leases: LeaseKeeper):
-        super().__init__(frontier.link.client, spider, frontier.keys.queue, distributed_serializer)
+        super().__init__(frontier.link.client, spider, frontier.keys.queue, serializer)
         self.frontier = frontier
         self.leases = leases
 
@@ -76,7 +76,7 @@ class FrontierScheduler(Scheduler):
                                    crawler.settings.getbool("DUPEFILTER_DEBUG"))
         super().__init__(frontier.link.client, persist=True, queue_key=frontier.keys.queue,
                          dupefilter=dupefilter, dupefilter_key=frontier.keys.dupefilter,
-                         serializer=distributed_serializer)
+                         serializer=serializer)
         self.stats = crawler.stats
         self.frontier = frontier
         self.leases = crawler_leases(crawler, frontier)

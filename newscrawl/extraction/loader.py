@@ -13,7 +13,7 @@ from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
 from newscrawl.extraction.authors import clean_author_name, split_authors, unique_names
 from newscrawl.extraction.dates import normalize_date
 from newscrawl.extraction.language import language_code
-from newscrawl.processors import as_persons, clean_body, fold_whitespace
+from newscrawl.extraction.processors import as_persons, clean_body, fold_whitespace
 
 
 def _date_in_site_timezone(value: str, loader_context: dict) -> str | None:

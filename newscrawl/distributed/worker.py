@@ -19,7 +19,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.run import crawler_run
 from newscrawl.state import crawler_state
-from newscrawl.state_redis import PREFIX, RedisLink, RedisState
+from newscrawl.state.redis import PREFIX, RedisLink, RedisState
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 
 logger = logging.getLogger(__name__)
 
-SCHEDULER = "newscrawl.scheduler.DiskQueueScheduler"
+SCHEDULER = "newscrawl.schedulers.disk_queue.DiskQueueScheduler"
 TEMPORARY_PREFIX = "newscrawl-queue-"
 
 

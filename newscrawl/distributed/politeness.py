@@ -20,8 +20,8 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 
-from newscrawl.distributed_worker import Worker, crawler_worker
-from newscrawl.state_redis import PREFIX
+from newscrawl.distributed.worker import Worker, crawler_worker
+from newscrawl.state.redis import PREFIX
 
 TOKEN_META = "newscrawl_politeness_token"
 _HOLD_MARGIN_S = 30

@@ -1,4 +1,4 @@
-"""Crawl extensions: the run summary written beside the published batches.
+"""The run summary written beside the published batches, and a run's exit status.
 
 At the end of every run, ``<run name>.summary.json`` (start, end, sites, what was
 published per site and source, drops by reason, duplicates by kind, errors and

@@ -10,10 +10,10 @@ so a worker that dies loses what it had taken, and the URLs stay "seen". Here:
   set of deadlines by Redis's clock); the worker's heartbeat extends its leases,
   and any pop first returns expired leases to the queue, so a dead worker's
   requests come back after one lease period (``NEWSCRAWL_LEASE_SECONDS``);
-- a lease is acknowledged (:mod:`newscrawl.distributed_leases`) when its page's
+- a lease is acknowledged (:mod:`newscrawl.distributed.leases`) when its page's
   work is done and published.
 
-:mod:`newscrawl.distributed_scheduler` puts this under scrapy-redis's scheduler.
+:mod:`newscrawl.distributed.scheduler` puts this under scrapy-redis's scheduler.
 
 Keys (``newscrawl:<spider>:``): ``requests`` (scrapy-redis's priority queue),
 ``dupefilter`` (request fingerprints of this run), ``leases``, ``lease-requests``,
@@ -28,12 +28,10 @@ import logging
 import time
 from dataclasses import dataclass
 
-from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
 
-from newscrawl.distributed_worker import Worker, crawler_worker
-from newscrawl.state_redis import PREFIX
+from newscrawl.distributed.worker import Worker, crawler_worker
+from newscrawl.state.redis import PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -219,26 +217,3 @@ def crawler_frontier(crawler: Crawler) -> Frontier:
     if frontier is None:
         frontier = crawler.newscrawl_frontier = Frontier(crawler_worker(crawler), crawler.spidercls.name)
     return frontier
-
-
-class IdleExit:
-    """Let the spider close once the shared frontier has been empty for ``NEWSCRAWL_IDLE_EXIT`` s."""
-
-    def __init__(self, frontier: Frontier):
-        self.frontier = frontier
-        self.idle_exit = frontier.worker.options.idle_exit
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> IdleExit:
-        extension = cls(crawler_frontier(crawler))
-        crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
-        return extension
-
-    def spider_idle(self, spider: Spider) -> None:
-        if self.frontier.link.lost:
-            return
-        idle = time.monotonic() - self.frontier.last_busy
-        if idle < self.idle_exit:
-            raise DontCloseSpider
-        logger.info("shared frontier empty for %.0f s: this worker is done", idle)
-        spider.crawler.stats.inc_value("newscrawl/frontier/idle_exit")

@@ -9,7 +9,7 @@ its work is left:
   request back to the frontier);
 - each item the callback yielded, ended when a pipeline drops it or when the
   batch holding it is committed (the state store tells, see
-  :attr:`newscrawl.state_redis.RedisState.commit_listeners`).
+  :attr:`newscrawl.state.redis.RedisState.commit_listeners`).
 
 So a worker killed at any moment leaves leases for everything not yet published,
 which return to the queue. Heartbeats extend this worker's leases meanwhile.
@@ -27,7 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from newscrawl.distributed_frontier import Frontier, crawler_frontier
+from newscrawl.distributed.frontier import Frontier, crawler_frontier
 from newscrawl.state import StateError
 
 logger = logging.getLogger(__name__)
