@@ -190,7 +190,7 @@ class NewsSpider(scrapy.Spider):
 
     def _job(self, site: Site, response: TextResponse) -> PageJob:
         hint = response.meta.get("hint")
-        hints = {"headline": hint.title, "datePublished": hint.published} if hint else None
+        hints = hint.hints if hint else None
         follow = not self.depth_limit or response.meta.get("depth", 0) < self.depth_limit
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         return PageJob(response.url, response.body, content_type, site.name, hints, follow)
