@@ -51,17 +51,13 @@ class PagePool:
         future.add_done_callback(lambda f: reactor.callFromThread(self._settle, done, f, executor))
         return done
 
-    def worker_pids(self) -> list[int]:
-        """The process ids of the running workers."""
-        processes = getattr(self._executor, "_processes", None) or {}
-        return sorted(processes)
-
     def close(self) -> None:
         """Stop the workers once they have finished what they hold."""
         executor, self._executor = self._executor, None
         if executor is not None:
+            pids = sorted(getattr(executor, "_processes", None) or {})
             executor.shutdown(wait=True, cancel_futures=True)
-            logger.debug("page workers stopped")
+            logger.info("page worker processes stopped: %s", " ".join(map(str, pids)))
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
