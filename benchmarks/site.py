@@ -1,27 +1,30 @@
 """The site the crawl benchmarks fetch: every real corpus page, as published, repeated.
 
-Page ``i`` is corpus page ``i % len(corpus)`` in copy ``i // len(corpus)``, served at
-``/<copy>/<original host><original path and query>``. The page is sent as it was saved:
-no ``<base>`` is added and no link is rewritten, so its root-relative links point at
-paths of this server (which answers 404 for what it does not have, as a real site does
-for pages that are gone), its page-relative links stay within the copy, and its absolute
-links stay on their original (off-site) hosts. The one change: one word of the body text
+Page ``i`` is corpus page ``order[i % len(corpus)]`` in copy ``c = i // len(corpus)``, where
+``order`` is a fixed shuffle of the corpus (so that a site smaller than the corpus samples
+every set of it, not the first ones), served at
+``/<original host><original path and query>``, with ``copy=c`` added to the query from the
+second copy on. The page is sent as it was saved: no ``<base>`` is added and no link is
+rewritten, so its relative links point at paths of this server (which answers 404 for what
+it does not have, as a real site does for pages that are gone; copies of a page link the
+same paths), and its absolute links stay on their original (off-site) hosts. The one change: one word of the body text
 is followed by ``i`` wherever it stands between spaces, so that every copy has its own body
 (the dedupe pipeline would drop copies). ``robots.txt`` names one sitemap that lists every
 page; the home page links the latest ones, as a news site's does.
 
 >>> site = Site([Template(b"<p>a cat sat</p>", "cat", "https://e.com/a?b=1")], 3, "http://h")
->>> site.page_path(2)
-'/2/e.com/a?b=1'
->>> site.respond("/2/e.com/a?b=1").body, site.respond("/2/e.com/a").status
+>>> site.page_path(0), site.page_path(2)
+('/e.com/a?b=1', '/e.com/a?b=1&copy=2')
+>>> site.respond("/e.com/a?b=1&copy=2").body, site.respond("/e.com/a").status
 (b'<p>a cat 2 sat</p>', 404)
->>> site.respond("/3/e.com/a?b=1").status
+>>> site.respond("/e.com/a?b=1&copy=3").status
 404
 """
 
 from __future__ import annotations
 
 import html
+import random
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -34,11 +37,12 @@ from w3lib.url import safe_url_string
 from benchmarks.corpus import load_pages
 
 HOME_LINKS = 50
+SHUFFLE_SEED = 13
 HTML_TYPE = "text/html"  # no charset: pages keep the encoding they declare themselves
 XML_TYPE = "application/xml"
 TEXT_TYPE = "text/plain; charset=utf-8"
 
-_PAGE_PATH = re.compile(r"^/(\d+)(/.+)$")
+_COPY = re.compile(r"^(.*?)[?&]copy=(\d+)$")
 _WORD = re.compile(r"\b[^\W\d_]{3,}\b")
 _SPACED_WORD = re.compile(r"(?<= )[^\W\d_]{3,}(?= )")
 
@@ -85,9 +89,11 @@ def original_target(url: str) -> str:
 
 
 def load_templates(corpus: Path) -> list[Template]:
-    """A template per corpus page, in corpus order."""
+    """A template per corpus page, in a fixed shuffled order."""
+    pages = load_pages(corpus)
+    random.Random(SHUFFLE_SEED).shuffle(pages)
     return [Template(page.html, marker_word(page.html, page.truth.get("articleBody") or ""),
-                     page.url) for page in load_pages(corpus)]
+                     page.url) for page in pages]
 
 
 def marker_word(page: bytes, body: str) -> str | None:
@@ -112,21 +118,18 @@ class Site:
         self._numbers = {template.target: n for n, template in enumerate(templates)}
 
     def page_path(self, number: int) -> str:
-        """``/<copy>/<original host><path>`` of page ``number``."""
-        count = len(self.templates)
-        return f"/{number // count}{self.templates[number % count].target}"
+        """``/<original host><path and query>`` of page ``number``, and its copy number."""
+        copy, index = divmod(number, len(self.templates))
+        target = self.templates[index].target
+        return f"{target}{'&' if '?' in target else '?'}copy={copy}" if copy else target
 
     def respond(self, target: str) -> Response:
         """The response for a request target (path and query)."""
-        if match := _PAGE_PATH.match(target):
-            return self._page(int(match[1]), match[2])
         static = {"/": self._home, "/robots.txt": self._robots, "/sitemap.xml": self._sitemap}
-        return static[target]() if target in static else NOT_FOUND
-
-    def is_page(self, target: str) -> bool:
-        """Whether ``target`` is one of the corpus pages (the memory benchmark counts them)."""
-        match = _PAGE_PATH.match(target)
-        return bool(match) and self._number(int(match[1]), match[2]) is not None
+        if target in static:
+            return static[target]()
+        match = _COPY.match(target)
+        return self._page(int(match[2]), match[1]) if match else self._page(0, target)
 
     def _number(self, copy: int, original: str) -> int | None:
         index = self._numbers.get(original)
