@@ -7,7 +7,7 @@ Banding (:data:`BANDS` bands of :data:`ROWS` values) finds the candidates: two
 bodies at similarity 0.7 share a band with probability 1 - (1 - 0.7**4)**16,
 about 0.988 (0.9998 at 0.8); unrelated articles (similarity near 0) almost never
 do. A candidate is a near-duplicate when the estimate reaches the threshold
-(``NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD``, :data:`DEFAULT_THRESHOLD`): a wire story
+(``NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD``): a wire story
 with a dateline added, two words changed and a sentence cut has a Jaccard
 similarity of about 0.87 with the original; its 64-value estimate (0.81 for the
 syndication fixture) varies by about 0.04 either way.
@@ -29,12 +29,13 @@ import struct
 from collections import defaultdict
 from collections.abc import Iterable
 
+from newscrawl import settings as defaults
+
 SHINGLE_WORDS = 3
 NUM_PERM = 64
 ROWS = 4
 BANDS = NUM_PERM // ROWS
 MIN_WORDS = 30  # shorter bodies give too few shingles for a meaningful estimate
-DEFAULT_THRESHOLD = 0.7  # estimated Jaccard similarity of the 3-word shingles
 
 _BUCKET_BITS = NUM_PERM.bit_length() - 1  # the low bits of a shingle's hash choose its bucket
 _BUCKET_MASK = NUM_PERM - 1
@@ -183,7 +184,7 @@ class SignatureIndex:
 
 
 def best_match(sig: Signature, candidates: Iterable[tuple[str, Signature]],
-               threshold: float = DEFAULT_THRESHOLD) -> str | None:
+               threshold: float = defaults.NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD) -> str | None:
     """The id of the most similar candidate at or above ``threshold``, if any.
 
     >>> best_match((1, 2, 3, 4), [("x", (1, 2, 0, 0)), ("y", (1, 2, 3, 0))], 0.7)

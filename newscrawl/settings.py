@@ -1,6 +1,8 @@
 """Scrapy settings for newscrawl: safe, polite defaults for crawling news sites.
 
-Every ``NEWSCRAWL_*`` setting is documented in the README with its default.
+Every ``NEWSCRAWL_*`` setting is documented in the README with its default. This module is
+the one place defaults live: code that needs one outside a crawl (an options dataclass built
+in a test, ``open_state`` on its own) reads it here: ``from newscrawl import settings as defaults``.
 """
 
 import os
@@ -68,6 +70,7 @@ NEWSCRAWL_OUTPUT_GZIP = False
 NEWSCRAWL_SUMMARY_ENABLED = True
 NEWSCRAWL_SITE_STATS_ENABLED = True
 NEWSCRAWL_SITEMAP_MAX_DEPTH = 2
+# The sitemaps.org limits of one sitemap: entries, and bytes uncompressed.
 NEWSCRAWL_SITEMAP_MAX_URLS = 50_000
 NEWSCRAWL_SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 NEWSCRAWL_RETRY_AFTER_MAX = 60
@@ -76,7 +79,7 @@ NEWSCRAWL_STATE_URI = "sqlite:///state/newscrawl.db"
 NEWSCRAWL_INCREMENTAL = True
 NEWSCRAWL_NEW_VERSIONS = True
 NEWSCRAWL_NEAR_DUPLICATES = "mark"
-NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.7
+NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.7  # estimated Jaccard similarity of 3-word shingles
 NEWSCRAWL_BATCH_RECORDS = 1000
 NEWSCRAWL_BATCH_SECONDS = 60.0
 NEWSCRAWL_FAIL_ON_SILENT_SITE = False
@@ -87,7 +90,10 @@ NEWSCRAWL_SKIP_NON_PAGE_LINKS = True
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
 # Pending requests wait on disk (a temporary folder, or JOBDIR), unless distributed mode
 # (listed first) chose its shared frontier: memory stays flat however long the queue.
-ADDONS = {"newscrawl.distributed.DistributedMode": 0, "newscrawl.schedulers.disk_queue.DiskQueueMode": 10}
+ADDONS = {
+    "newscrawl.distributed.DistributedMode": 0,
+    "newscrawl.schedulers.disk_queue.DiskQueueMode": 10,
+}
 NEWSCRAWL_IDLE_EXIT = 30.0
 NEWSCRAWL_LEASE_SECONDS = 60.0
 NEWSCRAWL_REDIS_GIVE_UP = 60.0

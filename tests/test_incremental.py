@@ -13,19 +13,17 @@ import threading
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
-from newscrawl.discovery.sources import Link
 from newscrawl.demo import SiteHandler, render_sites
+from newscrawl.discovery.sources import Link
 from newscrawl.middlewares.incremental import SkipPublished
-from newscrawl.pipelines.dedupe import (DedupeOptions, DedupePipeline, DuplicateUrl,
-                                        body_fingerprint)
-from newscrawl.state import Article, Batch, open_state
+from newscrawl.pipelines.dedupe import DedupeOptions, DedupePipeline, DuplicateUrl
+from newscrawl.state import Article, Batch, body_fingerprint, open_state
 from newscrawl.urls import record_id
 from tests.conftest import DEMO, run_crawl
 
@@ -201,8 +199,7 @@ def test_changed_article_with_a_later_date_is_a_new_version(tmp_path, body, date
                                                             new_versions, version):
     state = open_state(f"sqlite:///{tmp_path / 'state.db'}")
     remember(state, fingerprint=body_fingerprint("old body"))
-    pipeline = DedupePipeline(SimpleNamespace(stats=get_crawler(Spider).stats), state,
-                              DedupeOptions(new_versions=new_versions))
+    pipeline = DedupePipeline(get_crawler(Spider).stats, state, DedupeOptions(new_versions=new_versions), {})
     if version is None:
         with pytest.raises(DuplicateUrl):
             pipeline.process_item(record(body, date_modified))

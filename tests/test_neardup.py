@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from newscrawl import neardup
+from newscrawl import settings as project_settings
 from newscrawl.extraction.items import record_schema
 from tests.conftest import REPO, run_crawl
 
@@ -30,7 +31,7 @@ def test_syndicated_copy_scores_above_the_threshold_and_local_stories_below():
     wire = neardup.signature(body("port-strike-ends"))
     copy = neardup.signature(body("dockers-accept-pay-offer"))
     local = neardup.signature(body("cycle-lanes-vote"))
-    assert neardup.similarity(wire, copy) >= neardup.DEFAULT_THRESHOLD
+    assert neardup.similarity(wire, copy) >= project_settings.NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD
     assert neardup.similarity(wire, local) < 0.1
     assert set(neardup.band_keys(wire)) & set(neardup.band_keys(copy))
 

@@ -10,8 +10,9 @@ from scrapy import Request, Spider
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
-from newscrawl.distributed import serializer
+from newscrawl.context import crawl_context
 from newscrawl.discovery.sources import Link
+from newscrawl.distributed import serializer
 from newscrawl.distributed.frontier import crawler_frontier
 from newscrawl.distributed.politeness import HostGate
 from newscrawl.distributed.worker import crawler_worker
@@ -30,7 +31,7 @@ def worker(redis_server):
     redis_server.flush()
     crawler = get_crawler(Parser, {"NEWSCRAWL_STATE_URI": redis_server.url, "NEWSCRAWL_LEASE_SECONDS": "0.2"})
     yield crawler_worker(crawler)
-    crawler.newscrawl_state.close()
+    crawl_context(crawler).state.close()
 
 
 def test_requests_round_trip_as_json_with_their_hint():

@@ -12,7 +12,7 @@ from scrapy.exceptions import UsageError
 
 from newscrawl.config import ConfigError, load_sites
 from newscrawl.discovery.window import parse_since
-from newscrawl.run import crawler_run
+from newscrawl.context import crawl_context
 
 
 class Command(ScrapyCrawlCommand):
@@ -23,7 +23,7 @@ class Command(ScrapyCrawlCommand):
         crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed or crawler_run(crawler).failures:
+        if self.crawler_process.bootstrap_failed or crawl_context(crawler).run.failures:
             self.exitcode = 1
 
 

@@ -26,12 +26,11 @@ import lxml.etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from newscrawl import settings as defaults
 from newscrawl.urls import is_http_url
 
 logger = logging.getLogger(__name__)
 
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one (uncompressed) sitemap
-MAX_SITEMAP_URLS = 50_000  # the sitemaps.org limit of entries in one sitemap
 _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 _ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -68,8 +67,8 @@ class Link:
 class SitemapLimits:
     """How much of one sitemap is read: entries, and bytes after decompression."""
 
-    max_urls: int = MAX_SITEMAP_URLS
-    max_bytes: int = MAX_SITEMAP_BYTES
+    max_urls: int = defaults.NEWSCRAWL_SITEMAP_MAX_URLS
+    max_bytes: int = defaults.NEWSCRAWL_SITEMAP_MAX_BYTES
 
 
 @dataclass(frozen=True)

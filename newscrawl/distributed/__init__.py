@@ -26,6 +26,7 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.context import crawl_context
 from newscrawl.state import is_redis_uri
 
 logger = logging.getLogger(__name__)
@@ -55,11 +56,18 @@ class DistributedMode:
                 settings[name][path] = order
 
 
+def _frontier(crawler: Crawler):
+    """The shared frontier, if the distributed scheduler made one (Redis imported only then)."""
+    if not is_redis_uri(crawler.settings.get("NEWSCRAWL_STATE_URI")):
+        return None
+    from newscrawl.distributed.frontier import Frontier
+
+    return crawl_context(crawler).existing(Frontier)
 
 
 def begin_seeding(crawler: Crawler) -> bool:
     """True when this worker seeds the frontier from the sites config (always, when alone)."""
-    frontier = getattr(crawler, "newscrawl_frontier", None)
+    frontier = _frontier(crawler)
     if frontier is None:
         return True
     seeded = frontier.begin_seeding()
@@ -74,6 +82,6 @@ def begin_seeding(crawler: Crawler) -> bool:
 
 def finish_seeding(crawler: Crawler) -> None:
     """Mark the frontier seeded, once every seed is queued."""
-    frontier = getattr(crawler, "newscrawl_frontier", None)
+    frontier = _frontier(crawler)
     if frontier is not None:
         frontier.finish_seeding()

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from scrapy.crawler import Crawler
 
+from newscrawl.context import crawl_context
 from newscrawl.distributed.worker import Worker, crawler_worker
 from newscrawl.state.redis import PREFIX
 
@@ -213,7 +214,5 @@ class Frontier:
 
 def crawler_frontier(crawler: Crawler) -> Frontier:
     """The crawl's :class:`Frontier`, created on first use."""
-    frontier = getattr(crawler, "newscrawl_frontier", None)
-    if frontier is None:
-        frontier = crawler.newscrawl_frontier = Frontier(crawler_worker(crawler), crawler.spidercls.name)
-    return frontier
+    return crawl_context(crawler).service(
+        Frontier, lambda: Frontier(crawler_worker(crawler), crawler.spidercls.name))

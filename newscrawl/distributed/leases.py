@@ -27,6 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from newscrawl.context import crawl_context
 from newscrawl.distributed.frontier import Frontier, crawler_frontier
 from newscrawl.state import StateError
 
@@ -124,14 +125,16 @@ class LeaseKeeper:
 
 def crawler_leases(crawler: Crawler, frontier: Frontier) -> LeaseKeeper:
     """The crawl's :class:`LeaseKeeper`, created (and wired to signals) on first use."""
-    keeper = getattr(crawler, "newscrawl_leases", None)
-    if keeper is None:
-        keeper = crawler.newscrawl_leases = LeaseKeeper(frontier, crawler.stats)
-        frontier.worker.beats.append(keeper.extend)
-        frontier.worker.store.commit_listeners.append(keeper.batch_committed)
-        crawler.signals.connect(_on_item_scraped(keeper), signal=signals.item_scraped, weak=False)
-        crawler.signals.connect(_on_item_gone(keeper), signal=signals.item_dropped, weak=False)
-        crawler.signals.connect(_on_item_gone(keeper), signal=signals.item_error, weak=False)
+    return crawl_context(crawler).service(LeaseKeeper, lambda: _wired_keeper(crawler, frontier))
+
+
+def _wired_keeper(crawler: Crawler, frontier: Frontier) -> LeaseKeeper:
+    keeper = LeaseKeeper(frontier, crawler.stats)
+    frontier.worker.beats.append(keeper.extend)
+    frontier.worker.store.commit_listeners.append(keeper.batch_committed)
+    crawler.signals.connect(_on_item_scraped(keeper), signal=signals.item_scraped, weak=False)
+    crawler.signals.connect(_on_item_gone(keeper), signal=signals.item_dropped, weak=False)
+    crawler.signals.connect(_on_item_gone(keeper), signal=signals.item_error, weak=False)
     return keeper
 
 

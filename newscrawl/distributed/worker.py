@@ -17,8 +17,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawl.run import crawler_run
-from newscrawl.state import crawler_state
+from newscrawl.context import crawl_context
 from newscrawl.state.redis import PREFIX, RedisLink, RedisState
 
 logger = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ class Worker:
         self.store = store
         self.link: RedisLink = store.link
         self.options = options
-        self.name = crawler_run(crawler).name
+        self.name = crawl_context(crawler).run.name
         self.beats: list = []  # more work for each heartbeat (lease extension)
         self._timer = None  # created when the spider opens, under the running reactor
         self.link.stats = crawler.stats
@@ -86,7 +85,7 @@ class Worker:
 
     def _stop(self, message: str) -> None:
         """Redis is gone for good: fail the run (exit status 1) and close the spider."""
-        crawler_run(self.crawler).fail(message)
+        crawl_context(self.crawler).run.fail(message)
         engine = self.crawler.engine
         if engine is not None and engine.running and engine.spider is not None:
             deferred_from_coro(engine.close_spider_async(reason=LOST_REASON))
@@ -94,11 +93,8 @@ class Worker:
 
 def crawler_worker(crawler: Crawler) -> Worker:
     """The crawl's :class:`Worker`, created on first use; ``NotConfigured`` without Redis state."""
-    worker = getattr(crawler, "newscrawl_worker", None)
-    if worker is None:
-        store = crawler_state(crawler)
-        if not isinstance(store, RedisState):
-            raise NotConfigured("distributed crawling needs a redis:// NEWSCRAWL_STATE_URI")
-        worker = crawler.newscrawl_worker = Worker(
-            crawler, store, FrontierOptions.from_settings(crawler.settings))
-    return worker
+    context = crawl_context(crawler)
+    if not isinstance(context.state, RedisState):
+        raise NotConfigured("distributed crawling needs a redis:// NEWSCRAWL_STATE_URI")
+    return context.service(Worker, lambda: Worker(crawler, context.state,
+                                                  FrontierOptions.from_settings(crawler.settings)))

@@ -20,8 +20,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.run import Run, crawler_run
-from newscrawl.state import StateStore, crawler_state, is_redis_uri
+from newscrawl.context import Run, crawl_context
+from newscrawl.state import StateStore, is_redis_uri
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ class RunSummary:
         self.state = state
         self.fail_on_silent = fail_on_silent
         self.check_silent = check_silent
-        self.path = directory / f"{crawler_run(crawler).name}.summary.json"
+        self.path = directory / f"{crawl_context(crawler).run.name}.summary.json"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunSummary:
@@ -147,15 +147,15 @@ class RunSummary:
         directory = Path(settings.get("NEWSCRAWL_OUTPUT_DIR")) / crawler.spidercls.name
         # A distributed worker may rightly see none of a site's pages: only one process
         # knows whether a site went silent, so workers do not judge it.
-        extension = cls(crawler, directory, crawler_state(crawler),
+        extension = cls(crawler, directory, crawl_context(crawler).state,
                         settings.getbool("NEWSCRAWL_FAIL_ON_SILENT_SITE"),
                         check_silent=not is_redis_uri(settings.get("NEWSCRAWL_STATE_URI")))
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def spider_closed(self, spider, reason: str) -> None:
-        run, stats = crawler_run(self.crawler), self.crawler.stats.get_stats()
-        sites = sorted(getattr(spider, "sites", {}))
+        run, stats = crawl_context(self.crawler).run, self.crawler.stats.get_stats()
+        sites = sorted(crawl_context(self.crawler).sites)
         silent = self._silent_sites(sites, stats)
         summary = build_summary(run, stats, reason, sites, silent)
         for line in summary_lines(summary):
@@ -171,7 +171,7 @@ class RunSummary:
             message = f"sites that yielded articles before yield none now: {', '.join(silent)}"
             logger.error("%s", message)
             if self.fail_on_silent:
-                crawler_run(self.crawler).fail(message)
+                crawl_context(self.crawler).run.fail(message)
         return silent
 
     def _write(self, summary: dict) -> None:

@@ -13,6 +13,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 
+from newscrawl.context import crawl_context
+
 
 class SiteStats:
     """Count each site's requests, found and emitted articles and drops, from crawl signals."""
@@ -50,7 +52,7 @@ class SiteStats:
 
     def _site_for_url(self, url: str) -> str | None:
         """Requests the spider did not make (robots.txt) belong to the site of their host."""
-        site_for_url = getattr(self.crawler.spider, "site_for_url", None)
+        site_for_url = crawl_context(self.crawler).site_for_url
         return site_for_url(url) if site_for_url else None
 
     def _inc(self, site: str | None, event: str) -> None:

@@ -1,6 +1,7 @@
-"""Page furniture: the tags and class/id vocabulary that never hold article text.
+"""Page furniture pruned: elements that never hold article text, by tag, name and style.
 
-Used by body extraction to prune a parsed page before looking for the article.
+Used by body extraction to prune a parsed page before looking for the article; the words it
+looks for are in :mod:`~newscrawl.extraction.vocabulary`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,20 @@ from functools import lru_cache
 
 from lxml import etree
 
-# Elements that never carry article prose (h1 is the headline, kept apart from the body).
-_JUNK_TAGS = (
-    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
-    "canvas", "video", "audio", "map", "button", "select", "textarea", "input", "h1",
+from newscrawl.extraction.vocabulary import (
+    AD_PARTS,
+    ARTICLE_NAMES,
+    FURNITURE_LABELS,
+    FURNITURE_STEMS,
+    FURNITURE_TAGS,
+    FURNITURE_WORDS,
+    HIDDEN_PARTS,
+    HIDDEN_TOKENS,
+    JUNK_TAGS,
+    LABEL_END,
+    LEAD_NAMES,
 )
-# Elements that usually are furniture, unless they wrap most of the page.
-_FURNITURE_TAGS = ("nav", "footer", "aside", "form", "dialog", "menu", "figcaption", "label")
+
 # A figure is an image, video or chart with its caption, unless it quotes someone.
 _QUOTES = etree.XPath("boolean(descendant::blockquote)")
 # A time stamp outside a paragraph of prose is a dateline, not a word of the text.
@@ -28,33 +36,8 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # An element holding more than this share of the page's paragraph text is a wrapper.
 MAX_FURNITURE_SHARE = 0.5
 
-# class/id vocabulary of furniture, several languages, matched on the lower-cased value
-# with camelCase split by "-": stems match the start of a name part (parts are split on
-# spaces, "-" and "_"), words must end a class token, ad parts must be a whole part.
-_STEMS = (
-    "comment(?!ary)|kommentar|commentaire|comentario|commento|disqus|replies"
-    "|share|sharing|social|teilen|partager|compartir|condividi"
-    "|related|relacionad|correlat|verwandt|recommend|empfehl|lesetipp|readmore"
-    "|newsletter|subscri|signup|abonn|promo|sponsor|advert|adsense|adslot|adsbygoogle"
-    "|anzeige|werbung|publicite|publicidad|pubblicit|outbrain|taboola"
-    "|breadcrumb|cookie|consent|gdpr|popup|navbar|navigation|pagination"
-    "|byline|caption|copyright|meistgelesen|trending|footer|sidebar|author|infobox|factbox"
-    "|carousel|slideshow|gallery|galerie|galeria|galleria|diashow|bilderstrecke|lightbox"
-    "|disclaimer|meta|whatsapp"
-)
-# Ad slots are named "ad", "ads", or "ad-"/"ad_" something ("ad-slot", "ad_container").
-_AD_PARTS = "ad|ads"
-_WORDS = (
-    "nav|menu|toolbar|pager|tags|tag-list|keywords|credit|credits"
-    "|popular|modal|respond|widgets"
-)
-# Classes that hide an element: whole class tokens, token endings, and screen-reader-only
-# words anywhere in a token.
-_HIDDEN_TOKENS = "hidden|hide|d-none|is-hidden"
-# The lookbehind follows "sr-only" so that the pattern starts with a letter (see below).
-_HIDDEN_PARTS = r"--hid(?:den|e)(?!\S)|sr-only(?<!not-sr-only)|screen-?reader|visually-?hidden|offscreen"
 # Lookbehinds instead of a leading "(?:^|[\s_-])": several times faster to search.
-_HIDDEN_NAMES = re.compile(rf"(?<!\S)(?:{_HIDDEN_TOKENS})(?!\S)|{_HIDDEN_PARTS}")
+_HIDDEN_NAMES = re.compile(rf"(?<!\S)(?:{HIDDEN_TOKENS})(?!\S)|{HIDDEN_PARTS}")
 
 
 def _by_first_letter(words: str) -> str:
@@ -75,30 +58,11 @@ def _by_first_letter(words: str) -> str:
 # the regex engine scans for quickly: the hiding words that stand anywhere, then the names
 # that start a part, searched in the value after a space so that every part follows a
 # separator. A third faster than one pattern with lookbehinds at every position.
-_HIDDEN_ANYWHERE = re.compile(_HIDDEN_PARTS)
+_HIDDEN_ANYWHERE = re.compile(HIDDEN_PARTS)
 _FURNITURE_PARTS = re.compile(
-    rf"\s(?:{_HIDDEN_TOKENS})(?!\S)|[\s_-](?:(?:{_by_first_letter(_STEMS)})"
-    rf"|(?:{_by_first_letter(_WORDS)})(?!\S)|(?:{_AD_PARTS})(?![^\s_-]))"
+    rf"\s(?:{HIDDEN_TOKENS})(?!\S)|[\s_-](?:(?:{_by_first_letter(FURNITURE_STEMS)})"
+    rf"|(?:{_by_first_letter(FURNITURE_WORDS)})(?!\S)|(?:{AD_PARTS})(?![^\s_-]))"
 )
-# class/id words of the article text itself; they protect an element from pruning.
-_ARTICLE = re.compile(r"(?:article|story|entry|post|news|main)[-_]?(?:body|content|text)")
-# class/id words of a lead (standfirst, teaser) paragraph; must be a whole name part.
-_LEAD = re.compile(
-    r"(?:^|[\s_-])(?:lead|lede|intro|teaser|summary|standfirst|excerpt|abstract"
-    r"|einleitung|vorspann|chapo|chapeau|perex|entradilla|bajada)(?=$|[\s_-])"
-)
-# Lines that label furniture (an ad slot, a list of links, the comments), several languages,
-# matched whole, case-folded, without trailing punctuation.
-_FURNITURE_LABELS = frozenset((
-    "ad", "ads", "advert", "advertisement", "sponsored", "anzeige", "werbung", "reklame",
-    "reklam", "reklama", "publicité", "publicidad", "publicidade", "pubblicità", "advertentie",
-    "read more", "read also", "see also", "related", "related articles", "related stories",
-    "more on this", "you may also like", "don't miss", "also read", "mehr zum thema",
-    "auch interessant", "lesen sie auch", "das könnte sie auch interessieren", "lire aussi",
-    "à lire aussi", "voir aussi", "lee también", "leer más", "te puede interesar", "leggi anche",
-    "související témata", "související články", "čtěte také",
-))  # not "Comments": processors.clean_body cuts the comment section from that line on
-_LABEL_END = " :.…»›>|-–—"
 # How many distinct class/id values to remember the verdict of (about 160 bytes each). A
 # page has about 200, a site a few thousand: a crawl taking turns over many sites needs
 # room for all of theirs, or each value is judged again (the regexes cost ~5 us a value).
@@ -117,9 +81,9 @@ def prune_boilerplate(root: etree._Element) -> None:
     >>> html.tostring(root)
     b'<div><p>Text.</p></div>'
     """
-    etree.strip_elements(root, *_JUNK_TAGS, with_tail=False)
+    etree.strip_elements(root, *JUNK_TAGS, with_tail=False)
     doomed, lengths = [], {}
-    for el in root.iter(*_FURNITURE_TAGS, "figure", "time", "p"):  # one walk for both
+    for el in root.iter(*FURNITURE_TAGS, "figure", "time", "p"):  # one walk for both
         if el.tag == "p":
             lengths[el] = len(el.text_content())
         elif _is_furniture_tag(el):
@@ -185,7 +149,7 @@ def name_verdict(names: str) -> int:
     """
     lowered = names.lower()
     names = lowered if lowered == names else _CAMEL.sub("-", names).lower()
-    if _ARTICLE.search(names):
+    if ARTICLE_NAMES.search(names):
         return 1 if _HIDDEN_NAMES.search(names) else -1
     return 1 if _HIDDEN_ANYWHERE.search(names) or _FURNITURE_PARTS.search(" " + names) else 0
 
@@ -198,7 +162,7 @@ def is_furniture_label(text: str) -> bool:
     >>> is_furniture_label("Read more about the bridge in our archive.")
     False
     """
-    return text.casefold().strip(_LABEL_END) in _FURNITURE_LABELS
+    return text.casefold().strip(LABEL_END) in FURNITURE_LABELS
 
 
 def is_lead(el: etree._Element) -> bool:
@@ -215,7 +179,7 @@ def is_lead(el: etree._Element) -> bool:
     if "alternativeHeadline" in (el.get("itemprop") or ""):
         return False
     names = " ".join(filter(None, (el.get("class"), el.get("id"))))
-    return bool(names) and bool(_LEAD.search(_CAMEL.sub("-", names).lower()))
+    return bool(names) and bool(LEAD_NAMES.search(_CAMEL.sub("-", names).lower()))
 
 
 def _is_named_furniture(el: etree._Element) -> bool:

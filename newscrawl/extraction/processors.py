@@ -7,49 +7,14 @@ from __future__ import annotations
 
 import re
 
+from newscrawl.extraction.vocabulary import COMMENT_FORM_HINT, COMMENT_SECTION_START, PROMPT
+
 _SPACES = re.compile(r"[^\S\n]+")
 _LINES = re.compile(r"\s*\n\s*")
 # A byte-order mark inside text is an encoding artefact. Zero-width (non-)joiners and spaces
 # are not: Persian needs ZWNJ, emoji sequences ZWJ; they stay as published.
 _BOM = "\ufeff"
 
-# A paragraph that is only the heading of a comment section: it and all after it go.
-_COMMENT_SECTION_START = re.compile(
-    r"^(?:\d+\s+)?(?:leave a (?:reply|comment)|post a comment|add (?:new|a) comment|"
-    r"(?:\d+\s+)?(?:comments?|responses?|replies|kommentare|commentaires|comentarios|commenti)"
-    r"(?: to .{1,200})?|"
-    r"deja (?:una respuesta|un comentario)|laisser un commentaire|laisser une réponse|"
-    r"schreibe einen kommentar|hinterlasse einen kommentar|kommentar (?:verfassen|schreiben)|"
-    r"lascia un commento|lascia una risposta|deixe (?:um comentário|uma resposta)|"
-    r"geef een reactie|laat een reactie achter|cancel reply)\s*[:.!]?\s*"
-    r"(?:cancel reply|cancelar respuesta|annuler la réponse|antworten abbrechen)?$",
-    re.IGNORECASE,
-)
-# Paragraphs that are form hints or widget prompts wherever they stand.
-_FURNITURE = re.compile(
-    r"^(?:your email address will not be published|required fields are marked|"
-    r"you may use these (?:html )?tags and attributes|"
-    r"tu dirección de correo electrónico no será publicada|"
-    r"puedes usar las siguientes etiquetas y atributos html|"
-    r"votre adresse (?:e-mail|de messagerie|email) ne sera pas publiée|"
-    r"vous pouvez utiliser ces balises et attributs html|"
-    r"(?:deine|ihre) e-mail-adresse wird nicht veröffentlicht|"
-    r"du kannst folgende html-tags und -attribute verwenden|"
-    r"il tuo indirizzo email non sarà pubblicato|o seu endereço de e?-?mail não será publicado|"
-    r"je e-mailadres wordt niet gepubliceerd|"
-    r"save my name, email, and website in this browser|notify me of (?:follow-up comments|new posts)|"
-    r"this site uses akismet to reduce spam|please enable javascript to view the comments|"
-    r"comments powered by disqus|log in or register to post comments|"
-    r"subscribe to: post comments|newer post older post home)",
-    re.IGNORECASE,
-)
-# Short prompts: share buttons, newsletter sign-ups, "read more" boxes, ad labels.
-_PROMPT = re.compile(
-    r"^(?:share (?:this|on|via)\b|share:|click to share|follow us on|"
-    r"sign up for (?:our|the) .{0,40}newsletter|subscribe to (?:our|the) .{0,40}newsletter|"
-    r"(?:advertisement|anzeige|publicidad|publicité|werbung)\b)",
-    re.IGNORECASE,
-)
 _PROMPT_MAX_WORDS = 15  # longer paragraphs that start like a prompt are article text
 
 
@@ -84,9 +49,9 @@ def strip_comment_section(paragraphs: list[str]) -> list[str]:
     """
     kept = []
     for paragraph in paragraphs:
-        if _COMMENT_SECTION_START.match(paragraph) and kept:
+        if COMMENT_SECTION_START.match(paragraph) and kept:
             break
-        if not _FURNITURE.match(paragraph):
+        if not COMMENT_FORM_HINT.match(paragraph):
             kept.append(paragraph)
     return kept
 
@@ -100,7 +65,7 @@ def strip_prompts(paragraphs: list[str]) -> list[str]:
     """
     return [
         p for p in paragraphs
-        if not (_PROMPT.match(p) and len(p.split()) <= _PROMPT_MAX_WORDS)
+        if not (PROMPT.match(p) and len(p.split()) <= _PROMPT_MAX_WORDS)
     ]
 
 

@@ -24,8 +24,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from newscrawl.run import crawler_run
-from newscrawl.state import Validators, comparable_date, crawler_state
+from newscrawl.context import crawl_context
+from newscrawl.state import Validators, comparable_date
 from newscrawl.urls import record_id
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class SkipPublished(BaseSpiderMiddleware):
 
     def __init__(self, crawler: Crawler, new_versions: bool):
         super().__init__(crawler)
-        self.state = crawler_state(crawler)
+        self.state = crawl_context(crawler).state
         self.new_versions = new_versions
 
     @classmethod
@@ -80,7 +80,7 @@ class ConditionalRequests:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.state = crawler_state(crawler)
+        self.state = crawl_context(crawler).state
         self.fresh: dict[str, tuple[str, Validators]] = {}
         self.troubled_sites: set[str] = set()
 
@@ -125,7 +125,7 @@ class ConditionalRequests:
         self.troubled_sites.add(response.meta.get("site"))
 
     def spider_closed(self, spider, reason: str) -> None:
-        if reason != "finished" or crawler_run(self.crawler).failures:
+        if reason != "finished" or crawl_context(self.crawler).run.failures:
             logger.info("run did not finish cleanly (%s): feed and sitemap validators not saved", reason)
             return
         keep = {url: v for url, (site, v) in self.fresh.items() if site not in self.troubled_sites}

@@ -14,9 +14,9 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newscrawl.context import crawl_context
 from newscrawl.distributed.worker import Worker, crawler_worker
-from newscrawl.pipelines.dedupe import body_fingerprint, crawler_admitted, current_as_of
-from newscrawl.state import Article
+from newscrawl.state import article_of
 
 
 class ClaimedElsewhere(DropItem):
@@ -29,14 +29,14 @@ class ClaimPipeline:
     def __init__(self, crawler: Crawler, worker: Worker):
         self.stats = crawler.stats
         self.worker = worker
-        self.admitted = crawler_admitted(crawler)
+        self.admitted = crawl_context(crawler).admitted
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClaimPipeline:
         return cls(crawler, crawler_worker(crawler))
 
     def process_item(self, item: dict) -> dict:
-        article = self.admitted.get(item["id"]) or _article_of(item)
+        article = self.admitted.get(item["id"]) or article_of(item)
         refused = self.worker.store.claim(article, self.worker.name)
         if refused is None:
             self.stats.inc_value("newscrawl/claims/claimed")
@@ -44,10 +44,3 @@ class ClaimPipeline:
         self.admitted.pop(item["id"], None)
         self.stats.inc_value(f"newscrawl/claims/{refused}")
         raise ClaimedElsewhere(f"{refused} by another worker: {item['url']}", log_level="INFO")
-
-
-def _article_of(item: dict) -> Article:
-    """What is claimed of a record that no dedupe pipeline admitted."""
-    return Article(item["id"], item["canonicalUrl"] or item["url"], item["metadata"].get("site", ""),
-                   item["metadata"].get("fingerprint") or body_fingerprint(item["articleBody"]),
-                   current_as_of(item), version=item["metadata"].get("version", 1))

@@ -9,20 +9,17 @@ or let through, as ``NEWSCRAWL_NEAR_DUPLICATES`` says.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newscrawl import neardup
-from newscrawl.state import Article, StateStore, comparable_date, crawler_state, utc_now
-from newscrawl.urls import record_id
+from newscrawl import settings as defaults
+from newscrawl.context import articles_committed, crawl_context
+from newscrawl.state import Article, StateStore, article_of, body_fingerprint, record_modified
 
 NEAR_DUPLICATE_MODES = ("mark", "drop", "off")
-DEFAULT_NEAR_DUPLICATES = "mark"
-#: Signal sent with ``articles`` (a list of :class:`Article`) once the state store holds them.
-articles_committed = object()
 
 
 class DuplicateUrl(DropItem):
@@ -37,52 +34,11 @@ class NearDuplicate(DropItem):
     """Nearly the same body as an article published before (``NEWSCRAWL_NEAR_DUPLICATES = drop``)."""
 
 
-def body_fingerprint(body: str) -> str:
-    """SHA-256 of the body with white space folded and case ignored.
-
-    >>> body_fingerprint("Hello  World") == body_fingerprint("hello world")
-    True
-    """
-    return hashlib.sha256(" ".join(body.casefold().split()).encode("utf-8")).hexdigest()
-
-
-def record_modified(record: dict) -> str | None:
-    """When the page says it last changed: ``dateModified``, else ``datePublished``.
-
-    >>> record_modified({"dateModified": None, "datePublished": "2026-11-03T09:15:00+01:00"})
-    '2026-11-03T08:15:00Z'
-    """
-    return comparable_date(record.get("dateModified") or record.get("datePublished"))
-
-
-def current_as_of(record: dict) -> str:
-    """The instant our copy of a page is current as of: its own date or when it was
-    downloaded, whichever is later (a sitemap lastmod before it is nothing new).
-
-    >>> current_as_of({"dateModified": "2026-11-12T08:00:00Z",
-    ...                "metadata": {"dateDownloaded": "2026-11-20T10:00:00+00:00"}})
-    '2026-11-20T10:00:00Z'
-    """
-    dates = (record_modified(record), comparable_date(record["metadata"].get("dateDownloaded")))
-    return max(filter(None, dates), default=None) or utc_now()
-
-
-def crawler_admitted(crawler: Crawler) -> dict[str, Article]:
-    """Articles this pipeline let through, by id, until the publisher takes them.
-
-    The publisher stores them in the state store with the batch that holds them.
-    """
-    admitted = getattr(crawler, "newscrawl_admitted", None)
-    if admitted is None:
-        admitted = crawler.newscrawl_admitted = {}
-    return admitted
-
-
 @dataclass(frozen=True)
 class DedupeOptions:
-    near_duplicates: str = DEFAULT_NEAR_DUPLICATES
-    threshold: float = neardup.DEFAULT_THRESHOLD
-    new_versions: bool = True
+    near_duplicates: str = defaults.NEWSCRAWL_NEAR_DUPLICATES
+    threshold: float = defaults.NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD
+    new_versions: bool = defaults.NEWSCRAWL_NEW_VERSIONS
 
     @classmethod
     def from_settings(cls, settings) -> DedupeOptions:
@@ -98,11 +54,11 @@ class DedupeOptions:
 class DedupePipeline:
     """Exact duplicates by id and body fingerprint, new versions, and near-duplicates."""
 
-    def __init__(self, crawler: Crawler, state: StateStore, options: DedupeOptions):
-        self.stats = crawler.stats
+    def __init__(self, stats, state: StateStore, options: DedupeOptions, admitted: dict[str, Article]):
+        self.stats = stats
         self.state = state
         self.options = options
-        self.admitted = crawler_admitted(crawler)
+        self.admitted = admitted  # read by the claim and publish pipelines
         self.run_ids: set[str] = set()  # every id admitted in this run
         # What the state store cannot answer yet: admitted articles not committed.
         self.uncommitted: dict[str, Article] = {}
@@ -111,7 +67,9 @@ class DedupePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        pipeline = cls(crawler, crawler_state(crawler), DedupeOptions.from_settings(crawler.settings))
+        context = crawl_context(crawler)
+        pipeline = cls(crawler.stats, context.state, DedupeOptions.from_settings(crawler.settings),
+                       context.admitted)
         crawler.signals.connect(pipeline.forget, signal=articles_committed)
         return pipeline
 
@@ -131,13 +89,10 @@ class DedupePipeline:
         self._check_body(item, fingerprint)
         signature = () if self.options.near_duplicates == "off" else neardup.signature(item["articleBody"])
         duplicate_of = self._near_duplicate_of(item, signature)
-        self._admit(Article(
-            item["id"], item["canonicalUrl"] or item["url"], item["metadata"].get("site", ""),
-            fingerprint, current_as_of(item), url_keys=(record_id(item["url"]),),
-            version=version, duplicate_of=duplicate_of, signature=signature))
         item["metadata"].update(fingerprint=fingerprint, version=version)
         if duplicate_of:
             item["duplicateOf"] = duplicate_of
+        self._admit(article_of(item, signature))
         return item
 
     def _version(self, item: dict, fingerprint: str) -> int:

@@ -38,20 +38,13 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawl.pipelines.dedupe import (
-    articles_committed,
-    body_fingerprint,
-    crawler_admitted,
-    current_as_of,
-)
+from newscrawl import settings as defaults
+from newscrawl.context import articles_committed, crawl_context
 from newscrawl.reader import batch_name, batch_number, published_batches
-from newscrawl.run import crawler_run
-from newscrawl.state import Article, Batch, StateError, StateStore, crawler_state
+from newscrawl.state import Article, Batch, StateError, StateStore, article_of
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH_RECORDS = 1000
-DEFAULT_BATCH_SECONDS = 60.0
 LOCK_NAME = ".lock"
 PART_GLOB = ".*.part"
 FAILED_REASON = "publish_failed"
@@ -195,9 +188,9 @@ def fsync_directory(path: Path) -> None:
 
 @dataclass(frozen=True)
 class BatchOptions:
-    compress: bool = False
-    records: int = DEFAULT_BATCH_RECORDS
-    seconds: float = DEFAULT_BATCH_SECONDS
+    compress: bool = defaults.NEWSCRAWL_OUTPUT_GZIP
+    records: int = defaults.NEWSCRAWL_BATCH_RECORDS
+    seconds: float = defaults.NEWSCRAWL_BATCH_SECONDS
 
     @classmethod
     def from_settings(cls, settings) -> BatchOptions:
@@ -213,8 +206,8 @@ class JsonLinesPipeline:
         self.crawler = crawler
         self.publisher = publisher
         self.options = options
-        self.run = crawler_run(crawler)
-        self.admitted = crawler_admitted(crawler)
+        self.run = crawl_context(crawler).run
+        self.admitted = crawl_context(crawler).admitted
         self.batch: BatchFile | None = None
         self.articles: list[Article] = []
         self.failed = False
@@ -223,7 +216,7 @@ class JsonLinesPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JsonLinesPipeline:
         output = Path(crawler.settings.get("NEWSCRAWL_OUTPUT_DIR"))
-        publisher = Publisher(output / crawler.spidercls.name, crawler_state(crawler), crawler.stats)
+        publisher = Publisher(output / crawler.spidercls.name, crawl_context(crawler).state, crawler.stats)
         # the lock is held until the run summary is written beside the batches
         crawler.signals.connect(publisher.close, signal=signals.engine_stopped)
         return cls(crawler, publisher, BatchOptions.from_settings(crawler.settings))
@@ -251,7 +244,7 @@ class JsonLinesPipeline:
         if self.batch is None:
             self.batch = self.publisher.new_batch(self.run.name, self.options.compress)
         self.batch.write(item)
-        self.articles.append(self.admitted.pop(item["id"], None) or _article_of(item))
+        self.articles.append(self.admitted.pop(item["id"], None) or article_of(item))
 
     def flush(self) -> None:
         """Publish the current batch, if it holds any record."""
@@ -300,11 +293,3 @@ class JsonLinesPipeline:
         """Delete a batch that cannot be published; its records stay unseen, fetched again next run."""
         batch.discard()
         self.crawler.stats.inc_value("newscrawl/publish/discarded_records", batch.records)
-
-
-def _article_of(item: dict) -> Article:
-    """What the store remembers of a record that no dedupe pipeline admitted."""
-    return Article(item["id"], item["canonicalUrl"] or item["url"], item["metadata"].get("site", ""),
-                   item["metadata"].get("fingerprint") or body_fingerprint(item["articleBody"]),
-                   current_as_of(item))
-

@@ -7,6 +7,7 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
+from newscrawl.context import crawl_context
 from newscrawl.discovery.window import DateWindow
 
 logger = logging.getLogger(__name__)
@@ -29,11 +30,11 @@ class DateWindowPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "DateWindowPipeline":
-        since = getattr(crawler.spider, "since", None)
-        if since is None:
+        window = crawl_context(crawler).window
+        if window is None:
             # No window asked for: nothing to do. No message, so Scrapy does not warn.
             raise NotConfigured
-        return cls(crawler, DateWindow(since))
+        return cls(crawler, window)
 
     def process_item(self, item: dict) -> dict:
         published = item.get("datePublished")

@@ -27,6 +27,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from newscrawl.config import Site, load_sites
+from newscrawl.context import crawl_context
 from newscrawl.discovery.links import host_in_domains, http_host
 from newscrawl.discovery.sources import (
     Link,
@@ -40,7 +41,6 @@ from newscrawl.distributed import begin_seeding, finish_seeding
 from newscrawl.middlewares.incremental import count_skipped_published
 from newscrawl.spiders.pages import PageHandler, PageJob, PageResult
 from newscrawl.spiders.pool import PagePool
-from newscrawl.state import crawler_state
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,10 @@ class NewsSpider(scrapy.Spider):
             max_bytes=settings.getint("NEWSCRAWL_SITEMAP_MAX_BYTES"),
         )
         spider.max_sitemap_depth = settings.getint("NEWSCRAWL_SITEMAP_MAX_DEPTH")
+        context = crawl_context(crawler)
+        context.sites, context.window, context.site_for_url = spider.sites, spider.window, spider.site_for_url
         spider.depth_limit = settings.getint("DEPTH_LIMIT")
-        spider.state = crawler_state(crawler) if settings.getbool("NEWSCRAWL_INCREMENTAL") else None
+        spider.state = context.state if settings.getbool("NEWSCRAWL_INCREMENTAL") else None
         handler = PageHandler(spider.sites, spider.window,
                               settings.getbool("NEWSCRAWL_SKIP_NON_PAGE_LINKS"))
         spider.pages = PagePool(handler, settings.getint("NEWSCRAWL_EXTRACT_PROCESSES"))

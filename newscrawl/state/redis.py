@@ -32,6 +32,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from newscrawl import settings as defaults
 from newscrawl.neardup import band_keys
 from newscrawl.state.model import Article, Batch, StateError, Validators
 
@@ -41,7 +42,6 @@ T = TypeVar("T")
 PREFIX = "newscrawl:"
 #: The layout of the keys, kept in ``schema-version``; 2: band keys are 64-bit hashes.
 SCHEMA_VERSION = "2"
-DEFAULT_GIVE_UP_S = 60.0
 _FIRST_DELAY_S = 0.2
 _MAX_DELAY_S = 5.0
 _CHUNK = 500
@@ -142,7 +142,7 @@ class RedisLink:
     (the crawl fails its run and closes).
     """
 
-    def __init__(self, url: str, give_up: float = DEFAULT_GIVE_UP_S):
+    def __init__(self, url: str, give_up: float = defaults.NEWSCRAWL_REDIS_GIVE_UP):
         self.url = url
         self.name = redacted(url)
         self.give_up = give_up
