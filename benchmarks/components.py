@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     ms_per_sample = 1000 / args.rate
     print(f"{crawl.responses:,} responses, {pages:,} of them 200 (corpus pages, robots.txt, "
           f"sitemap, home); {args.processes} page processes")
-    print(f"| component | ms per response | ms per 200 page | share |\n| --- | ---: | ---: | ---: |")
+    print("| component | ms per response | ms per 200 page | share |\n| --- | ---: | ---: | ---: |")
     total = sum(counts.values())
     for name, samples in counts.most_common():
         ms = samples * ms_per_sample

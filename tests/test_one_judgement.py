@@ -8,7 +8,6 @@ bytes and URL (crawl-only metadata aside), and the crawl must publish exactly th
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 

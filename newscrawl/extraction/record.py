@@ -133,10 +133,10 @@ def _record_with_hints(doc: Document, selectors: dict[str, str], timezone: str |
 
 def _drop_future_dates(record: dict, now: datetime) -> None:
     """A date later than the download (beyond :data:`FUTURE_TOLERANCE`) is wrong, not news."""
-    for field in ("datePublished", "dateModified"):
-        moment = utc_moment(record[field])
+    for name in ("datePublished", "dateModified"):
+        moment = utc_moment(record[name])
         if moment and moment > now + FUTURE_TOLERANCE:
-            record[field] = None
+            record[name] = None
 
 
 def _add_identity(record: dict, url: str, metadata: dict) -> None:
