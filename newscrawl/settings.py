@@ -84,7 +84,8 @@ NEWSCRAWL_BATCH_RECORDS = 1000
 NEWSCRAWL_BATCH_SECONDS = 60.0
 NEWSCRAWL_FAIL_ON_SILENT_SITE = False
 # Pages are parsed and extracted in worker processes, one per core (0: in the crawl's process).
-NEWSCRAWL_EXTRACT_PROCESSES = len(os.sched_getaffinity(0))
+NEWSCRAWL_EXTRACT_PROCESSES = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                               else os.cpu_count() or 1)
 NEWSCRAWL_SKIP_NON_PAGE_LINKS = True
 
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
