@@ -31,10 +31,7 @@ SERVER_CHECK_SECONDS = 3.0
 # Page worker processes of the news crawls, and the share of raw Scrapy's rate each must reach.
 CRAWL_PROCESSES = (1, 2)
 CRAWL_TARGETS = {1: 0.5, 2: 0.75}
-CRAWL_DISCOVERIES = {
-    "sitemap + links (DEPTH_LIMIT 3)": {},
-    "sitemap pages only (DEPTH_LIMIT 2)": {"DEPTH_LIMIT": "2"},
-}
+CRAWL_DISCOVERIES = {"sitemap + links (DEPTH_LIMIT 3)": {}}
 
 
 @dataclass(frozen=True)
@@ -43,14 +40,13 @@ class Sizes:
 
     rounds: int = 3
     crawl_articles: int = 1_579  # the whole corpus once
-    sitemap_articles: int = 1_579
     memory_articles: int = 20_000
     memory_checkpoint: int = 5_000
     state_articles: int = 1_000_000
     state_budget_seconds: float = 480.0
 
 
-QUICK = Sizes(rounds=1, crawl_articles=200, sitemap_articles=200, memory_articles=2_000, memory_checkpoint=500,
+QUICK = Sizes(rounds=1, crawl_articles=200, memory_articles=2_000, memory_checkpoint=500,
               state_articles=5_000, state_budget_seconds=20.0)
 
 
@@ -69,17 +65,16 @@ def extraction_figures(corpus: Path, sizes: Sizes) -> list[Figure]:
 
 
 def crawl_figures(corpus: Path, sizes: Sizes) -> list[Figure]:
-    """The news crawl's pages/s against raw Scrapy's on the same site, in two discoveries.
+    """The news crawl's pages/s against raw Scrapy's on the same site and discovery.
 
-    With the project's ``DEPTH_LIMIT`` (3) both follow the pages' same-host links (most of
-    which the server answers 404, as for pages it does not have); with ``DEPTH_LIMIT=2``
-    both fetch only what the sitemap lists, so the cost of a page is all that differs.
+    With the project's ``DEPTH_LIMIT`` (3) both follow the pages' same-host links, most of
+    which the server answers 404, as for pages it does not have.
     """
     from benchmarks.server import measure_throughput
 
     figures, server = [], None
     for name, settings in CRAWL_DISCOVERIES.items():
-        pages = sizes.sitemap_articles if settings.get("DEPTH_LIMIT") == "2" else sizes.crawl_articles
+        pages = sizes.crawl_articles
         with loopback_site(pages, corpus) as site, _workdir() as workdir:
             server = server or measure_throughput(site.base_url, site.article_paths(),
                                                   SERVER_CHECK_SECONDS)
@@ -180,9 +175,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--articles", type=int, metavar="N",
                         help="corpus pages of the crawl benchmark's site when links are followed "
                              "(default 1,579: the corpus once)")
-    parser.add_argument("--sitemap-articles", type=int, metavar="N",
-                        help="corpus pages of the site when only the sitemap's are fetched "
-                             "(default 1,579)")
     parser.add_argument("--memory-articles", type=int, metavar="N",
                         help="articles of the memory crawl (default 20,000; checkpoint at 1/4)")
     parser.add_argument("--state-articles", type=int, metavar="N",
@@ -201,8 +193,6 @@ def chosen_sizes(args: argparse.Namespace) -> Sizes:
     sizes = QUICK if args.quick else Sizes()
     if args.articles:
         sizes = replace(sizes, crawl_articles=args.articles)
-    if args.sitemap_articles:
-        sizes = replace(sizes, sitemap_articles=args.sitemap_articles)
     if args.memory_articles:
         sizes = replace(sizes, memory_articles=args.memory_articles,
                         memory_checkpoint=args.memory_articles // 4)

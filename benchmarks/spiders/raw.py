@@ -4,7 +4,8 @@ The baseline newscrawl is held to. It fetches what the ``news`` spider fetches o
 benchmark site: the home page, robots.txt, the sitemap robots.txt names and every page it
 lists, then every same-host link of every page, found by Scrapy's own
 ``LinkExtractor(allow_domains=...)`` (so off-site links never become Requests), within the
-same ``DEPTH_LIMIT``. Pages are not parsed for anything else, and nothing is yielded but
+same ``DEPTH_LIMIT``, counted from the sitemap's entries as the news spider counts them
+(Scrapy's ``depth_reset``). Pages are not parsed for anything else, and nothing is yielded but
 Requests: no item, no pipeline.
 """
 
@@ -45,9 +46,12 @@ class RawSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         sitemap = Sitemap(response.body)
-        callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
-        for entry in sitemap:
-            yield scrapy.Request(entry["loc"], callback)
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                yield scrapy.Request(entry["loc"], self.parse_sitemap)
+            return
+        for entry in sitemap:  # a sitemap entry is a seed (depth 0), as in the news spider
+            yield scrapy.Request(entry["loc"], self.parse_page, meta={"depth_reset": True})
 
     def parse_page(self, response: Response) -> Iterator[scrapy.Request]:
         if isinstance(response, TextResponse):
