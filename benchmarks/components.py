@@ -53,7 +53,7 @@ def component(stack: str) -> str:
     >>> component('process 6:"python -m scrapy crawl news";_link_requests (newscrawl/spiders/news.py:9);known_keys (s.py:3)')
     'state lookups'
     """
-    rules = WORKER_RULES if "spawn_main" in stack.split(";", 1)[0] else CRAWL_RULES
+    rules = CRAWL_RULES if "scrapy crawl" in stack.split(";", 1)[0] else WORKER_RULES
     return next(name for name, pattern in rules if re.search(pattern, stack))
 
 
@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=1579, help="corpus pages on the site")
     parser.add_argument("--processes", type=int, default=2, help="NEWSCRAWL_EXTRACT_PROCESSES")
     parser.add_argument("--rate", type=int, default=100, help="samples per second")
+    parser.add_argument("--keep", type=Path, help="copy py-spy's raw samples here")
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     with loopback_site(args.articles, args.corpus) as site, tempfile.TemporaryDirectory() as tmp:
@@ -82,6 +83,8 @@ def main(argv: list[str] | None = None) -> None:
         crawl = run_crawl("news", site, Path(tmp) / "crawl", wrapper=wrapper,
                           settings={"NEWSCRAWL_EXTRACT_PROCESSES": str(args.processes)})
         counts = components(out.read_text(errors="replace"))
+        if args.keep:
+            shutil.copy(out, args.keep)
     pages = int(crawl.stats.get("downloader/response_status_count/200", 0))
     ms_per_sample = 1000 / args.rate
     print(f"{crawl.responses:,} responses, {pages:,} of them 200 (corpus pages, robots.txt, "
