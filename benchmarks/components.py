@@ -3,7 +3,8 @@
 ``python -m benchmarks.components [--articles 1579] [--processes 2] [--rate 100]`` serves the
 benchmark site, runs the crawl under ``py-spy record --subprocesses`` (the page workers are
 sampled too), and sorts every sample of a running thread into a component by the frames of
-its stack (the first rule that matches wins). Each component's CPU milliseconds are divided
+its stack (the first rule that matches wins; py-spy files the workers' stacks, which run
+under ``_process_worker``, with the crawl's process). Each component's CPU milliseconds are divided
 by the responses the crawl received and by the corpus pages it fetched. Idle time (threads
 waiting) is not sampled. Needs ``pip install py-spy``.
 """
@@ -43,17 +44,25 @@ CRAWL_RULES = (
     ("reactor and other", ""),
 )
 _SAMPLE = re.compile(r"^(?P<stack>.*) (?P<count>\d+)$")
+# A thread blocked in one of these (py-spy does not always tell it from running) is idle.
+IDLE = "idle (waiting; not counted)"
+_IDLE = re.compile(r"^(?:[\w.]*\.)?(?:select|wait|poll|sleep|acquire|_exit_without_parent)\b"
+                   r"|spawn_main|^process \d+:")
 
 
 def component(stack: str) -> str:
     """The component one sampled stack (py-spy's raw format, root first) belongs to.
 
-    >>> component('process 7:"python -c from multiprocessing.spawn import spawn_main";_handle (x.py:1);parse_document (d.py:2)')
+    >>> component('process 7:"python";_process_worker (concurrent/futures/process.py:1);parse_document (d.py:2)')
     'worker: parse'
+    >>> component('process 6:"python";_ExecutorManagerThread.run (p.py:1);_PollLikeSelector.select (s.py:2)')
+    'idle (waiting; not counted)'
     >>> component('process 6:"python -m scrapy crawl news";_link_requests (newscrawl/spiders/news.py:9);known_keys (s.py:3)')
     'state lookups'
     """
-    rules = CRAWL_RULES if "scrapy crawl" in stack.split(";", 1)[0] else WORKER_RULES
+    if _IDLE.search(stack.rsplit(";", 1)[-1]):
+        return IDLE
+    rules = WORKER_RULES if "_process_worker" in stack else CRAWL_RULES
     return next(name for name, pattern in rules if re.search(pattern, stack))
 
 
@@ -90,7 +99,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{crawl.responses:,} responses, {pages:,} of them 200 (corpus pages, robots.txt, "
           f"sitemap, home); {args.processes} page processes")
     print("| component | ms per response | ms per 200 page | share |\n| --- | ---: | ---: | ---: |")
+    idle = counts.pop(IDLE, 0)
     total = sum(counts.values())
+    print(f"(idle samples left out: {idle:,})")
     for name, samples in counts.most_common():
         ms = samples * ms_per_sample
         print(f"| {name} | {ms / crawl.responses:.2f} | {ms / max(pages, 1):.1f} | "
