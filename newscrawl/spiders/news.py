@@ -180,7 +180,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self._count(site, "not_text")
             return
-        result = await maybe_deferred_to_future(self.pages.handle(self._job(site, response)))
+        result = await maybe_deferred_to_future(self.pages.handle(self._page_job(site, response)))
         for event, count in result.events.items():
             self._count(site, event, count)
         for request in self._link_requests(site, result):
@@ -190,7 +190,8 @@ class NewsSpider(scrapy.Spider):
                 site=site.name, spider=self.name, discoveredBy=response.meta.get("source", "link"))
             yield result.record
 
-    def _job(self, site: Site, response: TextResponse) -> PageJob:
+    def _page_job(self, site: Site, response: TextResponse) -> PageJob:
+        # Not "_job": scrapyd passes its job id as the spider argument "_job".
         hint = response.meta.get("hint")
         hints = hint.hints if hint else None
         follow = not self.depth_limit or response.meta.get("depth", 0) < self.depth_limit
