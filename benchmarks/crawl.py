@@ -11,6 +11,7 @@ pages the server has delivered.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -57,10 +58,10 @@ class LoopbackSite:
             return int(response.read())
 
     def article_paths(self, limit: int = 200) -> list[str]:
-        """Paths of the first articles of the first sitemap."""
-        with urllib.request.urlopen(f"{self.base_url}/sitemaps/0.xml", timeout=10) as response:
+        """Paths of the first pages of the sitemap."""
+        with urllib.request.urlopen(f"{self.base_url}/sitemap.xml", timeout=60) as response:
             urls = re.findall(r"<loc>([^<]+)</loc>", response.read().decode())
-        return [url.removeprefix(self.base_url) for url in urls[:limit]]
+        return [html.unescape(url).removeprefix(self.base_url) for url in urls[:limit]]
 
     def stop(self) -> None:
         """Terminate the server process."""
@@ -85,6 +86,7 @@ class MemorySample:
     served: int
     rss_mb: float
     peak_mb: float
+    workers_mb: float = 0.0  # RSS of the crawl's child processes (page workers) then
 
 
 @dataclass
@@ -111,16 +113,26 @@ class Crawl:
         """The crawler's peak RSS over the whole run."""
         return max(sample.peak_mb for sample in self.samples)
 
+    @property
+    def peak_total_mb(self) -> float:
+        """The highest sampled RSS of the crawler and its page workers together."""
+        return max(sample.rss_mb + sample.workers_mb for sample in self.samples)
+
+    def peak_total_mb_at(self, served: int) -> float:
+        """:attr:`peak_total_mb` up to the moment ``served`` pages had been delivered."""
+        return max(s.rss_mb + s.workers_mb for s in self.samples if s.served <= served)
+
     def peak_mb_at(self, served: int) -> float:
         """The crawler's peak RSS up to the moment ``served`` article pages had been delivered."""
         return next(s.peak_mb for s in self.samples if s.served >= served)
 
 
 def crawl_command(spider: str, site: LoopbackSite, workdir: Path,
-                  sites_file: Path | None) -> list[str]:
+                  sites_file: Path | None, extra: dict[str, str] | None = None) -> list[str]:
     """The ``scrapy crawl`` command line of one benchmark crawl."""
     settings = {
         **CRAWL_SETTINGS,
+        **(extra or {}),
         "LOG_FILE": str(workdir / f"{spider}.log"),
         "NEWSCRAWL_OUTPUT_DIR": str(workdir / "output"),
         "NEWSCRAWL_STATE_URI": f"sqlite:///{workdir / 'state' / 'newscrawl.db'}",
@@ -143,12 +155,17 @@ def write_sites(site: LoopbackSite, path: Path) -> Path:
     return path
 
 
-def run_crawl(spider: str, site: LoopbackSite, workdir: Path, profile: Path | None = None) -> Crawl:
-    """Crawl the site with ``spider`` (``news`` or ``raw``), sampling memory until it exits."""
+def run_crawl(spider: str, site: LoopbackSite, workdir: Path, profile: Path | None = None,
+              settings: dict[str, str] | None = None, wrapper: list[str] | None = None) -> Crawl:
+    """Crawl the site with ``spider`` (``news`` or ``raw``), sampling memory until it exits.
+
+    ``profile`` runs it under cProfile; ``wrapper`` is a command line to run it under.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     sites_file = write_sites(site, workdir / "sites.toml") if spider == "news" else None
     prefix = ["-m", "cProfile", "-o", str(profile)] if profile else []
-    command = [sys.executable, *prefix, *crawl_command(spider, site, workdir, sites_file)]
+    command = [*(wrapper or []), sys.executable, *prefix,
+               *crawl_command(spider, site, workdir, sites_file, settings)]
     stderr = workdir / f"{spider}.stderr"
     with stderr.open("wb") as errors:
         process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL,
@@ -169,7 +186,9 @@ def _sample_memory(process: subprocess.Popen, site: LoopbackSite) -> list[Memory
             raise RuntimeError("crawl timed out")
         memory = _proc_memory(process.pid)
         if memory:
-            samples.append(MemorySample(site.served(), *memory))
+            workers = sum(_proc_memory(child)[0] for child in _children(process.pid)
+                          if _proc_memory(child))
+            samples.append(MemorySample(site.served(), *memory, workers))
         time.sleep(SAMPLE_SECONDS)
     return samples
 
@@ -184,6 +203,17 @@ def _proc_memory(pid: int) -> tuple[float, float] | None:
     if "VmRSS" not in values:
         return None
     return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
+
+
+def _children(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(child) for child in task.read_text().split()]
+        except OSError:
+            continue
+    return children
 
 
 def _summary_stats(workdir: Path, spider: str) -> dict:

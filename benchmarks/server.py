@@ -4,7 +4,7 @@
 listens, then serves until terminated. It is a bare asyncio protocol with keep-alive and
 responses rendered in memory, so that the server, not being Scrapy, is never the bottleneck
 (:func:`measure_throughput` checks that). ``GET /_bench/served`` answers the number of
-article pages served so far (the memory benchmark samples RSS against it).
+HTML pages served so far (the memory benchmark samples RSS against it).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import socket
 import time
 from pathlib import Path
 
-from benchmarks.site import Response, Site, load_templates
+from benchmarks.site import HTML_TYPE, Response, Site, load_templates
 
 SERVED_PATH = "/_bench/served"
 _STATUS = {200: b"200 OK", 404: b"404 Not Found"}
@@ -42,16 +42,16 @@ class SiteProtocol(asyncio.Protocol):
     def _answer(self, head: bytes) -> None:
         request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
         target = request_line.split(" ")[1] if request_line.count(" ") == 2 else "/"
-        response = self._response(target.split("?", 1)[0])
+        response = self._response(target.split("#", 1)[0])
         self.transport.writelines([_head(response), response.body])
         if b"connection: close" in head.lower():
             self.transport.close()
 
-    def _response(self, path: str) -> Response:
-        if path == SERVED_PATH:
+    def _response(self, target: str) -> Response:
+        if target == SERVED_PATH:
             return Response(200, "text/plain", str(self.counter[0]).encode())
-        response = self.site.respond(path)
-        if response.status == 200 and path.endswith(".html"):
+        response = self.site.respond(target)
+        if response.status == 200 and response.content_type == HTML_TYPE:
             self.counter[0] += 1
         return response
 

@@ -5,6 +5,8 @@ the one place defaults live: code that needs one outside a crawl (an options dat
 in a test, ``open_state`` on its own) reads it here: ``from newscrawl import settings as defaults``.
 """
 
+import os
+
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
@@ -27,6 +29,8 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# A page yields one record: more parallel item handling only starts idle tasks per response.
+CONCURRENT_ITEMS = 1
 
 DOWNLOADER_MIDDLEWARES = {
     # RFC 9309 robots.txt: 5xx/unreachable stops the host for the run, 4xx allows all.
@@ -102,6 +106,11 @@ NEWSCRAWL_ARCHIVE = False
 NEWSCRAWL_ARCHIVE_DIR = "archive"
 NEWSCRAWL_ARCHIVE_MAX_BYTES = 1024 * 1024 * 1024
 NEWSCRAWL_ARCHIVE_WORKERS = 0
+
+# Pages are parsed and extracted in worker processes, one per core (0: in the crawl's process).
+NEWSCRAWL_EXTRACT_PROCESSES = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                               else os.cpu_count() or 1)
+NEWSCRAWL_SKIP_NON_PAGE_LINKS = True
 
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
 # Pending requests wait on disk (a temporary folder, or JOBDIR), unless distributed mode

@@ -13,7 +13,8 @@ from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
 from newscrawl.extraction.document import parse_document
-from newscrawl.discovery.links import _PLAIN_URL, TreeLinkExtractor, http_host, is_plain_url
+from newscrawl.discovery.links import http_host
+from newscrawl.extraction.links import PLAIN_URL as _PLAIN_URL, TreeLinkExtractor, is_plain_url
 
 PAGE = b"""<html><head><base href="https://news.example.com/world/"></head><body>
 <a href="a.html">A</a> <a href="/b?x=1&amp;y=2">B</a> <a href="a.html">A again</a>

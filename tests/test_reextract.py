@@ -13,13 +13,13 @@ from tests.warc_files import run_command
 CHANGED_EXTRACTION = """
 import sys
 import newscrawl.archive.pages as pages
-original = pages.build_record
-def build_record(doc, selectors, timezone):
-    record = original(doc, selectors, timezone)
-    if "flood" in doc.url and record["headline"]:
-        record["headline"] = record["headline"].upper()
-    return record
-pages.build_record = build_record
+original = pages.extract_page
+def extract_page(html, url, **options):
+    page = original(html, url, **options)
+    if "flood" in url and page.record["headline"]:
+        page.record["headline"] = page.record["headline"].upper()
+    return page
+pages.extract_page = extract_page
 from scrapy.cmdline import execute
 sys.argv = ["scrapy", *sys.argv[1:]]
 execute()

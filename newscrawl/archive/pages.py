@@ -1,12 +1,11 @@
 """Turn one archived page into the record a crawl would have made of it; runs in worker processes.
 
 The steps are the news spider's for a fetched page: pages whose URL the site's
-``article_url_patterns`` exclude give no record; the record comes from
-:func:`newscrawl.extraction.record.build_record` with the site's selectors and
-timezone; a page that extraction took for an article but whose URL or links say
-listing is marked ``other``; the feed or sitemap hint the archive kept fills a
-missing headline or date. ``metadata`` says the page was downloaded when the
-archive's record says, and where the page is archived.
+``article_url_patterns`` exclude give no record; the record, its page type included,
+comes from :func:`newscrawl.extraction.extract_page` with the site's selectors and
+timezone and the feed or sitemap hint the archive kept, as in a crawl. ``metadata``
+says the page was downloaded when the archive's record says, and where the page is
+archived.
 """
 
 from __future__ import annotations
@@ -15,11 +14,9 @@ from collections.abc import Sequence
 
 from newscrawl.archive.reader import ArchivedPage
 from newscrawl.config import Site
-from newscrawl.discovery import Link, fill_from_hint
-from newscrawl.extraction import link_density, listing_reason
+from newscrawl.discovery import Link
+from newscrawl.extraction import extract_page
 from newscrawl.extraction.dates import utc_moment
-from newscrawl.extraction import parse_document
-from newscrawl.extraction import build_record
 
 BACKFILL_SOURCE = "backfill"
 NOT_ARTICLE_URL = "not_article_url"
@@ -29,12 +26,10 @@ def page_record(page: ArchivedPage, site: Site | None, spider: str) -> dict | st
     """The record of ``page``, or why the crawl would have made none (``not_article_url``)."""
     if site is not None and not site.is_article_url(page.url):
         return NOT_ARTICLE_URL
-    doc = parse_document(page.body, page.url, page.content_type)
-    record = build_record(doc, site.selectors if site else {}, site.timezone if site else None)
-    if record["metadata"]["pageType"] == "article":
-        _mark_listing(record, page)
-    if page.hint and record["metadata"]["pageType"] == "article":
-        fill_from_hint(record, Link(page.url, page.hint.get("title"), page.hint.get("published")))
+    hints = Link(page.url, page.hint.get("title"), page.hint.get("published")).hints if page.hint else None
+    record = extract_page(page.body, page.url, selectors=site.selectors if site else None,
+                          timezone=site.timezone if site else None,
+                          content_type=page.content_type, hints=hints).record
     record["metadata"].update(
         site=site.name if site else page.site, spider=spider,
         discoveredBy=page.source or BACKFILL_SOURCE, archive=page.location,
@@ -57,10 +52,3 @@ def download_date(warc_date: str) -> str | None:
     moment = utc_moment(warc_date.replace("Z", "+00:00")) if warc_date else None
     return moment.isoformat(timespec="seconds") if moment else None
 
-
-def _mark_listing(record: dict, page: ArchivedPage) -> None:
-    def density() -> float:  # extraction pruned its tree: read the page again, only if needed
-        return link_density(parse_document(page.body, page.url, page.content_type).selector.root)
-
-    if listing_reason(page.url, density):
-        record["metadata"]["pageType"] = "other"

@@ -70,6 +70,7 @@ SETTING_RULES: dict[str, Rule] = {
     "NEWSCRAWL_ARCHIVE_DIR": Rule("text"),
     "NEWSCRAWL_ARCHIVE_MAX_BYTES": AT_LEAST_ONE,
     "NEWSCRAWL_ARCHIVE_WORKERS": Rule("int", low=0),  # 0: one per core
+    "NEWSCRAWL_EXTRACT_PROCESSES": Rule("int", low=0),  # 0: in the crawl's own process
 }
 
 _KIND_OF_DEFAULT = {bool: "bool", int: "int", float: "float"}

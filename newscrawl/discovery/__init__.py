@@ -12,11 +12,10 @@ from newscrawl.discovery.sources import (
     SitemapLimits,
     declares_entities,
     feed_links,
-    fill_from_hint,
     parse_sitemap,
     robots_sitemaps,
 )
 from newscrawl.discovery.window import DateWindow, parse_since
 
 __all__ = ["DateWindow", "Link", "SitemapLimits", "declares_entities", "feed_links",
-           "fill_from_hint", "parse_sitemap", "parse_since", "robots_sitemaps"]
+           "parse_sitemap", "parse_since", "robots_sitemaps"]

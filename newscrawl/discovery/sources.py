@@ -49,6 +49,15 @@ class Link:
     modified: str | None = None
 
     @property
+    def hints(self) -> dict[str, str | None]:
+        """What the entry says about the page, by record field, for extraction to fill gaps with.
+
+        >>> Link("https://e.com/a", "Title", "2026-11-01").hints
+        {'headline': 'Title', 'datePublished': '2026-11-01'}
+        """
+        return {"headline": self.title, "datePublished": self.published}
+
+    @property
     def date(self) -> str | None:
         """The date to compare with a date window: publication, else last modification."""
         return self.published or self.modified
@@ -243,18 +252,3 @@ def robots_sitemaps(robots_txt: bytes, base_url: str) -> list[str]:
     ['https://e.com/sitemap.xml']
     """
     return [url for url in sitemap_urls_from_robots(robots_txt, base_url) if is_http_url(url)]
-
-
-def fill_from_hint(record: dict, hint: Link) -> list[str]:
-    """Give a record without headline or datePublished the feed's or sitemap's; name what was filled.
-
-    >>> record = {"headline": None, "datePublished": "2026-11-02"}
-    >>> fill_from_hint(record, Link("https://e.com/a", "Title", "2026-11-01")), record["headline"]
-    (['headline'], 'Title')
-    """
-    filled = []
-    for field, value in (("headline", hint.title), ("datePublished", hint.published)):
-        if value and not record.get(field):
-            record[field] = value
-            filled.append(field)
-    return filled

@@ -1,20 +1,16 @@
 """Turn one page into one article record: ``extract_article(html, url)``.
 
-The public API, and all that the crawl uses: :func:`extract_article` (text in, record
-out), and for the spider, which parses a page once for both its links and its record,
-:func:`parse_document`, :func:`build_record`, the page budget (:class:`Limits`),
-:func:`set_published_utc` (after a feed filled ``datePublished``) and the listing-page test
-(:func:`listing_reason`, :func:`link_density`). The rest of the package is internal:
-document (decode + parse once), structured (JSON-LD, meta), metadata with
-headline/authors/bylines/dates/language, body (+ body_blocks, body_scoring,
-body_jsonld, boilerplate, vocabulary), classify, and record, which runs the item loader
-(loader, processors) into the fields of items.
+The public API, and all that the crawl uses: :func:`extract_article` (page in, record
+out) and :func:`extract_page`, the same record with what a crawl needs besides (the
+page's links and the facts behind its page type) from the one parse. The rest of the
+package is internal: document (decode + parse once), links (the page's links as Scrapy
+finds them), structured (JSON-LD, meta), metadata with headline/authors/bylines/dates/
+language, body (+ body_blocks, body_scoring, body_jsonld, boilerplate, vocabulary),
+classify, and record, which runs the item loader (loader, processors) into the fields
+of items and judges the page type once; budget holds a page's :class:`Limits`.
 """
 
 from newscrawl.extraction.budget import Limits
-from newscrawl.extraction.classify import link_density, listing_reason
-from newscrawl.extraction.document import Document, parse_document
-from newscrawl.extraction.record import build_record, extract_article, set_published_utc
+from newscrawl.extraction.record import ExtractedPage, extract_article, extract_page
 
-__all__ = ["Document", "Limits", "build_record", "extract_article", "link_density",
-           "listing_reason", "parse_document", "set_published_utc"]
+__all__ = ["ExtractedPage", "Limits", "extract_article", "extract_page"]

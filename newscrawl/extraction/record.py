@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone as dt_timezone
 from urllib.parse import urlsplit
 
 from newscrawl.config import is_xpath
 from newscrawl.extraction.body import extract_body
 from newscrawl.extraction.budget import Limits
-from newscrawl.extraction.classify import page_type
+from newscrawl.extraction.classify import link_density, listing_reason, page_type, url_shape
 from newscrawl.extraction.dates import reads_month_first, utc_moment
 from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.metadata import extract_metadata
+from newscrawl.extraction.links import page_links
 from newscrawl.extraction.items import SCHEMA_VERSION, empty_record
 from newscrawl.extraction.loader import ArticleLoader
 from newscrawl.extraction.processors import word_count
@@ -26,6 +28,22 @@ FUTURE_TOLERANCE = timedelta(days=1)
 _BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"})
 
 
+@dataclass(frozen=True)
+class ExtractedPage:
+    """What :func:`extract_page` finds on a page: its record and what a crawl needs besides.
+
+    ``links`` are the page's links as Scrapy's ``LinkExtractor()`` finds them (when asked
+    for); ``listing`` says why a page that reads like an article was judged a listing
+    (``"url"`` or ``"links"``); ``hinted`` names the record fields that came from ``hints``.
+    """
+
+    record: dict | None
+    links: list[str] = field(default_factory=list)
+    whole: bool = True
+    listing: str | None = None
+    hinted: tuple[str, ...] = ()
+
+
 def extract_article(
     html: str | bytes,
     url: str,
@@ -34,6 +52,7 @@ def extract_article(
     timezone: str | None = None,
     content_type: str | None = None,
     limits: Limits | None = None,
+    hints: dict[str, str | None] | None = None,
 ) -> dict:
     """Turn one page into an article record; never raises on page content.
 
@@ -42,6 +61,8 @@ def extract_article(
     ``limits`` is the page's budget (:class:`~newscrawl.extraction.budget.Limits`, its
     defaults when not given): a page over it gives a record of what fits, and the record's
     ``metadata.overBudget`` names the limits hit.
+    ``hints`` (record field -> value, what a feed or sitemap entry said about the page)
+    fill fields the page does not give, through the same processors.
 
     >>> record = extract_article(b"<title>Hi</title><p>" + b"Some words here. " * 40, "https://e.com/a")
     >>> record["headline"], record["wordCount"], record["metadata"]["pageType"]
@@ -51,22 +72,63 @@ def extract_article(
     >>> record["wordCount"], record["metadata"]["overBudget"]
     (50, ['source'])
     """
+    return extract_page(html, url, selectors=selectors, timezone=timezone,
+                        content_type=content_type, limits=limits, hints=hints).record
+
+
+def extract_page(
+    html: str | bytes,
+    url: str,
+    *,
+    selectors: dict[str, str] | None = None,
+    timezone: str | None = None,
+    content_type: str | None = None,
+    limits: Limits | None = None,
+    hints: dict[str, str | None] | None = None,
+    links: bool = False,
+    record: bool = True,
+) -> ExtractedPage:
+    """:func:`extract_article`'s record of a page, with its links (``links=True``) and page facts.
+
+    The page is parsed once: links and link density are read before extraction
+    prunes the tree, and the page type is judged here, once, for every caller.
+    ``record=False`` reads only the links (a page whose URL cannot be an article).
+
+    >>> page = extract_page(b"<title>Tags</title><a href='/a'>A</a>", "https://e.com/tag/x", links=True)
+    >>> page.links, page.record["metadata"]["pageType"], page.listing
+    (['https://e.com/a'], 'other', None)
+    """
     doc = parse_document(html, url, content_type, limits or Limits())
-    return build_record(doc, selectors or {}, timezone)
+    found = page_links(doc, html, content_type) if links else []
+    if not record:
+        return ExtractedPage(None, found, doc.whole)
+    density = link_density(doc.root) if url_shape(url) == "" else 0.0
+    article, hinted = _record_with_hints(doc, selectors or {}, timezone, hints or {})
+    listing = None
+    if article["metadata"]["pageType"] == "article":
+        listing = listing_reason(url, lambda: density)
+        if listing:
+            article["metadata"]["pageType"] = "other"
+    return ExtractedPage(article, found, doc.whole, listing, hinted)
 
 
-def build_record(doc: Document, selectors: dict[str, str], timezone: str | None) -> dict:
-    """The record of a parsed page: site selectors first, then metadata, then the body.
+def _record_with_hints(doc: Document, selectors: dict[str, str], timezone: str | None,
+                       hints: dict[str, str | None]) -> tuple[dict, tuple[str, ...]]:
+    """The record of a parsed page (selectors, then metadata, then hints, then the body).
 
     A step that starts after the page's time limit is skipped: the record keeps what came before.
     """
     loader = ArticleLoader(timezone=timezone, month_first=reads_month_first(doc))
-    for field, query in selectors.items():
-        loader.add_value(field, _selected_values(doc, field, query))
+    for field_name, query in selectors.items():
+        loader.add_value(field_name, _selected_values(doc, field_name, query))
     metadata = {} if doc.out_of_time() else extract_metadata(doc, timezone)
-    for field in _METADATA_FIELDS:
-        if not loader.get_collected_values(field):
-            loader.add_value(field, metadata.get(field))
+    for field_name in _METADATA_FIELDS:
+        if not loader.get_collected_values(field_name):
+            loader.add_value(field_name, metadata.get(field_name))
+    hinted = tuple(name for name, value in hints.items()
+                   if value and not loader.get_collected_values(name))
+    for field_name in hinted:
+        loader.add_value(field_name, hints[field_name])
     if not (loader.get_collected_values("articleBody") or doc.out_of_time()):
         loader.add_value("articleBody", "\n".join(extract_body(doc)))
     record = empty_record() | loader.load_item()
@@ -75,7 +137,7 @@ def build_record(doc: Document, selectors: dict[str, str], timezone: str | None)
     record["metadata"] = _record_metadata(metadata, record["articleBody"], doc.over_budget)
     _drop_future_dates(record, datetime.now(dt_timezone.utc))
     set_published_utc(record)
-    return record
+    return record, tuple(name for name in hinted if record.get(name))
 
 
 def utc_instant(value: str | None) -> str | None:
@@ -96,10 +158,10 @@ def set_published_utc(record: dict) -> None:
 
 def _drop_future_dates(record: dict, now: datetime) -> None:
     """A date later than the download (beyond :data:`FUTURE_TOLERANCE`) is wrong, not news."""
-    for field in ("datePublished", "dateModified"):
-        moment = utc_moment(record[field])
+    for name in ("datePublished", "dateModified"):
+        moment = utc_moment(record[name])
         if moment and moment > now + FUTURE_TOLERANCE:
-            record[field] = None
+            record[name] = None
 
 
 def _add_identity(record: dict, url: str, metadata: dict) -> None:

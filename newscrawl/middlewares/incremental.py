@@ -4,7 +4,8 @@
   already published before it is scheduled, unless its sitemap or feed entry
   says the page changed since (``request.meta["hint"].modified``, the sitemap
   lastmod or feed update date, later than what was published, with
-  ``NEWSCRAWL_NEW_VERSIONS``).
+  ``NEWSCRAWL_NEW_VERSIONS``). The spider looks up a page's links itself, all in
+  one call, before it builds their requests (``meta["published_checked"]``).
 - :class:`ConditionalRequests` (downloader middleware) revalidates feeds and
   sitemaps with ``If-None-Match`` / ``If-Modified-Since``; a ``304`` is dropped
   before any parsing. Validators are saved only at the end of a run that finished
@@ -50,7 +51,7 @@ class SkipPublished(BaseSpiderMiddleware):
         return cls(crawler, crawler.settings.getbool("NEWSCRAWL_NEW_VERSIONS"))
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
-        if request.meta.get("kind") != "page":
+        if request.meta.get("kind") != "page" or request.meta.get("published_checked"):
             return request
         key = record_id(request.url)
         lastmod = self._hinted_change(request)
@@ -64,7 +65,7 @@ class SkipPublished(BaseSpiderMiddleware):
             if lastmod > known.modified:
                 self.crawler.stats.inc_value("newscrawl/incremental/refetch_modified")
                 return request
-        _count(self.crawler, "skipped_published", request.meta.get("site"))
+        count_skipped_published(self.crawler, request.meta.get("site"))
         return None
 
     def _hinted_change(self, request: Request) -> str | None:
@@ -139,9 +140,14 @@ class ConditionalRequests:
                 etag and etag.decode("latin-1"), last_modified and last_modified.decode("latin-1")))
 
 
-def _count(crawler: Crawler, event: str, site: str | None) -> None:
-    crawler.stats.inc_value(f"newscrawl/incremental/{event}")
-    crawler.stats.inc_value(f"newscrawl/incremental/{event}/{site}")
+def count_skipped_published(crawler: Crawler, site: str | None, count: int = 1) -> None:
+    """Count page requests not made because their articles were published before."""
+    _count(crawler, "skipped_published", site, count)
+
+
+def _count(crawler: Crawler, event: str, site: str | None, count: int = 1) -> None:
+    crawler.stats.inc_value(f"newscrawl/incremental/{event}", count)
+    crawler.stats.inc_value(f"newscrawl/incremental/{event}/{site}", count)
 
 
 def _is_transient(status: int) -> bool:

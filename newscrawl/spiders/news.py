@@ -4,8 +4,11 @@ Discovery goes through feeds, sitemaps (also those robots.txt lists) and links
 from the start URLs within each site's domains. Feed and sitemap entries carry
 their title and dates to the page request (``meta["hint"]``); with
 ``-a since=2026-11-01`` or ``-a since=48h`` entries dated before the window are
-skipped before they are fetched. Every page is handed to
-:func:`newscrawl.extract_article`; the pipelines decide what is published.
+skipped before they are fetched. Every page goes, as bytes, to
+:func:`newscrawl.extraction.extract_page` in a pool of worker processes
+(:mod:`newscrawl.spiders.pool`), which gives its record and the links to follow;
+links already requested in this run or already published are dropped before a
+request is built (one state lookup per page). The pipelines decide what is published.
 
 Events are counted under ``newscrawl/spider/<event>`` and, per site, under
 ``newscrawl/site/<site>/<event>``.
@@ -14,7 +17,6 @@ Events are counted under ``newscrawl/spider/<event>`` and, per site, under
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -22,29 +24,24 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from newscrawl.config import Site, load_sites
 from newscrawl.context import crawl_context
-from newscrawl.discovery.links import TreeLinkExtractor, host_in_domains, http_host
+from newscrawl.discovery.links import host_in_domains, http_host
 from newscrawl.discovery.sources import (
     Link,
     SitemapLimits,
     feed_links,
-    fill_from_hint,
     parse_sitemap,
     robots_sitemaps,
 )
 from newscrawl.discovery.window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
-from newscrawl.extraction import (
-    Document,
-    Limits,
-    build_record,
-    link_density,
-    listing_reason,
-    parse_document,
-    set_published_utc,
-)
+from newscrawl.extraction import Limits
+from newscrawl.middlewares.incremental import count_skipped_published
+from newscrawl.spiders.pages import PageHandler, PageJob, PageResult
+from newscrawl.spiders.pool import PagePool
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +59,7 @@ class NewsSpider(scrapy.Spider):
         self.since = parse_since(since, datetime.now(timezone.utc)) if since else None
         self.window = DateWindow(self.since) if self.since else None
         self.allowed_domains = sorted({h for site in self.sites.values() for h in named_hosts(site)})
-        self._link_extractor = TreeLinkExtractor()
+        self._requested: set[int] = set()  # hashes of the page URLs requested in this run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args, **kwargs) -> "NewsSpider":
@@ -75,7 +72,12 @@ class NewsSpider(scrapy.Spider):
         spider.max_sitemap_depth = settings.getint("NEWSCRAWL_SITEMAP_MAX_DEPTH")
         context = crawl_context(crawler)
         context.sites, context.window, context.site_for_url = spider.sites, spider.window, spider.site_for_url
-        spider.extract_limits = Limits.from_settings(settings)
+        spider.depth_limit = settings.getint("DEPTH_LIMIT")
+        spider.state = context.state if settings.getbool("NEWSCRAWL_INCREMENTAL") else None
+        handler = PageHandler(spider.sites, spider.window,
+                              settings.getbool("NEWSCRAWL_SKIP_NON_PAGE_LINKS"),
+                              Limits.from_settings(settings))
+        spider.pages = PagePool(handler, settings.getint("NEWSCRAWL_EXTRACT_PROCESSES"))
         if spider.since:
             logger.info("date window: articles published since %s", spider.since.isoformat())
         return spider
@@ -115,10 +117,11 @@ class NewsSpider(scrapy.Spider):
         meta = _meta(site, "sitemap", depth_reset=True, sitemap_depth=depth)
         return scrapy.Request(url, self.parse_sitemap, meta=meta)
 
-    def _page_request(self, site: Site, link: Link, source: str) -> scrapy.Request:
-        meta = _meta(site, "page", source=source)
+    def _page_request(self, site: Site, link: Link, source: str, **more) -> scrapy.Request:
+        meta = _meta(site, "page", source=source, **more)
         if source in ("feed", "sitemap"):
             meta.update(hint=link, depth_reset=True)  # a feed entry is a seed, like a start URL
+        self._requested.add(hash(link.url))
         return scrapy.Request(link.url, self.parse_page, meta=meta)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
@@ -173,73 +176,45 @@ class NewsSpider(scrapy.Spider):
                 self._count(site, f"queued/{source}")
                 yield self._page_request(site, link, source)
 
-    def parse_page(self, response: Response) -> Iterator[scrapy.Request | dict]:
+    async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request | dict]:
+        """The page's record and requests for its new links, from a worker process."""
         site = self._site(response)
         if not isinstance(response, TextResponse):
             self._count(site, "not_text")
             return
-        # One parse for links and extraction; links first, as extraction prunes the tree.
-        doc = parse_document(response.body, response.url,
-                             response.headers.get("Content-Type", b"").decode("latin-1"), self.extract_limits)
-        yield from self._link_requests(site, response, doc)
-        if not doc.whole:  # logged by parse_document; extraction gets an empty tree
-            self._count(site, "not_parsed_whole")
-        if site.is_article_url(response.url):
-            yield self._record(site, response, doc)
-        else:
-            self._count(site, "not_article_url")
-
-    def _link_requests(self, site: Site, response: TextResponse, doc: Document) -> list[scrapy.Request]:
-        """Requests for the page's links that are http(s), on the site and within the window."""
-        selector = doc.selector if doc.whole else response.selector  # too deep: what Scrapy reads
-        requests, events = [], Counter()
-        for found in self._link_extractor.links(selector, response):
-            event = self._link_event(site, found.url)
-            if event:
-                events[event] += 1
-            else:
-                requests.append(self._page_request(site, Link(found.url), "link"))
-        for event, count in events.items():
+        result = await maybe_deferred_to_future(self.pages.handle(self._page_job(site, response)))
+        for event, count in result.events.items():
             self._count(site, event, count)
-        return requests
+        for request in self._link_requests(site, result):
+            yield request
+        if result.record is not None:
+            for limit in result.record["metadata"].get("overBudget", []):
+                self.crawler.stats.inc_value(f"newscrawl/extraction/over_budget/{limit}")
+            result.record["metadata"].update(
+                site=site.name, spider=self.name, discoveredBy=response.meta.get("source", "link"))
+            yield result.record
 
-    def _link_event(self, site: Site, url: str) -> str | None:
-        """Why a link is not followed, or ``None`` when it is."""
-        host = http_host(url)
-        if host is None:
-            return "link_not_http"
-        if not host_in_domains(host, site.domains):
-            return "offsite/link"
-        if site.is_denied_url(url):
-            return "denied/link"
-        if self.window and self.window.url_before(url):
-            return "window_skipped/link"
-        return None
-
-    def _record(self, site: Site, response: TextResponse, doc: Document) -> dict:
-        record = build_record(doc, site.selectors or {}, site.timezone)
-        for limit in record["metadata"].get("overBudget", []):
-            self.crawler.stats.inc_value(f"newscrawl/extraction/over_budget/{limit}")
-        self._check_listing(site, response, record)
+    def _page_job(self, site: Site, response: TextResponse) -> PageJob:
+        # Not "_job": scrapyd passes its job id as the spider argument "_job".
         hint = response.meta.get("hint")
-        if hint is not None and record["metadata"]["pageType"] == "article":
-            for field in fill_from_hint(record, hint):
-                self._count(site, f"hint_used/{field}")
-            set_published_utc(record)
-        record["metadata"].update(
-            site=site.name, spider=self.name, discoveredBy=response.meta.get("source", "link")
-        )
-        return record
+        hints = hint.hints if hint else None
+        follow = not self.depth_limit or response.meta.get("depth", 0) < self.depth_limit
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        return PageJob(response.url, response.body, content_type, site.name, hints, follow)
 
-    def _check_listing(self, site: Site, response: TextResponse, record: dict) -> None:
-        """Mark a page that extraction took for an article as a listing when URL or links say so."""
-        if record["metadata"]["pageType"] != "article":
-            return
-        reason = listing_reason(response.url, lambda: link_density(response.selector.root))
-        if reason:
-            record["metadata"]["pageType"] = "other"
-            self._count(site, f"listing/{reason}")
-            logger.debug("listing page (%s): %s", reason, response.url)
+    def _link_requests(self, site: Site, result: PageResult) -> list[scrapy.Request]:
+        """Requests for the links not requested in this run yet nor published before."""
+        fresh = [(url, key) for url, key in result.links if hash(url) not in self._requested]
+        published = self.state.known_keys([key for _, key in fresh]) if self.state and fresh else ()
+        skipped = sum(1 for _, key in fresh if key in published)
+        if skipped:
+            count_skipped_published(self.crawler, site.name, skipped)
+        return [self._page_request(site, Link(url), "link", published_checked=True)
+                for url, key in fresh if key not in published]
+
+    def closed(self, reason: str) -> None:
+        """Stop the page workers."""
+        self.pages.close()
 
     def _site(self, response: Response) -> Site:
         return self.sites[response.meta["site"]]

@@ -1,0 +1,98 @@
+"""Worker processes for page handling, so that every core parses and extracts.
+
+:class:`PagePool` runs a :class:`~newscrawl.spiders.pages.PageHandler` on
+``NEWSCRAWL_EXTRACT_PROCESSES`` worker processes (0: in the crawl's own process) and
+gives the reactor a Deferred per page: the reactor thread only downloads, schedules and
+publishes. Workers start with the first page, ignore SIGINT and SIGTERM (the crawl shuts
+them down when it closes, after its last page), and exit by themselves within a second
+when the crawl's process is gone, however it ended (SIGKILL included): no orphans. A worker
+that dies fails the pages it held (each counted as a spider error by Scrapy) and the pool
+starts afresh.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from twisted.internet import defer
+from twisted.python.failure import Failure
+
+from newscrawl.spiders.pages import PageHandler, PageJob, PageResult
+
+logger = logging.getLogger(__name__)
+
+PARENT_CHECK_SECONDS = 0.5
+_handler: PageHandler | None = None  # a worker process's handler, set when it starts
+
+
+class PagePool:
+    """Handles pages in ``processes`` worker processes, or in this process when it is 0."""
+
+    def __init__(self, handler: PageHandler, processes: int):
+        self.handler = handler
+        self.processes = processes
+        self._executor: ProcessPoolExecutor | None = None
+
+    def handle(self, job: PageJob) -> defer.Deferred:
+        """A Deferred that fires with the job's :class:`PageResult`."""
+        if self.processes < 1:
+            return defer.maybeDeferred(self.handler, job)
+        from twisted.internet import reactor  # the one Scrapy installed
+
+        done, executor = defer.Deferred(), self._pool()
+        future = executor.submit(_handle, job)
+        future.add_done_callback(lambda f: reactor.callFromThread(self._settle, done, f, executor))
+        return done
+
+    def close(self) -> None:
+        """Stop the workers once they have finished what they hold."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            pids = sorted(getattr(executor, "_processes", None) or {})
+            executor.shutdown(wait=True, cancel_futures=True)
+            logger.info("page worker processes stopped: %s", " ".join(map(str, pids)))
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                self.processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(self.handler, os.getpid()))
+        return self._executor
+
+    def _settle(self, done: defer.Deferred, future: Future, executor: ProcessPoolExecutor) -> None:
+        error = future.exception()
+        if error is None:
+            done.callback(future.result())
+            return
+        if isinstance(error, BrokenProcessPool) and self._executor is executor:
+            logger.error("a page worker process died; starting new ones: %s", error)
+            self._executor = None
+            executor.shutdown(wait=False, cancel_futures=True)
+        done.errback(Failure(error))
+
+
+def _start_worker(handler: PageHandler, parent: int) -> None:
+    """Worker start: keep the handler, leave signals to the crawl, die with the crawl."""
+    global _handler
+    _handler = handler
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=_exit_without_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_without_parent(parent: int) -> None:
+    """Exit the worker once its parent (the crawl) has gone."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
+
+
+def _handle(job: PageJob) -> PageResult:
+    return _handler(job)
