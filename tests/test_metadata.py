@@ -300,3 +300,42 @@ def test_slash_date_under_the_headline_is_read_in_the_pages_order(lang, printed,
 def test_ambiguous_slash_date_in_meta_is_day_first_outside_en_us():
     html = page('<meta name="date" content="03/11/2026 14:05">', lang="fr")
     assert metadata(html, timezone="Europe/Paris")["datePublished"] == "2026-11-03T14:05:00+01:00"
+
+
+BLOG_URL = "https://blog.example/notes/"
+
+
+def test_day_shown_by_the_headline_beats_a_structured_day_the_page_never_prints():
+    head = '<meta property="article:published_time" content="2012-09-12T16:45:28+00:00">'
+    body = '<h1>How to rent a car</h1><p>Travel</p><p>September 8, 2021 &middot; 5 min read</p><p>Story.</p>'
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2021-09-08"
+
+
+def test_structured_day_stays_when_the_page_prints_it_too():
+    head = '<meta property="article:published_time" content="2021-01-18T19:55:00+01:00">'
+    body = ('<h1>Choosing a tool</h1><p>Recent: August 9, 2021</p><p>Story.</p>'
+            '<footer>Published 2021-01-18</footer>')
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2021-01-18T19:55:00+01:00"
+
+
+def test_updated_day_by_the_headline_does_not_replace_the_published_one():
+    head = '<meta property="article:published_time" content="2024-10-15T18:50:03+00:00">'
+    body = '<h1>I tried Amp</h1><p>By Mirel Zaman <span>Updated on</span> June 18, 2025</p>'
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2024-10-15T18:50:03+00:00"
+
+
+def test_day_printed_above_the_headline_without_structured_data():
+    body = '<p>Nutrition</p><p>March 1, 2024</p><h1>Healthy eating tips</h1><p>Eat well.</p>'
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2024-03-01"
+
+
+def test_posted_by_line_of_a_blog_gives_the_day():
+    body = '<h1>Advent of Code, week 2</h1><p>Posted by <a href="/about">Roger</a> on November 3, 2025</p>'
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2025-11-03"
+
+
+def test_day_in_a_photo_caption_or_in_the_story_is_not_the_publication_day():
+    head = '<meta property="article:published_time" content="2023-04-28">'
+    body = ('<h1>Counter-offensive</h1><div><a><img src="t.jpg"></a><p>Tanks near Bakhmut, 24 April 2023</p></div>'
+            '<p>' + "The army prepares. " * 8 + 'Strikes like the one on 26 April 2023 had become rare.</p>')
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2023-04-28"

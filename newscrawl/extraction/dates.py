@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone as dt_timezone
+from datetime import date, datetime, timezone as dt_timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +17,7 @@ from dateutil import parser as date_parser
 from lxml import etree
 
 from newscrawl.extraction.document import Document
+from newscrawl.extraction.shown_date import ShownDate, printed_days, shown_dates
 from newscrawl.extraction.structured import article_object, jsonld_objects, jsonld_types, meta_content
 from newscrawl.extraction.values import clean_text
 
@@ -243,18 +244,50 @@ def named_date(text: str) -> str | None:
 
 
 def extract_published(doc: Document, timezone: str | None = None) -> str | None:
-    """The article's publication date, from the most trusted source that gives one."""
-    sources = (
+    """The article's publication date: structured data, unless the page shows another day
+    (see :func:`prefer_shown`); then the URL, then dates printed on the page."""
+    month_first = reads_month_first(doc)
+    structured = _first_date((
         lambda: _jsonld_dates(doc, "datePublished"),
         lambda: [meta_content(doc, *PUBLISHED_META)],
         lambda: _ITEMPROP(doc.root, name="datePublished"),
         lambda: _RDFA_CREATED(doc.root),
         lambda: _TIME_DATETIME(doc.root),
         lambda: _jsonld_dates(doc, "dateCreated"),
+    ), timezone, month_first)
+    shown = shown_dates(doc, month_first)
+    if structured:
+        return prefer_shown(structured, shown, printed_days(doc, month_first))
+    return _first_date((
         lambda: [date_from_url(doc.url)],
+        lambda: [next((d.day for d in shown if not d.updated), None)],
         lambda: visible_dates(doc),
-    )
-    return _first_date(sources, timezone, reads_month_first(doc))
+        lambda: [d.day for d in shown],
+    ), timezone, month_first)
+
+
+def prefer_shown(structured: str, shown: list[ShownDate], printed: set[str]) -> str:
+    """The day printed by the headline when the page never prints the ``structured`` day:
+    what readers see is what the page means. A day labelled as an update never wins, nor one
+    next to the structured day (a time near midnight, shown in another time zone).
+
+    >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], {"2025-02-22"})
+    '2025-02-22'
+    >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], {"2025-02-22", "2021-08-12"})
+    '2021-08-12T19:35:44+00:00'
+    >>> prefer_shown("2021-08-12", [ShownDate("2025-02-22", updated=True)], {"2025-02-22"})
+    '2021-08-12'
+    >>> prefer_shown("2025-07-05T00:04:00+00:00", [ShownDate("2025-07-04")], {"2025-07-04"})
+    '2025-07-05T00:04:00+00:00'
+    """
+    day = next((date.day for date in shown if not date.updated), None)
+    if day is None or structured[:10] in printed or _days_apart(structured, day) <= 1:
+        return structured
+    return day
+
+
+def _days_apart(first: str, second: str) -> int:
+    return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second)).days)
 
 
 def extract_modified(doc: Document, timezone: str | None = None) -> str | None:

@@ -1,0 +1,184 @@
+"""The date a reader sees next to the headline: "Mar 13, 2026", "Posted by X on November 3, 2025".
+
+The page's text is read in document order around its ``<h1>``: the first date printed just
+after the headline (in the byline, the dateline, an "Updated" line), else the last one printed
+just above it. Dates written with a month name (several languages), in ISO order, with dots
+(``13.03.2026``), with slashes (in the page's own order) or in CJK order are found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from newscrawl.extraction.document import Document
+
+#: Characters of text read after the headline, and before it.
+AFTER_HEADLINE, BEFORE_HEADLINE = 600, 200
+#: A date in a longer text is part of the story ("on 9 June 2024 she..."), not its dateline.
+MAX_DATELINE_CHARS = 120
+_LABEL_CHARS = 40
+_UPDATED = re.compile(
+    r"(?:updated|modified|revised|aktualisiert|mis à jour|actualizado|atualizado|bijgewerkt|aggiornato)"
+    r"\W{0,3}(?:\w+\W{1,3}){0,2}$",
+    re.IGNORECASE,
+)
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "nav", "svg", "select", "button"})
+_HEADLINE = etree.XPath("(//body//h1)[1]")
+_MONTHS = {name: number for number, names in enumerate((
+    "january jan januar janvier enero gennaio janeiro januari",
+    "february feb februar février fevrier febrero febbraio fevereiro februari",
+    "march mar märz maerz mars marzo março maart",
+    "april apr avril abril aprile",
+    "may mai mayo maggio maio mei",
+    "june jun juni juin junio giugno junho",
+    "july jul juli juillet julio luglio julho",
+    "august aug août aout agosto augustus",
+    "september sep sept septembre septiembre settembre setembro",
+    "october oct oktober octobre octubre ottobre outubro okt",
+    "november nov novembre noviembre novembro",
+    "december dec dezember décembre decembre diciembre dicembre dezembro",
+), start=1) for name in names.split()}
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATE = re.compile(
+    r"\b(?:(?P<day>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?P<month>[^\W\d_]{3,9})\.?,?\s+(?:de\s+)?" + _YEAR
+    + r"|(?P<month2>[^\W\d_]{3,9})\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR.replace("year", "year2")
+    + r"|(?P<iso>(?:19|20)\d\d)-(?P<isomonth>\d\d)-(?P<isoday>\d\d)"
+    + r"|(?P<d1>\d{1,2})(?P<sep>[./])\s?(?P<d2>\d{1,2})(?P=sep)\s?(?P<year3>(?:19|20)\d\d)"
+    + r"|(?P<cjk>(?:19|20)\d\d)\s*[年년]\s*(?P<cjkmonth>\d{1,2})\s*[月월]\s*(?P<cjkday>\d{1,2})"
+    + r")\b(?!\s*[%$€£])"
+)
+
+
+@dataclass(frozen=True)
+class ShownDate:
+    """A day printed near the headline, and whether a label says it is the day of an update."""
+
+    day: str
+    updated: bool = False
+
+
+def shown_dates(doc: Document, month_first: bool = True) -> list[ShownDate]:
+    """Dates printed in short texts near the page's ``<h1>``, nearest first: those after it in
+    order, then those before it, backwards. Dates inside long texts (the story's own prose) are
+    left out.
+
+    ``month_first`` reads ``03/11/2026`` as March 11 (the page's locale writes the month first).
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> def shown(html): return [(d.day, d.updated) for d in shown_dates(parse_document(html, "https://e.com/"))]
+    >>> shown("<p>May 1, 2020</p><h1>Title</h1><p>Posted by <a>Ann</a> on November 3, 2025</p>")
+    [('2025-11-03', False), ('2020-05-01', False)]
+    >>> shown("<h1>T</h1><p>By Ann · 12.12.2025</p><p><span>Updated</span> <time>2025-02-22</time></p>")
+    [('2025-12-12', False), ('2025-02-22', True)]
+    >>> shown("<h1>Title</h1><p>" + "Words of the story. " * 5 + "On May 3, 2024 it rained.</p>")
+    []
+    """
+    return list(_dates_near(doc, month_first)[0])
+
+
+def printed_days(doc: Document, month_first: bool = True) -> set[str]:
+    """Every day printed in the page's text (outside scripts and navigation), as ``YYYY-MM-DD``.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> sorted(printed_days(parse_document("<h1>T</h1><p>It rained on 3 May 2024 and 4 May 2024.</p>", "https://e.com/")))
+    ['2024-05-03', '2024-05-04']
+    """
+    return _dates_near(doc, month_first)[1]
+
+
+def _dates_near(doc: Document, month_first: bool) -> tuple[list[ShownDate], set[str]]:
+    key = ("shown_dates", month_first)
+    if key not in doc.cache:
+        headline = _HEADLINE(doc.root)
+        before, after = _texts_around(doc.root, headline[0]) if headline else ([], [])
+        above = _window(before[::-1], BEFORE_HEADLINE)[::-1]
+        near = [*_dates_in(_window(after, AFTER_HEADLINE), month_first), *reversed(_dates_in(above, month_first))]
+        printed = {date.day for date in _dates_in(before + after, month_first, max_chars=None)}
+        doc.cache[key] = (near, printed)
+    return doc.cache[key]
+
+
+def _window(pieces: list[str], chars: int) -> list[str]:
+    """The first pieces of text, up to the one that reaches ``chars`` characters."""
+    kept, size = [], 0
+    for piece in pieces:
+        kept.append(piece)
+        size += len(piece)
+        if size >= chars:
+            break
+    return kept
+
+
+def _dates_in(pieces: list[str], month_first: bool, max_chars: int | None = MAX_DATELINE_CHARS) -> list[ShownDate]:
+    dates = []
+    for index, piece in enumerate(pieces):
+        if max_chars and len(piece) > max_chars:
+            continue
+        for match in _DATE.finditer(piece):
+            day = _as_iso(match, month_first)
+            if day:
+                label = (pieces[index - 1] if index else "") + " " + piece[: match.start()]
+                dates.append(ShownDate(day, bool(_UPDATED.search(label[-_LABEL_CHARS:]))))
+    return dates
+
+
+def _texts_around(root: etree._Element, headline: etree._Element) -> tuple[list[str], list[str]]:
+    """The page's non-empty texts before the headline's end, and after it, whitespace-folded."""
+    before: list[str] = []
+    after: list[str] = []
+    target = before
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        if event == "start":
+            if element.tag in _SKIPPED or not isinstance(element.tag, str) or is_caption(element):
+                walker.skip_subtree()
+            else:
+                _add(target, element.text)
+        else:
+            if element is headline:
+                target = after
+            _add(target, element.tail)
+    return before, after
+
+
+def is_caption(element: etree._Element) -> bool:
+    """Whether an element is a picture's caption: ``<figcaption>``, a "caption" class, or a
+    paragraph right after a picture (captions often carry the day the photo was taken).
+
+    >>> from lxml import html
+    >>> box = html.fromstring('<div><a><img src="a.jpg"></a><p>Tanks near Bakhmut, 24 April 2023</p><p>Story</p></div>')
+    >>> [is_caption(p) for p in box.iter("p")]
+    [True, False]
+    """
+    if element.tag == "figcaption" or "caption" in (element.get("class") or "").lower():
+        return True
+    previous = element.getprevious()
+    while previous is not None and previous.tag == "a" and len(previous) == 1:
+        previous = previous[0]
+    return element.tag == "p" and previous is not None and previous.tag in ("img", "picture")
+
+
+def _add(pieces: list[str], text: str | None) -> None:
+    if text and not text.isspace():
+        pieces.append(" ".join(text.split()))
+
+
+def _as_iso(match: re.Match, month_first: bool) -> str | None:
+    """The matched date as ``YYYY-MM-DD``; ``None`` when it is not a real day."""
+    if match["iso"]:
+        year, month, day = match["iso"], int(match["isomonth"]), int(match["isoday"])
+    elif match["cjk"]:
+        year, month, day = match["cjk"], int(match["cjkmonth"]), int(match["cjkday"])
+    elif match["year3"]:
+        first, second = int(match["d1"]), int(match["d2"])
+        day_first = match["sep"] == "." or not month_first or first > 12
+        year, month, day = match["year3"], *((second, first) if day_first else (first, second))
+    else:
+        name = (match["month"] or match["month2"]).casefold()
+        year, month, day = match["year"] or match["year2"], _MONTHS.get(name), int(match["day"] or match["day2"])
+    if not month or not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    return f"{year}-{month:02d}-{day:02d}"
