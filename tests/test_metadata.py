@@ -339,3 +339,31 @@ def test_day_in_a_photo_caption_or_in_the_story_is_not_the_publication_day():
     body = ('<h1>Counter-offensive</h1><div><a><img src="t.jpg"></a><p>Tanks near Bakhmut, 24 April 2023</p></div>'
             '<p>' + "The army prepares. " * 8 + 'Strikes like the one on 26 April 2023 had become rare.</p>')
     assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2023-04-28"
+
+
+@pytest.mark.parametrize("name", ["rnews:datePublished", "OriginalPublicationDate", "published", "published-date"])
+def test_other_meta_names_for_the_publication_date(name):
+    html = page(f'<meta name="{name}" content="2021-02-16">')
+    assert metadata(html, url=BLOG_URL)["datePublished"] == "2021-02-16"
+
+
+def test_publication_date_of_the_parsely_page_tag():
+    html = page("""<meta name="parsely-page" content='{"title": "T", "pub_date": "2024-05-03T15:47:42Z"}'>""")
+    assert metadata(html, url=BLOG_URL)["datePublished"] == "2024-05-03T15:47:42+00:00"
+
+
+@pytest.mark.parametrize("epoch", [1714751262, 1714751262389])
+def test_jsonld_dates_in_epoch_seconds_and_milliseconds(epoch):
+    html = page(jsonld({"@type": "BlogPosting", "headline": "H", "datePublished": epoch}))
+    assert metadata(html, url=BLOG_URL)["datePublished"] == "2024-05-03T15:47:42+00:00"
+
+
+def test_url_date_followed_by_a_plus():
+    url = "https://blog.example/articles/2025-12-15+Rust+GCC+backend"
+    assert metadata(page(body="<h1>Rust GCC backend</h1><p>Text.</p>"), url=url)["datePublished"] == "2025-12-15"
+
+
+def test_dotted_date_is_read_in_the_pages_order():
+    head = '<meta property="article:published_time" content="2024-10-09">'
+    body = "<h1>Renovation phases</h1><p>By Block Renovation 09.10.2024</p>"
+    assert metadata(page(head, body, lang="en-US"), url=BLOG_URL)["datePublished"] == "2024-09-10"

@@ -18,7 +18,9 @@ from lxml import etree
 
 from newscrawl.extraction.document import Document
 from newscrawl.extraction.shown_date import ShownDate, printed_days, shown_dates
-from newscrawl.extraction.structured import article_object, jsonld_objects, jsonld_types, meta_content
+from newscrawl.extraction.structured import (
+    article_object, jsonld_objects, jsonld_types, meta_content, parsely_page,
+)
 from newscrawl.extraction.values import clean_text
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -31,7 +33,7 @@ _SHORT_NUMERIC = re.compile(r"\b(\d{1,2})([/-])(\d{1,2})\2(?:\d\d){1,2}\b")
 _MONTH_FIRST_LOCALES = frozenset({"en", "en-us"})
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _URL_DATE = re.compile(
-    r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_-]|\.html|$)"
+    r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_+-]|\.html|$)"
 )
 
 PUBLISHED_META = (
@@ -40,6 +42,8 @@ PUBLISHED_META = (
     "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "pubdate",
     "publishdate", "publish-date", "publish_date", "publication_date", "release_date",
     "cxenseparse:recs:publishtime", "date.available", "dc.date.created", "datecreated",
+    "rnews:datepublished", "originalpublicationdate", "published", "published-date",
+    "article:published", "publication-date", "pub_date", "date_published",
 )
 MODIFIED_META = (
     "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
@@ -100,7 +104,14 @@ def normalize_date(value: object, timezone: str | None = None, month_first: bool
     ('2024-05-03', '2024-05-03T17:47:00+02:00')
     >>> normalize_date("0001-01-01T00:00:00") is None, normalize_date(["2024"]) is None
     (True, True)
+
+    JSON numbers are epoch seconds or milliseconds:
+
+    >>> normalize_date(1714751262), normalize_date(1714751262389)
+    ('2024-05-03T15:47:42+00:00', '2024-05-03T15:47:42+00:00')
     """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value))
     text = clean_text(value, 100)
     if not text:
         return None
@@ -250,14 +261,17 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     structured = _first_date((
         lambda: _jsonld_dates(doc, "datePublished"),
         lambda: [meta_content(doc, *PUBLISHED_META)],
+        lambda: [parsely_page(doc).get("pub_date")],
         lambda: _ITEMPROP(doc.root, name="datePublished"),
         lambda: _RDFA_CREATED(doc.root),
         lambda: _TIME_DATETIME(doc.root),
         lambda: _jsonld_dates(doc, "dateCreated"),
     ), timezone, month_first)
     shown = shown_dates(doc, month_first)
-    if structured:
+    if structured and date_from_url(doc.url) != structured[:10]:
         return prefer_shown(structured, shown, printed_days(doc, month_first))
+    if structured:
+        return structured
     return _first_date((
         lambda: [date_from_url(doc.url)],
         lambda: [next((d.day for d in shown if not d.updated), None)],
@@ -268,14 +282,14 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
 
 def prefer_shown(structured: str, shown: list[ShownDate], printed: set[str]) -> str:
     """The day printed by the headline when the page never prints the ``structured`` day:
-    what readers see is what the page means. A day labelled as an update never wins, nor one
-    next to the structured day (a time near midnight, shown in another time zone).
+    what readers see is the page's date. A day labelled as an update never wins, nor one next
+    to the structured day (a time near midnight, shown in another time zone).
 
     >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], {"2025-02-22"})
     '2025-02-22'
     >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], {"2025-02-22", "2021-08-12"})
     '2021-08-12T19:35:44+00:00'
-    >>> prefer_shown("2021-08-12", [ShownDate("2025-02-22", updated=True)], {"2025-02-22"})
+    >>> prefer_shown("2021-08-12", [ShownDate("2025-02-22", updated=True)], set())
     '2021-08-12'
     >>> prefer_shown("2025-07-05T00:04:00+00:00", [ShownDate("2025-07-04")], {"2025-07-04"})
     '2025-07-05T00:04:00+00:00'

@@ -80,10 +80,12 @@ def shown_dates(doc: Document, month_first: bool = True) -> list[ShownDate]:
 
 
 def printed_days(doc: Document, month_first: bool = True) -> set[str]:
-    """Every day printed in the page's text (outside scripts and navigation), as ``YYYY-MM-DD``.
+    """Every day printed in the page's text (outside scripts and navigation) but not labelled as
+    an update, as ``YYYY-MM-DD``.
 
     >>> from newscrawl.extraction.document import parse_document
-    >>> sorted(printed_days(parse_document("<h1>T</h1><p>It rained on 3 May 2024 and 4 May 2024.</p>", "https://e.com/")))
+    >>> html = "<h1>T</h1><p>It rained on 3 May 2024 and 4 May 2024.</p><p>Updated May 9, 2024</p>"
+    >>> sorted(printed_days(parse_document(html, "https://e.com/")))
     ['2024-05-03', '2024-05-04']
     """
     return _dates_near(doc, month_first)[1]
@@ -96,7 +98,7 @@ def _dates_near(doc: Document, month_first: bool) -> tuple[list[ShownDate], set[
         before, after = _texts_around(doc.root, headline[0]) if headline else ([], [])
         above = _window(before[::-1], BEFORE_HEADLINE)[::-1]
         near = [*_dates_in(_window(after, AFTER_HEADLINE), month_first), *reversed(_dates_in(above, month_first))]
-        printed = {date.day for date in _dates_in(before + after, month_first, max_chars=None)}
+        printed = {date.day for date in _dates_in(before + after, month_first, max_chars=None) if not date.updated}
         doc.cache[key] = (near, printed)
     return doc.cache[key]
 
@@ -174,7 +176,7 @@ def _as_iso(match: re.Match, month_first: bool) -> str | None:
         year, month, day = match["cjk"], int(match["cjkmonth"]), int(match["cjkday"])
     elif match["year3"]:
         first, second = int(match["d1"]), int(match["d2"])
-        day_first = match["sep"] == "." or not month_first or first > 12
+        day_first = not month_first or first > 12
         year, month, day = match["year3"], *((second, first) if day_first else (first, second))
     else:
         name = (match["month"] or match["month2"]).casefold()

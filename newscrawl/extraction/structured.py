@@ -114,6 +114,19 @@ def _meta_index(doc: Document) -> dict[str, list[str]]:
     return cached
 
 
+def parsely_page(doc: Document) -> dict:
+    """The JSON object of ``<meta name="parsely-page">`` (Parse.ly's tag: title, pub_date,
+    author...); ``{}`` when the page has none or it is not a JSON object.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> page = '''<meta name="parsely-page" content='{"pub_date": "2024-05-03T15:47:42Z"}'>'''
+    >>> parsely_page(parse_document(page, "https://e.com/"))
+    {'pub_date': '2024-05-03T15:47:42Z'}
+    """
+    value = parse_jsonld(meta_content(doc, "parsely-page") or "")
+    return value if isinstance(value, dict) else {}
+
+
 _MAX_SITE_NAME_WORDS = 5
 _ARTICLE_TYPES = frozenset({"blogposting", "liveblogposting", "socialmediaposting", "report"})
 _AUXILIARY_TYPES = frozenset({
