@@ -367,3 +367,24 @@ def test_dotted_date_is_read_in_the_pages_order():
     head = '<meta property="article:published_time" content="2024-10-09">'
     body = "<h1>Renovation phases</h1><p>By Block Renovation 09.10.2024</p>"
     assert metadata(page(head, body, lang="en-US"), url=BLOG_URL)["datePublished"] == "2024-09-10"
+
+
+@pytest.mark.parametrize(("byline", "expected"), [
+    ("Meghan Neville Content Marketing Coordinator", ["Meghan Neville"]),
+    ("Rasmus Barslund Founder", ["Rasmus Barslund"]),
+    ("Mateusz Haberny Founder at Oakywood", ["Mateusz Haberny"]),
+    ("Brian Truitt USA TODAY", ["Brian Truitt"]),
+    ("André Oliver KLEIN", ["André Oliver KLEIN"]),
+    ("Written byEdzel Tabing", ["Edzel Tabing"]),
+    ("Authored by: Ann Lee", ["Ann Lee"]),
+    ("Authors: Ann Lee, Bo Li", ["Ann Lee", "Bo Li"]),
+    ('"David Kim"', ["David Kim"]),
+    ("Genevieve Carlton, Ph.D.", ["Genevieve Carlton"]),
+    ("Written By", []),
+    ("Full Bio", []),
+    ("Published in Startup Notes", []),
+    ("Top Growth Marketing", ["Top Growth Marketing"]),
+])
+def test_byline_text_gives_only_names(byline, expected):
+    from newscrawl.extraction.authors import split_authors
+    assert split_authors(byline) == expected
