@@ -388,3 +388,14 @@ def test_dotted_date_is_read_in_the_pages_order():
 def test_byline_text_gives_only_names(byline, expected):
     from newscrawl.extraction.authors import split_authors
     assert split_authors(byline) == expected
+
+
+@pytest.mark.parametrize("byline", [
+    '<div class="meta"><p>Written by</p><p>Edzel Tabing</p></div>',
+    '<p class="page-header__meta"><span>Category</span> <span>By <a href="/producers/edzel">Edzel Tabing</a></span></p>',
+    '<p class="author">Edzel Tabing 4 August 2010</p>',
+    '<p>Share</p><p>Save</p><p>Print</p><p>Listen</p><p>Written by Edzel Tabing</p>',
+])
+def test_blog_platform_bylines(byline):
+    html = page(body=f"<h1>Restaurant trends</h1>{byline}<p>{'Story text. ' * 20}</p>")
+    assert metadata(html, url=BLOG_URL)["authors"] == ["Edzel Tabing"]

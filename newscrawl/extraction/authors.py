@@ -37,7 +37,9 @@ _SEPARATOR = re.compile(
 )
 _NOISE = re.compile(
     r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\(\s*\)|"
-    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d\d(?:\s*(?:uhr|h|am|pm)\b)?",
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d\d(?:\s*(?:uhr|h|am|pm)\b)?|"
+    # a date with a month name ending the text right after a name: "Andrew Gerrand 4 August 2010"
+    r"(?<=[^\W\d_])\s+(?:\d{1,2}\.?\s+[^\W\d_]{3,9}|[^\W\d_]{3,9}\.?\s+\d{1,2},?)\.?,?\s+(?:19|20)\d\d\s*$",
 )
 _PARTICLES = frozenset("van von de der den da del della di du la le bin al ter ten dos das zu y".split())
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
@@ -52,7 +54,7 @@ _ROLE_WORDS = _ROLE_NOUNS | frozenset("""
     editors contributing photographers photos photo
     fotos foto video videos text texte graphics grafik illustration illustrations
     political special freelance associate assistant deputy managing news sports business
-    autor autorin author authors ph.d phd founder co-founder cofounder ceo
+    autor autorin author authors ph.d phd founder co-founder cofounder ceo lead reviewer
     envoyé envoyée spéciale spécial updated aktualisiert published veröffentlicht am um uhr on
     quelle source stand
     기자 특파원 記者
@@ -90,6 +92,8 @@ def split_authors(value: object) -> list[str]:
     ['Felix Schröder', 'Jörg Soldwisch', 'dpa']
     >>> split_authors("By Priya Raman, Technology correspondent")
     ['Priya Raman']
+    >>> split_authors("Andrew Gerrand 4 August 2010"), split_authors("Ann Lee Aug. 4, 2010")
+    (['Andrew Gerrand'], ['Ann Lee'])
     """
     text = clean_text(value, 1_000)
     if not text:
