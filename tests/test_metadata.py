@@ -399,3 +399,14 @@ def test_byline_text_gives_only_names(byline, expected):
 def test_blog_platform_bylines(byline):
     html = page(body=f"<h1>Restaurant trends</h1>{byline}<p>{'Story text. ' * 20}</p>")
     assert metadata(html, url=BLOG_URL)["authors"] == ["Edzel Tabing"]
+
+
+@pytest.mark.parametrize("title", [
+    "Best Camping Hammocks of 2026, Tested & Reviewed",
+    "Best Camping Hammocks of 2026 | Outdoor Gear Reviews",
+    "Best Camping Hammocks of 2026 ⋆",
+])
+def test_title_tail_goes_when_the_h1_shows_the_bare_title(title):
+    head = f'<meta property="og:title" content="{title}"><title>{title}</title>'
+    html = page(head, "<h1>Best Camping Hammocks of 2026</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Best Camping Hammocks of 2026"

@@ -23,7 +23,9 @@ _ARTICLE_H1 = etree.XPath(
 _KICKER_END = re.compile(r"\S\s*(?:[:/|–—]|\s-)\s*$")
 _KICKER_SEPARATOR = re.compile(r"(?<=\S)(?::|\s[/|–—-]) ")
 _SOCIAL_TITLES = ("og:title", "twitter:title")
-_LONG_WORD = 5  # letters: a word this long is the story's, not grammar
+_LONG_WORD = 5
+# How a tail added to a title starts: a separator, or a comma, before more words.
+_TAIL_START = re.compile(r"\s*(?:[|–—»›·•:/*,⋆★]|-{1,2}|::)(?:\s|$)")  # letters: a word this long is the story's, not grammar
 _WORDS = re.compile(r"\w+")
 
 
@@ -75,6 +77,7 @@ def extract_headline(doc: Document) -> str | None:
     chosen = prefer_shown_kicker(chosen, [structured, *socials], shown)
     chosen = drop_unshown_kicker(chosen, heading)
     chosen = heading_if_titles_disagree(chosen, [structured, *socials, page_title], shown)
+    chosen = heading_without_title_tail(chosen, shown)
     return chosen or first_heading(doc) or page_title
 
 
@@ -168,6 +171,24 @@ def heading_if_titles_disagree(chosen: str | None, titles: list[str | None], hea
     if any(key in shown or shown in key for key in keys) or not _long_words(heading) & _long_words(*titles):
         return chosen
     return heading
+
+
+def heading_without_title_tail(chosen: str | None, heading: str | None) -> str | None:
+    """The h1 when ``chosen`` is the h1 followed by a tail set off by a separator (a site name,
+    a section, an SEO phrase): the page's own heading shows the bare title.
+
+    >>> heading_without_title_tail("Best Camping Hammocks of 2026, Tested & Reviewed", "Best Camping Hammocks of 2026")
+    'Best Camping Hammocks of 2026'
+    >>> heading_without_title_tail("Startup Lessons | Small Business", "Startup Lessons")
+    'Startup Lessons'
+    >>> heading_without_title_tail("Storm hits coast, ports shut", "Storm hits")
+    'Storm hits coast, ports shut'
+    """
+    if not (chosen and heading) or len(heading) >= len(chosen):
+        return chosen
+    if not _key(chosen).startswith(_key(heading)):
+        return chosen
+    return heading if _TAIL_START.match(chosen[len(heading):]) else chosen
 
 
 def _long_words(*texts: str | None) -> set[str]:
