@@ -410,3 +410,21 @@ def test_title_tail_goes_when_the_h1_shows_the_bare_title(title):
     head = f'<meta property="og:title" content="{title}"><title>{title}</title>'
     html = page(head, "<h1>Best Camping Hammocks of 2026</h1><p>Text.</p>")
     assert metadata(html, url=BLOG_URL)["headline"] == "Best Camping Hammocks of 2026"
+
+
+def test_social_title_the_h1_confirms_beats_a_jsonld_headline_worded_otherwise():
+    head = jsonld({"@type": "Article", "headline": "Take a look at the top tools for data analysis."})
+    head += '<meta property="og:title" content="Top 24 tools for data analysis | Splunk">'
+    html = page(head, "<h1>Top 24 Tools for Data Analysis</h1><p>Text.</p>")
+    assert metadata(html, url="https://www.splunk.com/blog/tools.html")["headline"] == "Top 24 tools for data analysis"
+
+
+def test_page_title_alone_does_not_confirm_the_h1():
+    head = '<meta property="og:title" content="I sell Disney World holidays"><title>I sell Walt Disney World holidays</title>'
+    html = page(head, "<h1>I sell Walt Disney World holidays</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "I sell Disney World holidays"
+
+
+def test_subdomain_host_still_names_the_site():
+    html = page("<title>GAME CHANGER | Newegg.com</title>", "<p>Text.</p>")
+    assert metadata(html, url="https://promotions.newegg.com/zotac/index.html")["headline"] == "GAME CHANGER"

@@ -78,6 +78,7 @@ def extract_headline(doc: Document) -> str | None:
     chosen = drop_unshown_kicker(chosen, heading)
     chosen = heading_if_titles_disagree(chosen, [structured, *socials, page_title], shown)
     chosen = heading_without_title_tail(chosen, shown)
+    chosen = title_the_heading_confirms(chosen, socials, shown)
     return chosen or first_heading(doc) or page_title
 
 
@@ -174,21 +175,41 @@ def heading_if_titles_disagree(chosen: str | None, titles: list[str | None], hea
 
 
 def heading_without_title_tail(chosen: str | None, heading: str | None) -> str | None:
-    """The h1 when ``chosen`` is the h1 followed by a tail set off by a separator (a site name,
-    a section, an SEO phrase): the page's own heading shows the bare title.
+    """``chosen`` cut before a tail set off by a separator (a site name, a section, an SEO
+    phrase) when the page's own heading shows the title without it. Letters and digits are
+    compared, so the h1's typography (capitals, curly quotes) does not matter.
 
     >>> heading_without_title_tail("Best Camping Hammocks of 2026, Tested & Reviewed", "Best Camping Hammocks of 2026")
     'Best Camping Hammocks of 2026'
-    >>> heading_without_title_tail("Startup Lessons | Small Business", "Startup Lessons")
-    'Startup Lessons'
+    >>> heading_without_title_tail("The Beginner's Guide - Urge Fitness | Gyms", "THE BEGINNER’S GUIDE")
+    "The Beginner's Guide"
     >>> heading_without_title_tail("Storm hits coast, ports shut", "Storm hits")
     'Storm hits coast, ports shut'
     """
-    if not (chosen and heading) or len(heading) >= len(chosen):
+    if not (chosen and heading):
         return chosen
-    if not _key(chosen).startswith(_key(heading)):
+    shown = name_key(heading)
+    for match in _TAIL_START.finditer(chosen):
+        if name_key(chosen[: match.start()]) == shown:
+            return chosen[: match.start()].rstrip()
+    return chosen
+
+
+def title_the_heading_confirms(chosen: str | None, titles: list[str | None], heading: str | None) -> str | None:
+    """The social title (og, twitter) that words the story as the h1 does, when ``chosen`` words
+    it otherwise: two sources that agree outweigh one. (The ``<title>`` does not count: it is
+    often the same SEO text as the h1 while the social title is the editors'.)
+
+    >>> title_the_heading_confirms("Machine learning is a powerful form of AI.", ["Machine learning, explained"],
+    ...                            "Machine Learning, Explained")
+    'Machine learning, explained'
+    >>> title_the_heading_confirms("Storm hits coast", ["Storm hits coast"], "Weather")
+    'Storm hits coast'
+    """
+    if not (chosen and heading) or name_key(chosen) == name_key(heading):
         return chosen
-    return heading if _TAIL_START.match(chosen[len(heading):]) else chosen
+    shown = name_key(heading)
+    return next((title for title in titles if title and name_key(title) == shown), chosen)
 
 
 def _long_words(*texts: str | None) -> set[str]:

@@ -298,9 +298,14 @@ def _is_site_object(obj: dict) -> bool:
 
 
 def _host_names(url: str) -> list[str]:
+    """The host and its distinctive labels (``www`` and the top-level domain left out).
+
+    >>> _host_names("https://promotions.newegg.com/a"), _host_names("https://www.daily.co.uk/")
+    (['promotions.newegg.com', 'promotions', 'newegg'], ['daily.co.uk', 'daily'])
+    """
     try:
         host = (urlsplit(url).hostname or "").removeprefix("www.")
     except ValueError:
         return []
-    labels = host.split(".")
-    return [host, max(labels[:-1], key=len)] if len(labels) > 1 else []
+    labels = [label for label in host.split(".")[:-1] if len(label) > 3 or label == max(host.split(".")[:-1], key=len)]
+    return [host, *labels] if labels else []
