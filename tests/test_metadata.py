@@ -428,3 +428,15 @@ def test_page_title_alone_does_not_confirm_the_h1():
 def test_subdomain_host_still_names_the_site():
     html = page("<title>GAME CHANGER | Newegg.com</title>", "<p>Text.</p>")
     assert metadata(html, url="https://promotions.newegg.com/zotac/index.html")["headline"] == "GAME CHANGER"
+
+
+def test_h1_of_a_guide_beats_its_seo_worded_jsonld_headline():
+    head = jsonld({"@type": "BlogPosting", "headline": "5 Best Blockchain Development Trends for 2026"})
+    html = page(head, "<h1>Top 5 Blockchain Technology Trends to Watch in 2026</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Top 5 Blockchain Technology Trends to Watch in 2026"
+
+
+def test_news_article_keeps_its_jsonld_headline_over_the_h1():
+    head = jsonld({"@type": "NewsArticle", "headline": "Campaigns brace for a sprint to Election Day"})
+    html = page(head, "<h1>Campaigns brace for an intense sprint to Election Day</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Campaigns brace for a sprint to Election Day"

@@ -8,7 +8,7 @@ import unicodedata
 from lxml import etree
 
 from newscrawl.extraction.document import Document
-from newscrawl.extraction.structured import article_object, meta_content, site_names
+from newscrawl.extraction.structured import article_object, jsonld_types, meta_content, site_names
 from newscrawl.extraction.values import clean_text, name_key, names_match
 
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—»›·•:/*]|-{1,2}|::)\s+|\s*[｜：ㅣ]\s*")
@@ -79,6 +79,8 @@ def extract_headline(doc: Document) -> str | None:
     chosen = heading_if_titles_disagree(chosen, [structured, *socials, page_title], shown)
     chosen = heading_without_title_tail(chosen, shown)
     chosen = title_the_heading_confirms(chosen, socials, shown)
+    if structured and chosen == structured and not _is_news(doc):
+        chosen = heading_over_seo_wording(chosen, [*socials, page_title], shown, names)
     return chosen or first_heading(doc) or page_title
 
 
@@ -210,6 +212,37 @@ def title_the_heading_confirms(chosen: str | None, titles: list[str | None], hea
         return chosen
     shown = name_key(heading)
     return next((title for title in titles if title and name_key(title) == shown), chosen)
+
+
+def heading_over_seo_wording(chosen: str, titles: list[str | None], heading: str | None, names: list[str]) -> str:
+    """The h1 of a page that is not news (a guide, a blog post, a review) when it words the
+    story otherwise than its structured headline, which such sites fill for search engines.
+
+    The h1 must be a headline of the same story: three words or more, most of its words found in
+    the titles, not the site's name, and neither wording a part of the other (kickers and tails
+    are settled by the rules before).
+
+    >>> heading_over_seo_wording("5 Best Blockchain Development Trends", [], "Top 5 Blockchain Technology Trends to Watch", [])
+    'Top 5 Blockchain Technology Trends to Watch'
+    >>> heading_over_seo_wording("Storm hits coast", [], "Subscribe to our newsletter", [])
+    'Storm hits coast'
+    """
+    if not heading or len(heading.split()) < 3:
+        return chosen
+    shown, key = name_key(heading), name_key(chosen)
+    if shown in key or key in shown or _names_site(heading, [name_key(name) for name in names]):
+        return chosen
+    words = _story_words(heading)
+    found = words & _story_words(chosen, *titles)
+    return heading if words and len(found) * 2 >= len(words) else chosen
+
+
+def _story_words(*texts: str | None) -> set[str]:
+    return {word for text in texts if text for word in _WORDS.findall(_key(text)) if len(word) >= 4}
+
+
+def _is_news(doc: Document) -> bool:
+    return any("news" in name for name in jsonld_types(article_object(doc) or {}))
 
 
 def _long_words(*texts: str | None) -> set[str]:
