@@ -440,3 +440,24 @@ def test_news_article_keeps_its_jsonld_headline_over_the_h1():
     head = jsonld({"@type": "NewsArticle", "headline": "Campaigns brace for a sprint to Election Day"})
     html = page(head, "<h1>Campaigns brace for an intense sprint to Election Day</h1><p>Text.</p>")
     assert metadata(html, url=BLOG_URL)["headline"] == "Campaigns brace for a sprint to Election Day"
+
+
+def test_day_under_a_heading_that_is_not_an_h1():
+    head = "<title>Top 5 HR Management Software in 2026 | DianaHR</title>"
+    body = '<div class="title">Top 5 HR Management Software in 2026</div><p>DianaHR Team</p><p>Feb 16, 2026</p><p>Text.</p>'
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2026-02-16"
+
+
+def test_month_glued_to_the_name_before_it():
+    body = "<h1>Spice Cayenne</h1><p>Luke KimDecember 17, 2025</p>"
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2025-12-17"
+
+
+def test_posted_on_line_at_the_foot_of_the_page():
+    body = "<h1>Index types</h1>" + "<p>Story text goes on.</p>" * 40 + "<p>Written by Dana, Posted on April 13, 2023</p>"
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2023-04-13"
+
+
+def test_modified_date_dates_a_page_that_gives_no_other():
+    head = '<meta property="article:modified_time" content="2023-06-12T10:39:42+00:00">'
+    assert metadata(page(head, "<h1>Portfolio</h1>"), url=BLOG_URL)["datePublished"] == "2023-06-12T10:39:42+00:00"

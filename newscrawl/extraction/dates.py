@@ -17,7 +17,7 @@ from dateutil import parser as date_parser
 from lxml import etree
 
 from newscrawl.extraction.document import Document
-from newscrawl.extraction.shown_date import ShownDate, printed_days, shown_dates
+from newscrawl.extraction.shown_date import ShownDate, labelled_day, printed_days, shown_dates
 from newscrawl.extraction.structured import (
     article_object, jsonld_objects, jsonld_types, meta_content, parsely_page,
 )
@@ -256,7 +256,8 @@ def named_date(text: str) -> str | None:
 
 def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     """The article's publication date: structured data, unless the page shows another day
-    (see :func:`prefer_shown`); then the URL, then dates printed on the page."""
+    (see :func:`prefer_shown`); then the URL, then dates printed on the page; last, the page's
+    modification date (a page that gives only that one dates itself by it)."""
     month_first = reads_month_first(doc)
     structured = _first_date((
         lambda: _jsonld_dates(doc, "datePublished"),
@@ -277,6 +278,8 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: [next((d.day for d in shown if not d.updated), None)],
         lambda: visible_dates(doc),
         lambda: [d.day for d in shown],
+        lambda: [labelled_day(doc, month_first)],
+        lambda: [extract_modified(doc, timezone)],
     ), timezone, month_first)
 
 

@@ -14,19 +14,26 @@ from dataclasses import dataclass
 from lxml import etree
 
 from newscrawl.extraction.document import Document
+from newscrawl.extraction.headline import article_heading
+from newscrawl.extraction.structured import meta_content
+from newscrawl.extraction.values import name_key
 
 #: Characters of text read after the headline, and before it.
 AFTER_HEADLINE, BEFORE_HEADLINE = 600, 200
 #: A date in a longer text is part of the story ("on 9 June 2024 she..."), not its dateline.
 MAX_DATELINE_CHARS = 120
 _LABEL_CHARS = 40
+_MIN_TITLE_CHARS = 12
+_PUBLISHED = re.compile(
+    r"(?:posted|published|publié|veröffentlicht|publicado|pubblicato|written)(?:\s+(?:on|am|le|el|il))?\W{0,3}$",
+    re.IGNORECASE,
+)
 _UPDATED = re.compile(
     r"(?:updated|modified|revised|aktualisiert|mis à jour|actualizado|atualizado|bijgewerkt|aggiornato)"
     r"\W{0,3}(?:\w+\W{1,3}){0,2}$",
     re.IGNORECASE,
 )
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "nav", "svg", "select", "button"})
-_HEADLINE = etree.XPath("(//body//h1)[1]")
 _MONTHS = {name: number for number, names in enumerate((
     "january jan januar janvier enero gennaio janeiro januari",
     "february feb februar février fevrier febrero febbraio fevereiro februari",
@@ -42,22 +49,26 @@ _MONTHS = {name: number for number, names in enumerate((
     "december dec dezember décembre decembre diciembre dicembre dezembro",
 ), start=1) for name in names.split()}
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
+# A month name may follow a name glued to it ("Luke KimDecember 17, 2025"), so it is spelled out.
+_MONTH_NAME = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 _DATE = re.compile(
-    r"\b(?:(?P<day>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?P<month>[^\W\d_]{3,9})\.?,?\s+(?:de\s+)?" + _YEAR
-    + r"|(?P<month2>[^\W\d_]{3,9})\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR.replace("year", "year2")
-    + r"|(?P<iso>(?:19|20)\d\d)-(?P<isomonth>\d\d)-(?P<isoday>\d\d)"
-    + r"|(?P<d1>\d{1,2})(?P<sep>[./])\s?(?P<d2>\d{1,2})(?P=sep)\s?(?P<year3>(?:19|20)\d\d)"
-    + r"|(?P<cjk>(?:19|20)\d\d)\s*[年년]\s*(?P<cjkmonth>\d{1,2})\s*[月월]\s*(?P<cjkday>\d{1,2})"
+    r"(?:\b(?P<day>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?P<month>[^\W\d_]{3,9})\.?,?\s+(?:de\s+)?" + _YEAR
+    + r"|(?:(?<=[a-z])|\b)(?P<month2>" + _MONTH_NAME + r")\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+"
+    + _YEAR.replace("year", "year2")
+    + r"|\b(?P<iso>(?:19|20)\d\d)-(?P<isomonth>\d\d)-(?P<isoday>\d\d)"
+    + r"|\b(?P<d1>\d{1,2})(?P<sep>[./])\s?(?P<d2>\d{1,2})(?P=sep)\s?(?P<year3>(?:19|20)\d\d)"
+    + r"|\b(?P<cjk>(?:19|20)\d\d)\s*[年년]\s*(?P<cjkmonth>\d{1,2})\s*[月월]\s*(?P<cjkday>\d{1,2})"
     + r")\b(?!\s*[%$€£])"
 )
 
 
 @dataclass(frozen=True)
 class ShownDate:
-    """A day printed near the headline, and whether a label says it is the day of an update."""
+    """A printed day; whether a label says it is the day of an update, or of publication."""
 
     day: str
     updated: bool = False
+    published: bool = False
 
 
 def shown_dates(doc: Document, month_first: bool = True) -> list[ShownDate]:
@@ -79,6 +90,18 @@ def shown_dates(doc: Document, month_first: bool = True) -> list[ShownDate]:
     return list(_dates_near(doc, month_first)[0])
 
 
+def labelled_day(doc: Document, month_first: bool = True) -> str | None:
+    """The first day printed anywhere after a "Posted on", "Published" label: bylines printed
+    at the foot of the page, or in a page without an ``<h1>``.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = "<h2>Index types</h2><p>" + "Text. " * 50 + "</p><p>Written by Dana, Posted on April 13, 2023</p>"
+    >>> labelled_day(parse_document(html, "https://e.com/"))
+    '2023-04-13'
+    """
+    return _dates_near(doc, month_first)[2]
+
+
 def printed_days(doc: Document, month_first: bool = True) -> set[str]:
     """Every day printed in the page's text (outside scripts and navigation) but not labelled as
     an update, as ``YYYY-MM-DD``.
@@ -91,16 +114,43 @@ def printed_days(doc: Document, month_first: bool = True) -> set[str]:
     return _dates_near(doc, month_first)[1]
 
 
-def _dates_near(doc: Document, month_first: bool) -> tuple[list[ShownDate], set[str]]:
+def _dates_near(doc: Document, month_first: bool) -> tuple[list[ShownDate], set[str], str | None]:
     key = ("shown_dates", month_first)
     if key not in doc.cache:
-        headline = _HEADLINE(doc.root)
-        before, after = _texts_around(doc.root, headline[0]) if headline else ([], [])
+        headline = article_heading(doc)
+        before, after = _texts_around(doc.root, headline)
+        anchored = headline is not None
+        if not anchored:
+            before, after = _split_at_title(after, _page_titles(doc))
+            anchored = bool(before)
         above = _window(before[::-1], BEFORE_HEADLINE)[::-1]
         near = [*_dates_in(_window(after, AFTER_HEADLINE), month_first), *reversed(_dates_in(above, month_first))]
-        printed = {date.day for date in _dates_in(before + after, month_first, max_chars=None) if not date.updated}
-        doc.cache[key] = (near, printed)
+        near = near if anchored else []
+        everywhere = _dates_in(before + after, month_first, max_chars=None)
+        printed = {date.day for date in everywhere if not date.updated}
+        labelled = next((date.day for date in everywhere if date.published and not date.updated), None)
+        doc.cache[key] = (near, printed, labelled)
     return doc.cache[key]
+
+
+def _page_titles(doc: Document) -> list[str]:
+    titles = (meta_content(doc, "og:title"), doc.root.findtext(".//title"))
+    return [key for key in (name_key(title) for title in titles if title) if key]
+
+
+def _split_at_title(pieces: list[str], titles: list[str]) -> tuple[list[str], list[str]]:
+    """The texts up to the first one that starts a page title (the heading of a page without an
+    ``<h1>``), and those after it; ``[]`` and all of them when none does.
+
+    >>> _split_at_title(["Menu", "Spice Cayenne: a data accelerator", "Luke Kim", "December 17, 2025"],
+    ...                 ["spicecayenneadataacceleratorspiceai"])
+    (['Menu', 'Spice Cayenne: a data accelerator'], ['Luke Kim', 'December 17, 2025'])
+    """
+    for index, piece in enumerate(pieces):
+        key = name_key(piece)
+        if len(key) >= _MIN_TITLE_CHARS and any(title.startswith(key) for title in titles):
+            return pieces[: index + 1], pieces[index + 1:]
+    return [], pieces
 
 
 def _window(pieces: list[str], chars: int) -> list[str]:
@@ -122,17 +172,19 @@ def _dates_in(pieces: list[str], month_first: bool, max_chars: int | None = MAX_
         for match in _DATE.finditer(piece):
             day = _as_iso(match, month_first)
             if day:
-                label = (pieces[index - 1] if index else "") + " " + piece[: match.start()]
-                dates.append(ShownDate(day, bool(_UPDATED.search(label[-_LABEL_CHARS:]))))
+                label = ((pieces[index - 1] if index else "") + " " + piece[: match.start()])[-_LABEL_CHARS:]
+                dates.append(ShownDate(day, bool(_UPDATED.search(label)), bool(_PUBLISHED.search(label))))
     return dates
 
 
-def _texts_around(root: etree._Element, headline: etree._Element) -> tuple[list[str], list[str]]:
-    """The page's non-empty texts before the headline's end, and after it, whitespace-folded."""
+def _texts_around(root: etree._Element, headline: etree._Element | None) -> tuple[list[str], list[str]]:
+    """The page's non-empty texts before the headline's end, and after it, whitespace-folded
+    (all of them after it when there is no headline)."""
     before: list[str] = []
     after: list[str] = []
-    target = before
-    walker = etree.iterwalk(root, events=("start", "end"))
+    target = before if headline is not None else after
+    body = root.find("body")
+    walker = etree.iterwalk(body if body is not None else root, events=("start", "end"))
     for event, element in walker:
         if event == "start":
             if element.tag in _SKIPPED or not isinstance(element.tag, str) or is_caption(element):
