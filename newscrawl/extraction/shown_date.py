@@ -23,6 +23,8 @@ AFTER_HEADLINE, BEFORE_HEADLINE = 600, 200
 #: A date in a longer text is part of the story ("on 9 June 2024 she..."), not its dateline.
 MAX_DATELINE_CHARS = 120
 _LABEL_CHARS = 40
+_CAPTION_TAGS = frozenset({"p", "div", "span", "figure"})
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # a cheap test before the date pattern
 _MIN_TITLE_CHARS = 12
 _PUBLISHED = re.compile(
     r"(?:posted|published|publié|veröffentlicht|publicado|pubblicato|written)(?:\s+(?:on|am|le|el|il))?\W{0,3}$",
@@ -53,7 +55,7 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _MONTH_NAME = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 _DATE = re.compile(
     r"(?:\b(?P<day>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?P<month>[^\W\d_]{3,9})\.?,?\s+(?:de\s+)?" + _YEAR
-    + r"|(?:(?<=[a-z])|\b)(?P<month2>" + _MONTH_NAME + r")\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+"
+    + r"|(?:(?<=[a-z])(?=[A-Z])|\b)(?P<month2>" + _MONTH_NAME + r")\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+"
     + _YEAR.replace("year", "year2")
     + r"|\b(?P<iso>(?:19|20)\d\d)-(?P<isomonth>\d\d)-(?P<isoday>\d\d)"
     + r"|\b(?P<d1>\d{1,2})(?P<sep>[./])\s?(?P<d2>\d{1,2})(?P=sep)\s?(?P<year3>(?:19|20)\d\d)"
@@ -167,7 +169,7 @@ def _window(pieces: list[str], chars: int) -> list[str]:
 def _dates_in(pieces: list[str], month_first: bool, max_chars: int | None = MAX_DATELINE_CHARS) -> list[ShownDate]:
     dates = []
     for index, piece in enumerate(pieces):
-        if max_chars and len(piece) > max_chars:
+        if (max_chars and len(piece) > max_chars) or not _YEAR_DIGITS.search(piece):
             continue
         for match in _DATE.finditer(piece):
             day = _as_iso(match, month_first)
@@ -207,12 +209,15 @@ def is_caption(element: etree._Element) -> bool:
     >>> [is_caption(p) for p in box.iter("p")]
     [True, False]
     """
-    if element.tag == "figcaption" or "caption" in (element.get("class") or "").lower():
+    tag = element.tag
+    if tag == "figcaption" or (tag in _CAPTION_TAGS and "caption" in (element.get("class") or "").lower()):
         return True
+    if tag != "p":
+        return False
     previous = element.getprevious()
     while previous is not None and previous.tag == "a" and len(previous) == 1:
         previous = previous[0]
-    return element.tag == "p" and previous is not None and previous.tag in ("img", "picture")
+    return previous is not None and previous.tag in ("img", "picture")
 
 
 def _add(pieces: list[str], text: str | None) -> None:
