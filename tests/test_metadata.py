@@ -461,3 +461,14 @@ def test_posted_on_line_at_the_foot_of_the_page():
 def test_modified_date_dates_a_page_that_gives_no_other():
     head = '<meta property="article:modified_time" content="2023-06-12T10:39:42+00:00">'
     assert metadata(page(head, "<h1>Portfolio</h1>"), url=BLOG_URL)["datePublished"] == "2023-06-12T10:39:42+00:00"
+
+
+def test_home_page_masthead_and_todays_date_give_no_publication_day():
+    head = '<title>The Loopback Herald – Independent news since 1894</title><meta property="og:site_name" content="The Loopback Herald">'
+    body = '<div class="logo">The Loopback Herald</div><p class="today">Monday 16 November 2026</p><h3>Flood pact</h3>'
+    assert metadata(page(head, body), url="https://www.example-news.test/")["datePublished"] is None
+
+
+def test_weekday_printed_before_the_date_is_not_an_author():
+    body = '<h1>Glacier station opens</h1><div class="byline">By <a href="/author/jane-doe.html" rel="author">Jane Doe</a> · Saturday 14 November 2026</div>'
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Jane Doe"]

@@ -57,6 +57,9 @@ _ROLE_WORDS = _ROLE_NOUNS | frozenset("""
     autor autorin author authors ph.d phd founder co-founder cofounder ceo lead reviewer
     envoyé envoyée spéciale spécial updated aktualisiert published veröffentlicht am um uhr on
     quelle source stand
+    monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag
+    freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes
+    miércoles jueves viernes sábado domingo
     기자 특파원 記者
 """.split())
 _ROLE_SUFFIXES = frozenset({"기자", "특파원", "記者", "特派員"})  # written after the name

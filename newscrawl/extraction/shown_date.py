@@ -9,14 +9,15 @@ just above it. Dates written with a month name (several languages), in ISO order
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
 
 from newscrawl.extraction.document import Document
 from newscrawl.extraction.headline import article_heading
-from newscrawl.extraction.structured import meta_content
-from newscrawl.extraction.values import name_key
+from newscrawl.extraction.structured import meta_content, site_names
+from newscrawl.extraction.values import name_key, names_match
 
 #: Characters of text read after the headline, and before it.
 AFTER_HEADLINE, BEFORE_HEADLINE = 600, 200
@@ -120,10 +121,12 @@ def _dates_near(doc: Document, month_first: bool) -> tuple[list[ShownDate], set[
     key = ("shown_dates", month_first)
     if key not in doc.cache:
         headline = article_heading(doc)
+        if headline is not None and _is_masthead(doc, headline.text_content()):
+            headline = None
         before, after = _texts_around(doc.root, headline)
         anchored = headline is not None
         if not anchored:
-            before, after = _split_at_title(after, _page_titles(doc))
+            before, after = _split_at_title(after, _page_titles(doc), lambda text: _is_masthead(doc, text))
             anchored = bool(before)
         above = _window(before[::-1], BEFORE_HEADLINE)[::-1]
         near = [*_dates_in(_window(after, AFTER_HEADLINE), month_first), *reversed(_dates_in(above, month_first))]
@@ -137,20 +140,35 @@ def _dates_near(doc: Document, month_first: bool) -> tuple[list[ShownDate], set[
 
 def _page_titles(doc: Document) -> list[str]:
     titles = (meta_content(doc, "og:title"), doc.root.findtext(".//title"))
-    return [key for key in (name_key(title) for title in titles if title) if key]
+    return [name_key(title) for title in titles if title and name_key(title) and not _is_masthead(doc, title)]
 
 
-def _split_at_title(pieces: list[str], titles: list[str]) -> tuple[list[str], list[str]]:
+def _is_masthead(doc: Document, text: str) -> bool:
+    """Whether a heading or title is only the site's name (a home page's h1), not a story's.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> doc = parse_document('<meta property="og:site_name" content="The Loopback Herald">', "https://e.test/")
+    >>> _is_masthead(doc, "The Loopback Herald"), _is_masthead(doc, "Glacier station opens")
+    (True, False)
+    """
+    key = name_key(text)
+    return any(names_match(key, name_key(site)) for site in site_names(doc))
+
+
+def _split_at_title(
+    pieces: list[str], titles: list[str], is_masthead: Callable[[str], bool] = lambda text: False
+) -> tuple[list[str], list[str]]:
     """The texts up to the first one that starts a page title (the heading of a page without an
-    ``<h1>``), and those after it; ``[]`` and all of them when none does.
+    ``<h1>``; the site's name in the masthead does not count), and those after it; ``[]`` and
+    all of them when none does.
 
-    >>> _split_at_title(["Menu", "Spice Cayenne: a data accelerator", "Luke Kim", "December 17, 2025"],
-    ...                 ["spicecayenneadataacceleratorspiceai"])
-    (['Menu', 'Spice Cayenne: a data accelerator'], ['Luke Kim', 'December 17, 2025'])
+    >>> _split_at_title(["Spice AI", "Spice Cayenne: a data accelerator", "Luke Kim", "December 17, 2025"],
+    ...                 ["spicecayenneadataacceleratorspiceai"], lambda text: text == "Spice AI")
+    (['Spice AI', 'Spice Cayenne: a data accelerator'], ['Luke Kim', 'December 17, 2025'])
     """
     for index, piece in enumerate(pieces):
         key = name_key(piece)
-        if len(key) >= _MIN_TITLE_CHARS and any(title.startswith(key) for title in titles):
+        if len(key) >= _MIN_TITLE_CHARS and any(title.startswith(key) for title in titles) and not is_masthead(piece):
             return pieces[: index + 1], pieces[index + 1:]
     return [], pieces
 
