@@ -17,7 +17,7 @@ from dateutil import parser as date_parser
 from lxml import etree
 
 from newscrawl.extraction.document import Document
-from newscrawl.extraction.shown_date import ShownDate, labelled_day, printed_days, shown_dates
+from newscrawl.extraction.shown_date import ShownDate, labelled_day, printed_day, printed_days, shown_dates
 from newscrawl.extraction.structured import (
     article_object, jsonld_objects, jsonld_types, meta_content, parsely_page,
 )
@@ -59,9 +59,6 @@ _RDFA_CREATED = etree.XPath(
     " or contains(concat(' ', normalize-space(@property), ' '), ' dc:date ')])[1]/@content"
 )
 _MAX_DATE_ELEMENTS = 5
-_NUMERIC_DATE = re.compile(
-    r"\b(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d|\d{1,2}/\d{1,2}/(?:19|20)\d\d)\b"
-)
 _DATE_LABELS = ("Datum", "Date", "Published", "Veröffentlicht", "Publicado", "Publié le", "Fecha")
 _DATE_ELEMENTS = etree.XPath(
     "//*[contains(@class, 'date') or contains(@class, 'Date')][string-length(normalize-space()) < 80]"
@@ -73,18 +70,6 @@ _DATE_ELEMENTS = etree.XPath(
 _UNDER_HEADLINE = etree.XPath(
     "(//h1)[1]/following::*[self::p or self::div or self::span or self::time or self::li]"
     "[string-length(normalize-space()) < 120][position() <= 4]"
-)
-_MONTHS = {name: number for number, names in enumerate((
-    "january jan januar janvier enero", "february feb februar février fevrier febrero",
-    "march mar märz maerz mars marzo", "april apr avril abril", "may mai mayo",
-    "june jun juni juin junio", "july jul juli juillet julio", "august aug août aout agosto",
-    "september sep sept septembre septiembre", "october oct oktober octobre octubre",
-    "november nov novembre noviembre", "december dec dezember décembre decembre diciembre",
-), start=1) for name in names.split()}
-_NAMED_DATE = re.compile(
-    r"\b(?:(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?P<month>[^\W\d_]{3,9})\.?,?\s+(?:de\s+)?"
-    r"|(?P<month2>[^\W\d_]{3,9})\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+)"
-    r"(?P<year>(?:19|20)\d\d)\b"
 )
 _TIME_DATETIME = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
 
@@ -219,39 +204,18 @@ def date_from_url(url: str) -> str | None:
     return normalize_date("-".join(match.groups()))
 
 
-def visible_dates(doc: Document) -> list[str]:
+def visible_dates(doc: Document, month_first: bool = True) -> list[str]:
     """Dates printed in date-classed elements, after a "Date:" label, or under the headline.
 
     >>> from newscrawl.extraction.document import parse_document
     >>> visible_dates(parse_document("<ul><li><strong>Datum</strong> 28.04.2023</li></ul>", "https://e.com/"))
-    ['28.04.2023']
+    ['2023-04-28']
     >>> visible_dates(parse_document("<h1>T</h1><div>By Ann · November 12, 2026</div>", "https://e.com/"))
     ['2026-11-12']
     """
     elements = [*_DATE_ELEMENTS(doc.root)[:_MAX_DATE_ELEMENTS], *_UNDER_HEADLINE(doc.root)]
-    dates = (_printed_date(" ".join(element.itertext())) for element in elements)
+    dates = (printed_day(" ".join(element.itertext()), month_first) for element in elements)
     return [date for date in dates if date]
-
-
-def _printed_date(text: str) -> str | None:
-    match = _NUMERIC_DATE.search(text)
-    return match.group(0) if match else named_date(text)
-
-
-def named_date(text: str) -> str | None:
-    """A date written with a month name (English, German, French, Spanish), as ``YYYY-MM-DD``.
-
-    >>> named_date("Posted November 12th, 2026"), named_date("3. Mai 2024"), named_date("5 de mayo de 2024")
-    ('2026-11-12', '2024-05-03', '2024-05-05')
-    >>> named_date("Chapter 12 2024") is None
-    True
-    """
-    for match in _NAMED_DATE.finditer(text):
-        month = _MONTHS.get((match["month"] or match["month2"]).casefold())
-        day = int(match["day"] or match["day2"])
-        if month and 1 <= day <= 31:
-            return f"{match['year']}-{month:02d}-{day:02d}"
-    return None
 
 
 def extract_published(doc: Document, timezone: str | None = None) -> str | None:
@@ -276,7 +240,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     return _first_date((
         lambda: [date_from_url(doc.url)],
         lambda: [next((d.day for d in shown if not d.updated), None)],
-        lambda: visible_dates(doc),
+        lambda: visible_dates(doc, month_first),
         lambda: [d.day for d in shown],
         lambda: [labelled_day(doc, month_first)],
         lambda: [extract_modified(doc, timezone)],

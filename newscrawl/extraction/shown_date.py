@@ -138,6 +138,17 @@ def _dates_near(doc: Document, month_first: bool) -> tuple[list[ShownDate], set[
     return doc.cache[key]
 
 
+def printed_day(text: str, month_first: bool = True) -> str | None:
+    """The first date written in ``text``, as ``YYYY-MM-DD``.
+
+    >>> printed_day("Posted November 12th, 2026"), printed_day("3. Mai 2024"), printed_day("5 de mayo de 2024")
+    ('2026-11-12', '2024-05-03', '2024-05-05')
+    >>> printed_day("Published 03/11/2026", month_first=False), printed_day("Chapter 12 2024") is None
+    ('2026-11-03', True)
+    """
+    return next((day for day in map(lambda m: _as_iso(m, month_first), _DATE.finditer(text)) if day), None)
+
+
 def _page_titles(doc: Document) -> list[str]:
     titles = (meta_content(doc, "og:title"), doc.root.findtext(".//title"))
     return [name_key(title) for title in titles if title and name_key(title) and not _is_masthead(doc, title)]
@@ -251,7 +262,7 @@ def _as_iso(match: re.Match, month_first: bool) -> str | None:
         year, month, day = match["cjk"], int(match["cjkmonth"]), int(match["cjkday"])
     elif match["year3"]:
         first, second = int(match["d1"]), int(match["d2"])
-        day_first = not month_first or first > 12
+        day_first = first > 12 or (not month_first and second <= 12)
         year, month, day = match["year3"], *((second, first) if day_first else (first, second))
     else:
         name = (match["month"] or match["month2"]).casefold()
