@@ -90,7 +90,7 @@ def shown_dates(doc: Document, month_first: bool = True) -> list[ShownDate]:
     >>> shown("<h1>Title</h1><p>" + "Words of the story. " * 5 + "On May 3, 2024 it rained.</p>")
     []
     """
-    return list(_dates_near(doc, month_first)[0])
+    return list(_near(doc, month_first))
 
 
 def labelled_day(doc: Document, month_first: bool = True) -> str | None:
@@ -102,7 +102,7 @@ def labelled_day(doc: Document, month_first: bool = True) -> str | None:
     >>> labelled_day(parse_document(html, "https://e.com/"))
     '2023-04-13'
     """
-    return _dates_near(doc, month_first)[2]
+    return _everywhere(doc, month_first)[1]
 
 
 def printed_days(doc: Document, month_first: bool = True) -> set[str]:
@@ -114,28 +114,44 @@ def printed_days(doc: Document, month_first: bool = True) -> set[str]:
     >>> sorted(printed_days(parse_document(html, "https://e.com/")))
     ['2024-05-03', '2024-05-04']
     """
-    return _dates_near(doc, month_first)[1]
+    return _everywhere(doc, month_first)[0]
 
 
-def _dates_near(doc: Document, month_first: bool) -> tuple[list[ShownDate], set[str], str | None]:
+def _near(doc: Document, month_first: bool) -> list[ShownDate]:
     key = ("shown_dates", month_first)
     if key not in doc.cache:
-        headline = article_heading(doc)
-        if headline is not None and _is_masthead(doc, headline.text_content()):
-            headline = None
-        before, after = _texts_around(doc.root, headline)
-        anchored = headline is not None
-        if not anchored:
-            before, after = _split_at_title(after, _page_titles(doc), lambda text: _is_masthead(doc, text))
-            anchored = bool(before)
+        headline = _story_heading(doc)
+        if headline is not None:
+            before, after = _texts_around(doc.root, headline, stop_after=AFTER_HEADLINE)
+        else:
+            before, after = _split_at_title(_page_texts(doc)[1], _page_titles(doc), lambda text: _is_masthead(doc, text))
         above = _window(before[::-1], BEFORE_HEADLINE)[::-1]
         near = [*_dates_in(_window(after, AFTER_HEADLINE), month_first), *reversed(_dates_in(above, month_first))]
-        near = near if anchored else []
+        doc.cache[key] = near if (headline is not None or before) else []
+    return doc.cache[key]
+
+
+def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None]:
+    """Days printed anywhere but not as an update; the first one labelled as the publication day."""
+    key = ("printed_days", month_first)
+    if key not in doc.cache:
+        before, after = _page_texts(doc)
         everywhere = _dates_in(before + after, month_first, max_chars=None)
         printed = {date.day for date in everywhere if not date.updated}
         labelled = next((date.day for date in everywhere if date.published and not date.updated), None)
-        doc.cache[key] = (near, printed, labelled)
+        doc.cache[key] = (printed, labelled)
     return doc.cache[key]
+
+
+def _page_texts(doc: Document) -> tuple[list[str], list[str]]:
+    if "page_texts" not in doc.cache:
+        doc.cache["page_texts"] = _texts_around(doc.root, _story_heading(doc))
+    return doc.cache["page_texts"]
+
+
+def _story_heading(doc: Document) -> etree._Element | None:
+    headline = article_heading(doc)
+    return None if headline is None or _is_masthead(doc, headline.text_content()) else headline
 
 
 def printed_day(text: str, month_first: bool = True) -> str | None:
@@ -208,12 +224,16 @@ def _dates_in(pieces: list[str], month_first: bool, max_chars: int | None = MAX_
     return dates
 
 
-def _texts_around(root: etree._Element, headline: etree._Element | None) -> tuple[list[str], list[str]]:
+def _texts_around(
+    root: etree._Element, headline: etree._Element | None, stop_after: int | None = None
+) -> tuple[list[str], list[str]]:
     """The page's non-empty texts before the headline's end, and after it, whitespace-folded
-    (all of them after it when there is no headline)."""
+    (all of them after it when there is no headline); after ``stop_after`` characters past the
+    headline, no more are read."""
     before: list[str] = []
     after: list[str] = []
     target = before if headline is not None else after
+    size, counted = 0, 0
     body = root.find("body")
     walker = etree.iterwalk(body if body is not None else root, events=("start", "end"))
     for event, element in walker:
@@ -226,6 +246,10 @@ def _texts_around(root: etree._Element, headline: etree._Element | None) -> tupl
             if element is headline:
                 target = after
             _add(target, element.tail)
+        if stop_after and len(after) > counted:
+            size, counted = size + len(after[-1]), len(after)
+            if size > 2 * stop_after:
+                break
     return before, after
 
 
