@@ -234,7 +234,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     ), timezone, month_first)
     shown = shown_dates(doc, month_first)
     if structured and date_from_url(doc.url) != structured[:10]:
-        return prefer_shown(structured, shown, printed_days(doc, month_first))
+        return prefer_shown(structured, shown, lambda: printed_days(doc, month_first))
     if structured:
         return structured
     return _first_date((
@@ -247,22 +247,23 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     ), timezone, month_first)
 
 
-def prefer_shown(structured: str, shown: list[ShownDate], printed: set[str]) -> str:
+def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], set[str]]) -> str:
     """The day printed by the headline when the page never prints the ``structured`` day:
     what readers see is the page's date. A day labelled as an update never wins, nor one next
-    to the structured day (a time near midnight, shown in another time zone).
+    to the structured day (a time near midnight, shown in another time zone). ``printed`` gives
+    the days the page prints, asked only when needed (it reads the whole page).
 
-    >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], {"2025-02-22"})
+    >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], lambda: {"2025-02-22"})
     '2025-02-22'
-    >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], {"2025-02-22", "2021-08-12"})
+    >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], lambda: {"2025-02-22", "2021-08-12"})
     '2021-08-12T19:35:44+00:00'
-    >>> prefer_shown("2021-08-12", [ShownDate("2025-02-22", updated=True)], set())
+    >>> prefer_shown("2021-08-12", [ShownDate("2025-02-22", updated=True)], lambda: set())
     '2021-08-12'
-    >>> prefer_shown("2025-07-05T00:04:00+00:00", [ShownDate("2025-07-04")], {"2025-07-04"})
+    >>> prefer_shown("2025-07-05T00:04:00+00:00", [ShownDate("2025-07-04")], lambda: {"2025-07-04"})
     '2025-07-05T00:04:00+00:00'
     """
     day = next((date.day for date in shown if not date.updated), None)
-    if day is None or structured[:10] in printed or _days_apart(structured, day) <= 1:
+    if day is None or _days_apart(structured, day) <= 1 or structured[:10] in printed():
         return structured
     return day
 
