@@ -300,3 +300,175 @@ def test_slash_date_under_the_headline_is_read_in_the_pages_order(lang, printed,
 def test_ambiguous_slash_date_in_meta_is_day_first_outside_en_us():
     html = page('<meta name="date" content="03/11/2026 14:05">', lang="fr")
     assert metadata(html, timezone="Europe/Paris")["datePublished"] == "2026-11-03T14:05:00+01:00"
+
+
+BLOG_URL = "https://blog.example/notes/"
+
+
+def test_day_shown_by_the_headline_beats_a_structured_day_the_page_never_prints():
+    head = '<meta property="article:published_time" content="2012-09-12T16:45:28+00:00">'
+    body = '<h1>How to rent a car</h1><p>Travel</p><p>September 8, 2021 &middot; 5 min read</p><p>Story.</p>'
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2021-09-08"
+
+
+def test_structured_day_stays_when_the_page_prints_it_too():
+    head = '<meta property="article:published_time" content="2021-01-18T19:55:00+01:00">'
+    body = ('<h1>Choosing a tool</h1><p>Recent: August 9, 2021</p><p>Story.</p>'
+            '<footer>Published 2021-01-18</footer>')
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2021-01-18T19:55:00+01:00"
+
+
+def test_updated_day_by_the_headline_does_not_replace_the_published_one():
+    head = '<meta property="article:published_time" content="2024-10-15T18:50:03+00:00">'
+    body = '<h1>I tried Amp</h1><p>By Mirel Zaman <span>Updated on</span> June 18, 2025</p>'
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2024-10-15T18:50:03+00:00"
+
+
+def test_day_printed_above_the_headline_without_structured_data():
+    body = '<p>Nutrition</p><p>March 1, 2024</p><h1>Healthy eating tips</h1><p>Eat well.</p>'
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2024-03-01"
+
+
+def test_posted_by_line_of_a_blog_gives_the_day():
+    body = '<h1>Advent of Code, week 2</h1><p>Posted by <a href="/about">Roger</a> on November 3, 2025</p>'
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2025-11-03"
+
+
+def test_day_in_a_photo_caption_or_in_the_story_is_not_the_publication_day():
+    head = '<meta property="article:published_time" content="2023-04-28">'
+    body = ('<h1>Counter-offensive</h1><div><a><img src="t.jpg"></a><p>Tanks near Bakhmut, 24 April 2023</p></div>'
+            '<p>' + "The army prepares. " * 8 + 'Strikes like the one on 26 April 2023 had become rare.</p>')
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2023-04-28"
+
+
+@pytest.mark.parametrize("name", ["rnews:datePublished", "OriginalPublicationDate", "published", "published-date"])
+def test_other_meta_names_for_the_publication_date(name):
+    html = page(f'<meta name="{name}" content="2021-02-16">')
+    assert metadata(html, url=BLOG_URL)["datePublished"] == "2021-02-16"
+
+
+def test_publication_date_of_the_parsely_page_tag():
+    html = page("""<meta name="parsely-page" content='{"title": "T", "pub_date": "2024-05-03T15:47:42Z"}'>""")
+    assert metadata(html, url=BLOG_URL)["datePublished"] == "2024-05-03T15:47:42+00:00"
+
+
+@pytest.mark.parametrize("epoch", [1714751262, 1714751262389])
+def test_jsonld_dates_in_epoch_seconds_and_milliseconds(epoch):
+    html = page(jsonld({"@type": "BlogPosting", "headline": "H", "datePublished": epoch}))
+    assert metadata(html, url=BLOG_URL)["datePublished"] == "2024-05-03T15:47:42+00:00"
+
+
+def test_url_date_followed_by_a_plus():
+    url = "https://blog.example/articles/2025-12-15+Rust+GCC+backend"
+    assert metadata(page(body="<h1>Rust GCC backend</h1><p>Text.</p>"), url=url)["datePublished"] == "2025-12-15"
+
+
+def test_dotted_date_is_read_in_the_pages_order():
+    head = '<meta property="article:published_time" content="2024-10-09">'
+    body = "<h1>Renovation phases</h1><p>By Block Renovation 09.10.2024</p>"
+    assert metadata(page(head, body, lang="en-US"), url=BLOG_URL)["datePublished"] == "2024-09-10"
+
+
+@pytest.mark.parametrize(("byline", "expected"), [
+    ("Meghan Neville Content Marketing Coordinator", ["Meghan Neville"]),
+    ("Rasmus Barslund Founder", ["Rasmus Barslund"]),
+    ("Mateusz Haberny Founder at Oakywood", ["Mateusz Haberny"]),
+    ("Brian Truitt USA TODAY", ["Brian Truitt"]),
+    ("André Oliver KLEIN", ["André Oliver KLEIN"]),
+    ("Written byEdzel Tabing", ["Edzel Tabing"]),
+    ("Authored by: Ann Lee", ["Ann Lee"]),
+    ("Authors: Ann Lee, Bo Li", ["Ann Lee", "Bo Li"]),
+    ('"David Kim"', ["David Kim"]),
+    ("Genevieve Carlton, Ph.D.", ["Genevieve Carlton"]),
+    ("Written By", []),
+    ("Full Bio", []),
+    ("Published in Startup Notes", []),
+    ("Top Growth Marketing", ["Top Growth Marketing"]),
+])
+def test_byline_text_gives_only_names(byline, expected):
+    from newscrawl.extraction.authors import split_authors
+    assert split_authors(byline) == expected
+
+
+@pytest.mark.parametrize("byline", [
+    '<div class="meta"><p>Written by</p><p>Edzel Tabing</p></div>',
+    '<p class="page-header__meta"><span>Category</span> <span>By <a href="/producers/edzel">Edzel Tabing</a></span></p>',
+    '<p class="author">Edzel Tabing 4 August 2010</p>',
+    '<p>Share</p><p>Save</p><p>Print</p><p>Listen</p><p>Written by Edzel Tabing</p>',
+])
+def test_blog_platform_bylines(byline):
+    html = page(body=f"<h1>Restaurant trends</h1>{byline}<p>{'Story text. ' * 20}</p>")
+    assert metadata(html, url=BLOG_URL)["authors"] == ["Edzel Tabing"]
+
+
+@pytest.mark.parametrize("title", [
+    "Best Camping Hammocks of 2026, Tested & Reviewed",
+    "Best Camping Hammocks of 2026 | Outdoor Gear Reviews",
+    "Best Camping Hammocks of 2026 ⋆",
+])
+def test_title_tail_goes_when_the_h1_shows_the_bare_title(title):
+    head = f'<meta property="og:title" content="{title}"><title>{title}</title>'
+    html = page(head, "<h1>Best Camping Hammocks of 2026</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Best Camping Hammocks of 2026"
+
+
+def test_social_title_the_h1_confirms_beats_a_jsonld_headline_worded_otherwise():
+    head = jsonld({"@type": "Article", "headline": "Take a look at the top tools for data analysis."})
+    head += '<meta property="og:title" content="Top 24 tools for data analysis | Splunk">'
+    html = page(head, "<h1>Top 24 Tools for Data Analysis</h1><p>Text.</p>")
+    assert metadata(html, url="https://www.splunk.com/blog/tools.html")["headline"] == "Top 24 tools for data analysis"
+
+
+def test_page_title_alone_does_not_confirm_the_h1():
+    head = '<meta property="og:title" content="I sell Disney World holidays"><title>I sell Walt Disney World holidays</title>'
+    html = page(head, "<h1>I sell Walt Disney World holidays</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "I sell Disney World holidays"
+
+
+def test_subdomain_host_still_names_the_site():
+    html = page("<title>GAME CHANGER | Newegg.com</title>", "<p>Text.</p>")
+    assert metadata(html, url="https://promotions.newegg.com/zotac/index.html")["headline"] == "GAME CHANGER"
+
+
+def test_h1_of_a_guide_beats_its_seo_worded_jsonld_headline():
+    head = jsonld({"@type": "BlogPosting", "headline": "5 Best Blockchain Development Trends for 2026"})
+    html = page(head, "<h1>Top 5 Blockchain Technology Trends to Watch in 2026</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Top 5 Blockchain Technology Trends to Watch in 2026"
+
+
+def test_news_article_keeps_its_jsonld_headline_over_the_h1():
+    head = jsonld({"@type": "NewsArticle", "headline": "Campaigns brace for a sprint to Election Day"})
+    html = page(head, "<h1>Campaigns brace for an intense sprint to Election Day</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Campaigns brace for a sprint to Election Day"
+
+
+def test_day_under_a_heading_that_is_not_an_h1():
+    head = "<title>Top 5 HR Management Software in 2026 | DianaHR</title>"
+    body = '<div class="title">Top 5 HR Management Software in 2026</div><p>DianaHR Team</p><p>Feb 16, 2026</p><p>Text.</p>'
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2026-02-16"
+
+
+def test_month_glued_to_the_name_before_it():
+    body = "<h1>Spice Cayenne</h1><p>Luke KimDecember 17, 2025</p>"
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2025-12-17"
+
+
+def test_posted_on_line_at_the_foot_of_the_page():
+    body = "<h1>Index types</h1>" + "<p>Story text goes on.</p>" * 40 + "<p>Written by Dana, Posted on April 13, 2023</p>"
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2023-04-13"
+
+
+def test_modified_date_dates_a_page_that_gives_no_other():
+    head = '<meta property="article:modified_time" content="2023-06-12T10:39:42+00:00">'
+    assert metadata(page(head, "<h1>Portfolio</h1>"), url=BLOG_URL)["datePublished"] == "2023-06-12T10:39:42+00:00"
+
+
+def test_home_page_masthead_and_todays_date_give_no_publication_day():
+    head = '<title>The Loopback Herald – Independent news since 1894</title><meta property="og:site_name" content="The Loopback Herald">'
+    body = '<div class="logo">The Loopback Herald</div><p class="today">Monday 16 November 2026</p><h3>Flood pact</h3>'
+    assert metadata(page(head, body), url="https://www.example-news.test/")["datePublished"] is None
+
+
+def test_weekday_printed_before_the_date_is_not_an_author():
+    body = '<h1>Glacier station opens</h1><div class="byline">By <a href="/author/jane-doe.html" rel="author">Jane Doe</a> · Saturday 14 November 2026</div>'
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Jane Doe"]

@@ -14,18 +14,32 @@ _MAX_DEPTH = 4
 _MAX_NAME_CHARS = 80
 
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|text|texte|story|posted|published)\s+)?"
-    r"(?:by|von|por|par|door|av|af|auteur|autor|author|text|texto|texte)\s*:?\s+"
-    r"|^(?:by|von|por|par|text|autor|author)\s*:\s*",
+    r"^(?:(?:written|reported|text|texte|story|posted|published|authored|articles)\s+)?"
+    r"(?:by|von|por|par|door|av|af|auteur|autor|author|text|texto|texte)(?:\s*:?\s+|(?-i:(?=[A-Z][a-z])))"
+    r"|^(?:by|von|por|par|text|autor|author|authors)\s*:\s*",
     re.IGNORECASE,
 )
+# What is left of a byline's label alone, or a publication named as in Medium's "Published in X".
+_NOT_A_NAME = re.compile(
+    r"^(?:(?:written|posted|authored)\s+)?by\s*:?$|^(?:authors?|full bio|bio)\s*:?$|^published in\b",
+    re.IGNORECASE,
+)
+_QUOTES = "\"'“”„«»"
+# Words of job titles printed after a name: "Jane Doe Content Marketing Coordinator", "Jo Roe Founder at X".
+_TITLE_WORDS = frozenset("""
+    founder co-founder cofounder ceo cto cfo coo president director manager coordinator head lead
+    analyst specialist consultant strategist winemaker content sponsored contributor writer editor
+    reporter correspondent senior chief
+""".split())
 _SEPARATOR = re.compile(
     r"\s*(?:[,;|&+•·]|\s/\s|\s[-–—]\s|\b(?:and|und|y|e|et|og|och|ve|и|i|és)\b)\s*",
     re.IGNORECASE,
 )
 _NOISE = re.compile(
     r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\(\s*\)|"
-    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d\d(?:\s*(?:uhr|h|am|pm)\b)?",
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d\d(?:\s*(?:uhr|h|am|pm)\b)?|"
+    # a date with a month name ending the text right after a name: "Andrew Gerrand 4 August 2010"
+    r"(?<=[^\W\d_])\s+(?:\d{1,2}\.?\s+[^\W\d_]{3,9}|[^\W\d_]{3,9}\.?\s+\d{1,2},?)\.?,?\s+(?:19|20)\d\d\s*$",
 )
 _PARTICLES = frozenset("van von de der den da del della di du la le bin al ter ten dos das zu y".split())
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
@@ -40,9 +54,12 @@ _ROLE_WORDS = _ROLE_NOUNS | frozenset("""
     editors contributing photographers photos photo
     fotos foto video videos text texte graphics grafik illustration illustrations
     political special freelance associate assistant deputy managing news sports business
-    autor autorin author authors
+    autor autorin author authors ph.d phd founder co-founder cofounder ceo lead reviewer
     envoyé envoyée spéciale spécial updated aktualisiert published veröffentlicht am um uhr on
     quelle source stand
+    monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag
+    freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes
+    miércoles jueves viernes sábado domingo
     기자 특파원 記者
 """.split())
 _ROLE_SUFFIXES = frozenset({"기자", "특파원", "記者", "特派員"})  # written after the name
@@ -64,7 +81,7 @@ def clean_author_name(value: object) -> str | None:
     text = _NOISE.sub(" ", _PREFIX.sub("", text, count=1))
     kept = [part for part in _split_parts(text) if not _is_role(part)]
     name = _without_trailing_roles(kept[0]) if kept else None
-    return name if name and len(name) <= _MAX_NAME_CHARS else None
+    return name if name and len(name) <= _MAX_NAME_CHARS and not _NOT_A_NAME.match(name) else None
 
 
 def split_authors(value: object) -> list[str]:
@@ -78,6 +95,8 @@ def split_authors(value: object) -> list[str]:
     ['Felix Schröder', 'Jörg Soldwisch', 'dpa']
     >>> split_authors("By Priya Raman, Technology correspondent")
     ['Priya Raman']
+    >>> split_authors("Andrew Gerrand 4 August 2010"), split_authors("Ann Lee Aug. 4, 2010")
+    (['Andrew Gerrand'], ['Ann Lee'])
     """
     text = clean_text(value, 1_000)
     if not text:
@@ -178,15 +197,30 @@ def _is_cjk(char: str) -> bool:
 
 
 def _split_parts(text: str) -> list[str]:
-    parts = (" ".join(part.strip(" .:-–—()[]").split()) for part in _SEPARATOR.split(text))
+    parts = (" ".join(part.strip(" .:-–—()[]" + _QUOTES).split()) for part in _SEPARATOR.split(text))
     return [part for part in parts if part and any(ch.isalpha() for ch in part)]
 
 
 def _without_trailing_roles(name: str) -> str:
+    """The name without what follows it: a job title, a publisher in capitals (two words or more:
+    one may be a surname, as Luxembourg papers print them), a CJK role suffix.
+
+    >>> _without_trailing_roles("Meghan Neville Content Marketing Coordinator"), _without_trailing_roles("Brian Truitt USA TODAY")
+    ('Meghan Neville', 'Brian Truitt')
+    >>> _without_trailing_roles("Mateusz Haberny Founder at Oakywood"), _without_trailing_roles("MARIA DEUTSCHER")
+    ('Mateusz Haberny', 'MARIA DEUTSCHER')
+    >>> _without_trailing_roles("André Oliver KLEIN")
+    'André Oliver KLEIN'
+    """
     words = name.split()
     while len(words) > 1 and words[-1] in _ROLE_SUFFIXES:
         words.pop()
-    return " ".join(words)
+    cut = next((i for i, word in enumerate(words) if i >= 2 and word.casefold().strip(".,") in _TITLE_WORDS), None)
+    words = words[:cut]
+    capitals = len(words)
+    while capitals > 0 and words[capitals - 1].isupper() and len(words[capitals - 1]) > 1:
+        capitals -= 1
+    return " ".join(words[:capitals] if capitals >= 2 and len(words) - capitals >= 2 else words)
 
 
 def _is_role(part: str) -> bool:

@@ -27,15 +27,18 @@ _NAMED = " or ".join(  # "uthor" and "yline" match any capitalisation of author 
 _AFTER_HEADLINE = etree.XPath(f"following::*[{_MARKED} or {_NAMED}]")
 _ANYWHERE = etree.XPath(f"//body//*[{_MARKED} or {_NAMED}]")
 _HEADLINE = etree.XPath("(//h1)[1]")
+_BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By")
+# "By" opens the element's own text, or is all of it ("<span>By <a>Ann</a></span>").
 _PREFIXED = etree.XPath(
-    "following::*[self::p or self::span or self::div or self::li]"
-    "[" + " or ".join(f"starts-with(normalize-space(text()[1]), '{by} ')" for by in ("By", "Von", "Por", "Par", "Door"))
-    + "][position() <= 3]"
+    "following::*[self::p or self::span or self::div or self::li]["
+    + " or ".join(f"starts-with(normalize-space(text()[1]), '{by} ') or normalize-space(text()[1]) = '{by}'"
+                  for by in _BY_WORDS)
+    + "][position() <= 6]"
 )
 _FIRST_TEXT = etree.XPath("normalize-space(text()[1])")
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
 _LABELS = etree.XPath(
-    "//*[self::strong or self::b or self::dt or self::th or self::span or self::label]"
+    "//*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p or self::div]"
     "[string-length(normalize-space()) < 25]"
 )
 _EXCLUDED = re.compile(

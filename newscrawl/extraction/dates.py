@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone as dt_timezone
+from datetime import date, datetime, timezone as dt_timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,7 +17,10 @@ from dateutil import parser as date_parser
 from lxml import etree
 
 from newscrawl.extraction.document import Document
-from newscrawl.extraction.structured import article_object, jsonld_objects, jsonld_types, meta_content
+from newscrawl.extraction.shown_date import ShownDate, labelled_day, printed_day, printed_days, shown_dates
+from newscrawl.extraction.structured import (
+    article_object, jsonld_objects, jsonld_types, meta_content, parsely_page,
+)
 from newscrawl.extraction.values import clean_text
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -30,7 +33,7 @@ _SHORT_NUMERIC = re.compile(r"\b(\d{1,2})([/-])(\d{1,2})\2(?:\d\d){1,2}\b")
 _MONTH_FIRST_LOCALES = frozenset({"en", "en-us"})
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _URL_DATE = re.compile(
-    r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_-]|\.html|$)"
+    r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_+-]|\.html|$)"
 )
 
 PUBLISHED_META = (
@@ -39,6 +42,8 @@ PUBLISHED_META = (
     "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "pubdate",
     "publishdate", "publish-date", "publish_date", "publication_date", "release_date",
     "cxenseparse:recs:publishtime", "date.available", "dc.date.created", "datecreated",
+    "rnews:datepublished", "originalpublicationdate", "published", "published-date",
+    "article:published", "publication-date", "pub_date", "date_published",
 )
 MODIFIED_META = (
     "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
@@ -54,9 +59,6 @@ _RDFA_CREATED = etree.XPath(
     " or contains(concat(' ', normalize-space(@property), ' '), ' dc:date ')])[1]/@content"
 )
 _MAX_DATE_ELEMENTS = 5
-_NUMERIC_DATE = re.compile(
-    r"\b(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d|\d{1,2}/\d{1,2}/(?:19|20)\d\d)\b"
-)
 _DATE_LABELS = ("Datum", "Date", "Published", "Veröffentlicht", "Publicado", "Publié le", "Fecha")
 _DATE_ELEMENTS = etree.XPath(
     "//*[contains(@class, 'date') or contains(@class, 'Date')][string-length(normalize-space()) < 80]"
@@ -68,18 +70,6 @@ _DATE_ELEMENTS = etree.XPath(
 _UNDER_HEADLINE = etree.XPath(
     "(//h1)[1]/following::*[self::p or self::div or self::span or self::time or self::li]"
     "[string-length(normalize-space()) < 120][position() <= 4]"
-)
-_MONTHS = {name: number for number, names in enumerate((
-    "january jan januar janvier enero", "february feb februar février fevrier febrero",
-    "march mar märz maerz mars marzo", "april apr avril abril", "may mai mayo",
-    "june jun juni juin junio", "july jul juli juillet julio", "august aug août aout agosto",
-    "september sep sept septembre septiembre", "october oct oktober octobre octubre",
-    "november nov novembre noviembre", "december dec dezember décembre decembre diciembre",
-), start=1) for name in names.split()}
-_NAMED_DATE = re.compile(
-    r"\b(?:(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?P<month>[^\W\d_]{3,9})\.?,?\s+(?:de\s+)?"
-    r"|(?P<month2>[^\W\d_]{3,9})\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+)"
-    r"(?P<year>(?:19|20)\d\d)\b"
 )
 _TIME_DATETIME = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
 
@@ -99,7 +89,14 @@ def normalize_date(value: object, timezone: str | None = None, month_first: bool
     ('2024-05-03', '2024-05-03T17:47:00+02:00')
     >>> normalize_date("0001-01-01T00:00:00") is None, normalize_date(["2024"]) is None
     (True, True)
+
+    JSON numbers are epoch seconds or milliseconds:
+
+    >>> normalize_date(1714751262), normalize_date(1714751262389)
+    ('2024-05-03T15:47:42+00:00', '2024-05-03T15:47:42+00:00')
     """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value))
     text = clean_text(value, 100)
     if not text:
         return None
@@ -207,54 +204,72 @@ def date_from_url(url: str) -> str | None:
     return normalize_date("-".join(match.groups()))
 
 
-def visible_dates(doc: Document) -> list[str]:
+def visible_dates(doc: Document, month_first: bool = True) -> list[str]:
     """Dates printed in date-classed elements, after a "Date:" label, or under the headline.
 
     >>> from newscrawl.extraction.document import parse_document
     >>> visible_dates(parse_document("<ul><li><strong>Datum</strong> 28.04.2023</li></ul>", "https://e.com/"))
-    ['28.04.2023']
+    ['2023-04-28']
     >>> visible_dates(parse_document("<h1>T</h1><div>By Ann · November 12, 2026</div>", "https://e.com/"))
     ['2026-11-12']
     """
     elements = [*_DATE_ELEMENTS(doc.root)[:_MAX_DATE_ELEMENTS], *_UNDER_HEADLINE(doc.root)]
-    dates = (_printed_date(" ".join(element.itertext())) for element in elements)
+    dates = (printed_day(" ".join(element.itertext()), month_first) for element in elements)
     return [date for date in dates if date]
 
 
-def _printed_date(text: str) -> str | None:
-    match = _NUMERIC_DATE.search(text)
-    return match.group(0) if match else named_date(text)
-
-
-def named_date(text: str) -> str | None:
-    """A date written with a month name (English, German, French, Spanish), as ``YYYY-MM-DD``.
-
-    >>> named_date("Posted November 12th, 2026"), named_date("3. Mai 2024"), named_date("5 de mayo de 2024")
-    ('2026-11-12', '2024-05-03', '2024-05-05')
-    >>> named_date("Chapter 12 2024") is None
-    True
-    """
-    for match in _NAMED_DATE.finditer(text):
-        month = _MONTHS.get((match["month"] or match["month2"]).casefold())
-        day = int(match["day"] or match["day2"])
-        if month and 1 <= day <= 31:
-            return f"{match['year']}-{month:02d}-{day:02d}"
-    return None
-
-
 def extract_published(doc: Document, timezone: str | None = None) -> str | None:
-    """The article's publication date, from the most trusted source that gives one."""
-    sources = (
+    """The article's publication date: structured data, unless the page shows another day
+    (see :func:`prefer_shown`); then the URL, then dates printed on the page; last, the page's
+    modification date (a page that gives only that one dates itself by it)."""
+    month_first = reads_month_first(doc)
+    structured = _first_date((
         lambda: _jsonld_dates(doc, "datePublished"),
         lambda: [meta_content(doc, *PUBLISHED_META)],
+        lambda: [parsely_page(doc).get("pub_date")],
         lambda: _ITEMPROP(doc.root, name="datePublished"),
         lambda: _RDFA_CREATED(doc.root),
         lambda: _TIME_DATETIME(doc.root),
         lambda: _jsonld_dates(doc, "dateCreated"),
+    ), timezone, month_first)
+    shown = shown_dates(doc, month_first)
+    if structured and date_from_url(doc.url) != structured[:10]:
+        return prefer_shown(structured, shown, lambda: printed_days(doc, month_first))
+    if structured:
+        return structured
+    return _first_date((
         lambda: [date_from_url(doc.url)],
-        lambda: visible_dates(doc),
-    )
-    return _first_date(sources, timezone, reads_month_first(doc))
+        lambda: [next((d.day for d in shown if not d.updated), None)],
+        lambda: visible_dates(doc, month_first),
+        lambda: [d.day for d in shown],
+        lambda: [labelled_day(doc, month_first)],
+        lambda: [extract_modified(doc, timezone)],
+    ), timezone, month_first)
+
+
+def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], set[str]]) -> str:
+    """The day printed by the headline when the page never prints the ``structured`` day:
+    what readers see is the page's date. A day labelled as an update never wins, nor one next
+    to the structured day (a time near midnight, shown in another time zone). ``printed`` gives
+    the days the page prints, asked only when needed (it reads the whole page).
+
+    >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], lambda: {"2025-02-22"})
+    '2025-02-22'
+    >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], lambda: {"2025-02-22", "2021-08-12"})
+    '2021-08-12T19:35:44+00:00'
+    >>> prefer_shown("2021-08-12", [ShownDate("2025-02-22", updated=True)], lambda: set())
+    '2021-08-12'
+    >>> prefer_shown("2025-07-05T00:04:00+00:00", [ShownDate("2025-07-04")], lambda: {"2025-07-04"})
+    '2025-07-05T00:04:00+00:00'
+    """
+    day = next((date.day for date in shown if not date.updated), None)
+    if day is None or _days_apart(structured, day) <= 1 or structured[:10] in printed():
+        return structured
+    return day
+
+
+def _days_apart(first: str, second: str) -> int:
+    return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second)).days)
 
 
 def extract_modified(doc: Document, timezone: str | None = None) -> str | None:

@@ -8,7 +8,7 @@ import unicodedata
 from lxml import etree
 
 from newscrawl.extraction.document import Document
-from newscrawl.extraction.structured import article_object, meta_content, site_names
+from newscrawl.extraction.structured import article_object, jsonld_types, meta_content, site_names
 from newscrawl.extraction.values import clean_text, name_key, names_match
 
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—»›·•:/*]|-{1,2}|::)\s+|\s*[｜：ㅣ]\s*")
@@ -23,7 +23,9 @@ _ARTICLE_H1 = etree.XPath(
 _KICKER_END = re.compile(r"\S\s*(?:[:/|–—]|\s-)\s*$")
 _KICKER_SEPARATOR = re.compile(r"(?<=\S)(?::|\s[/|–—-]) ")
 _SOCIAL_TITLES = ("og:title", "twitter:title")
-_LONG_WORD = 5  # letters: a word this long is the story's, not grammar
+_LONG_WORD = 5
+# How a tail added to a title starts: a separator, or a comma, before more words.
+_TAIL_START = re.compile(r"\s*(?:[|–—»›·•:/*,⋆★]|-{1,2}|::)(?:\s|$)")  # letters: a word this long is the story's, not grammar
 _WORDS = re.compile(r"\w+")
 
 
@@ -75,6 +77,10 @@ def extract_headline(doc: Document) -> str | None:
     chosen = prefer_shown_kicker(chosen, [structured, *socials], shown)
     chosen = drop_unshown_kicker(chosen, heading)
     chosen = heading_if_titles_disagree(chosen, [structured, *socials, page_title], shown)
+    chosen = heading_without_title_tail(chosen, shown)
+    chosen = title_the_heading_confirms(chosen, socials, shown)
+    if structured and chosen == structured and not _is_news(doc):
+        chosen = heading_over_seo_wording(chosen, [*socials, page_title], shown, names)
     return chosen or first_heading(doc) or page_title
 
 
@@ -168,6 +174,75 @@ def heading_if_titles_disagree(chosen: str | None, titles: list[str | None], hea
     if any(key in shown or shown in key for key in keys) or not _long_words(heading) & _long_words(*titles):
         return chosen
     return heading
+
+
+def heading_without_title_tail(chosen: str | None, heading: str | None) -> str | None:
+    """``chosen`` cut before a tail set off by a separator (a site name, a section, an SEO
+    phrase) when the page's own heading shows the title without it. Letters and digits are
+    compared, so the h1's typography (capitals, curly quotes) does not matter.
+
+    >>> heading_without_title_tail("Best Camping Hammocks of 2026, Tested & Reviewed", "Best Camping Hammocks of 2026")
+    'Best Camping Hammocks of 2026'
+    >>> heading_without_title_tail("The Beginner's Guide - Urge Fitness | Gyms", "THE BEGINNER’S GUIDE")
+    "The Beginner's Guide"
+    >>> heading_without_title_tail("Storm hits coast, ports shut", "Storm hits")
+    'Storm hits coast, ports shut'
+    """
+    if not (chosen and heading):
+        return chosen
+    shown = name_key(heading)
+    for match in _TAIL_START.finditer(chosen):
+        if name_key(chosen[: match.start()]) == shown:
+            return chosen[: match.start()].rstrip()
+    return chosen
+
+
+def title_the_heading_confirms(chosen: str | None, titles: list[str | None], heading: str | None) -> str | None:
+    """The social title (og, twitter) that words the story as the h1 does, when ``chosen`` words
+    it otherwise: two sources that agree outweigh one. (The ``<title>`` does not count: it is
+    often the same SEO text as the h1 while the social title is the editors'.)
+
+    >>> title_the_heading_confirms("Machine learning is a powerful form of AI.", ["Machine learning, explained"],
+    ...                            "Machine Learning, Explained")
+    'Machine learning, explained'
+    >>> title_the_heading_confirms("Storm hits coast", ["Storm hits coast"], "Weather")
+    'Storm hits coast'
+    """
+    if not (chosen and heading) or name_key(chosen) == name_key(heading):
+        return chosen
+    shown = name_key(heading)
+    return next((title for title in titles if title and name_key(title) == shown), chosen)
+
+
+def heading_over_seo_wording(chosen: str, titles: list[str | None], heading: str | None, names: list[str]) -> str:
+    """The h1 of a page that is not news (a guide, a blog post, a review) when it words the
+    story otherwise than its structured headline, which such sites fill for search engines.
+
+    The h1 must be a headline of the same story: three words or more, most of its words found in
+    the titles, not the site's name, and neither wording a part of the other (kickers and tails
+    are settled by the rules before).
+
+    >>> heading_over_seo_wording("5 Best Blockchain Development Trends", [], "Top 5 Blockchain Technology Trends to Watch", [])
+    'Top 5 Blockchain Technology Trends to Watch'
+    >>> heading_over_seo_wording("Storm hits coast", [], "Subscribe to our newsletter", [])
+    'Storm hits coast'
+    """
+    if not heading or len(heading.split()) < 3:
+        return chosen
+    shown, key = name_key(heading), name_key(chosen)
+    if shown in key or key in shown or _names_site(heading, [name_key(name) for name in names]):
+        return chosen
+    words = _story_words(heading)
+    found = words & _story_words(chosen, *titles)
+    return heading if words and len(found) * 2 >= len(words) else chosen
+
+
+def _story_words(*texts: str | None) -> set[str]:
+    return {word for text in texts if text for word in _WORDS.findall(_key(text)) if len(word) >= 4}
+
+
+def _is_news(doc: Document) -> bool:
+    return any("news" in name for name in jsonld_types(article_object(doc) or {}))
 
 
 def _long_words(*texts: str | None) -> set[str]:

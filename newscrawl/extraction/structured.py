@@ -122,6 +122,19 @@ def _meta_index(doc: Document) -> dict[str, list[str]]:
     return cached
 
 
+def parsely_page(doc: Document) -> dict:
+    """The JSON object of ``<meta name="parsely-page">`` (Parse.ly's tag: title, pub_date,
+    author...); ``{}`` when the page has none or it is not a JSON object.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> page = '''<meta name="parsely-page" content='{"pub_date": "2024-05-03T15:47:42Z"}'>'''
+    >>> parsely_page(parse_document(page, "https://e.com/"))
+    {'pub_date': '2024-05-03T15:47:42Z'}
+    """
+    value = parse_jsonld(meta_content(doc, "parsely-page") or "")
+    return value if isinstance(value, dict) else {}
+
+
 _MAX_SITE_NAME_WORDS = 5
 _ARTICLE_TYPES = frozenset({"blogposting", "liveblogposting", "socialmediaposting", "report"})
 _AUXILIARY_TYPES = frozenset({
@@ -293,9 +306,14 @@ def _is_site_object(obj: dict) -> bool:
 
 
 def _host_names(url: str) -> list[str]:
+    """The host and its distinctive labels (``www`` and the top-level domain left out).
+
+    >>> _host_names("https://promotions.newegg.com/a"), _host_names("https://www.daily.co.uk/")
+    (['promotions.newegg.com', 'promotions', 'newegg'], ['daily.co.uk', 'daily'])
+    """
     try:
         host = (urlsplit(url).hostname or "").removeprefix("www.")
     except ValueError:
         return []
-    labels = host.split(".")
-    return [host, max(labels[:-1], key=len)] if len(labels) > 1 else []
+    labels = [label for label in host.split(".")[:-1] if len(label) > 3 or label == max(host.split(".")[:-1], key=len)]
+    return [host, *labels] if labels else []

@@ -1,0 +1,296 @@
+"""The date a reader sees next to the headline: "Mar 13, 2026", "Posted by X on November 3, 2025".
+
+The page's text is read in document order around its ``<h1>``: the first date printed just
+after the headline (in the byline, the dateline, an "Updated" line), else the last one printed
+just above it. Dates written with a month name (several languages), in ISO order, with dots
+(``13.03.2026``), with slashes (in the page's own order) or in CJK order are found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from newscrawl.extraction.document import Document
+from newscrawl.extraction.headline import article_heading
+from newscrawl.extraction.structured import meta_content, site_names
+from newscrawl.extraction.values import name_key, names_match
+
+#: Characters of text read after the headline, and before it.
+AFTER_HEADLINE, BEFORE_HEADLINE = 600, 200
+#: A date in a longer text is part of the story ("on 9 June 2024 she..."), not its dateline.
+MAX_DATELINE_CHARS = 120
+_LABEL_CHARS = 40
+_CAPTION_TAGS = frozenset({"p", "div", "span", "figure"})
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # a cheap test before the date pattern
+_MIN_TITLE_CHARS = 12
+_PUBLISHED = re.compile(
+    r"(?:posted|published|publié|veröffentlicht|publicado|pubblicato|written)(?:\s+(?:on|am|le|el|il))?\W{0,3}$",
+    re.IGNORECASE,
+)
+_UPDATED = re.compile(
+    r"(?:updated|modified|revised|aktualisiert|mis à jour|actualizado|atualizado|bijgewerkt|aggiornato)"
+    r"\W{0,3}(?:\w+\W{1,3}){0,2}$",
+    re.IGNORECASE,
+)
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "nav", "svg", "select", "button"})
+_MONTHS = {name: number for number, names in enumerate((
+    "january jan januar janvier enero gennaio janeiro januari",
+    "february feb februar février fevrier febrero febbraio fevereiro februari",
+    "march mar märz maerz mars marzo março maart",
+    "april apr avril abril aprile",
+    "may mai mayo maggio maio mei",
+    "june jun juni juin junio giugno junho",
+    "july jul juli juillet julio luglio julho",
+    "august aug août aout agosto augustus",
+    "september sep sept septembre septiembre settembre setembro",
+    "october oct oktober octobre octubre ottobre outubro okt",
+    "november nov novembre noviembre novembro",
+    "december dec dezember décembre decembre diciembre dicembre dezembro",
+), start=1) for name in names.split()}
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+# A month name may follow a name glued to it ("Luke KimDecember 17, 2025"), so it is spelled out.
+_MONTH_NAME = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
+_DATE = re.compile(
+    r"(?:\b(?P<day>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?P<month>[^\W\d_]{3,9})\.?,?\s+(?:de\s+)?" + _YEAR
+    + r"|(?:(?<=[a-z])(?=[A-Z])|\b)(?P<month2>" + _MONTH_NAME + r")\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+"
+    + _YEAR.replace("year", "year2")
+    + r"|\b(?P<iso>(?:19|20)\d\d)-(?P<isomonth>\d\d)-(?P<isoday>\d\d)"
+    + r"|\b(?P<d1>\d{1,2})(?P<sep>[./])\s?(?P<d2>\d{1,2})(?P=sep)\s?(?P<year3>(?:19|20)\d\d)"
+    + r"|\b(?P<cjk>(?:19|20)\d\d)\s*[年년]\s*(?P<cjkmonth>\d{1,2})\s*[月월]\s*(?P<cjkday>\d{1,2})"
+    + r")\b(?!\s*[%$€£])"
+)
+
+
+@dataclass(frozen=True)
+class ShownDate:
+    """A printed day; whether a label says it is the day of an update, or of publication."""
+
+    day: str
+    updated: bool = False
+    published: bool = False
+
+
+def shown_dates(doc: Document, month_first: bool = True) -> list[ShownDate]:
+    """Dates printed in short texts near the page's ``<h1>``, nearest first: those after it in
+    order, then those before it, backwards. Dates inside long texts (the story's own prose) are
+    left out.
+
+    ``month_first`` reads ``03/11/2026`` as March 11 (the page's locale writes the month first).
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> def shown(html): return [(d.day, d.updated) for d in shown_dates(parse_document(html, "https://e.com/"))]
+    >>> shown("<p>May 1, 2020</p><h1>Title</h1><p>Posted by <a>Ann</a> on November 3, 2025</p>")
+    [('2025-11-03', False), ('2020-05-01', False)]
+    >>> shown("<h1>T</h1><p>By Ann · 12.12.2025</p><p><span>Updated</span> <time>2025-02-22</time></p>")
+    [('2025-12-12', False), ('2025-02-22', True)]
+    >>> shown("<h1>Title</h1><p>" + "Words of the story. " * 5 + "On May 3, 2024 it rained.</p>")
+    []
+    """
+    return list(_near(doc, month_first))
+
+
+def labelled_day(doc: Document, month_first: bool = True) -> str | None:
+    """The first day printed anywhere after a "Posted on", "Published" label: bylines printed
+    at the foot of the page, or in a page without an ``<h1>``.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = "<h2>Index types</h2><p>" + "Text. " * 50 + "</p><p>Written by Dana, Posted on April 13, 2023</p>"
+    >>> labelled_day(parse_document(html, "https://e.com/"))
+    '2023-04-13'
+    """
+    return _everywhere(doc, month_first)[1]
+
+
+def printed_days(doc: Document, month_first: bool = True) -> set[str]:
+    """Every day printed in the page's text (outside scripts and navigation) but not labelled as
+    an update, as ``YYYY-MM-DD``.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = "<h1>T</h1><p>It rained on 3 May 2024 and 4 May 2024.</p><p>Updated May 9, 2024</p>"
+    >>> sorted(printed_days(parse_document(html, "https://e.com/")))
+    ['2024-05-03', '2024-05-04']
+    """
+    return _everywhere(doc, month_first)[0]
+
+
+def _near(doc: Document, month_first: bool) -> list[ShownDate]:
+    key = ("shown_dates", month_first)
+    if key not in doc.cache:
+        headline = _story_heading(doc)
+        if headline is not None:
+            before, after = _texts_around(doc.root, headline, stop_after=AFTER_HEADLINE)
+        else:
+            before, after = _split_at_title(_page_texts(doc)[1], _page_titles(doc), lambda text: _is_masthead(doc, text))
+        above = _window(before[::-1], BEFORE_HEADLINE)[::-1]
+        near = [*_dates_in(_window(after, AFTER_HEADLINE), month_first), *reversed(_dates_in(above, month_first))]
+        doc.cache[key] = near if (headline is not None or before) else []
+    return doc.cache[key]
+
+
+def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None]:
+    """Days printed anywhere but not as an update; the first one labelled as the publication day."""
+    key = ("printed_days", month_first)
+    if key not in doc.cache:
+        before, after = _page_texts(doc)
+        everywhere = _dates_in(before + after, month_first, max_chars=None)
+        printed = {date.day for date in everywhere if not date.updated}
+        labelled = next((date.day for date in everywhere if date.published and not date.updated), None)
+        doc.cache[key] = (printed, labelled)
+    return doc.cache[key]
+
+
+def _page_texts(doc: Document) -> tuple[list[str], list[str]]:
+    if "page_texts" not in doc.cache:
+        doc.cache["page_texts"] = _texts_around(doc.root, _story_heading(doc))
+    return doc.cache["page_texts"]
+
+
+def _story_heading(doc: Document) -> etree._Element | None:
+    headline = article_heading(doc)
+    return None if headline is None or _is_masthead(doc, headline.text_content()) else headline
+
+
+def printed_day(text: str, month_first: bool = True) -> str | None:
+    """The first date written in ``text``, as ``YYYY-MM-DD``.
+
+    >>> printed_day("Posted November 12th, 2026"), printed_day("3. Mai 2024"), printed_day("5 de mayo de 2024")
+    ('2026-11-12', '2024-05-03', '2024-05-05')
+    >>> printed_day("Published 03/11/2026", month_first=False), printed_day("Chapter 12 2024") is None
+    ('2026-11-03', True)
+    """
+    return next((day for day in map(lambda m: _as_iso(m, month_first), _DATE.finditer(text)) if day), None)
+
+
+def _page_titles(doc: Document) -> list[str]:
+    titles = (meta_content(doc, "og:title"), doc.root.findtext(".//title"))
+    return [name_key(title) for title in titles if title and name_key(title) and not _is_masthead(doc, title)]
+
+
+def _is_masthead(doc: Document, text: str) -> bool:
+    """Whether a heading or title is only the site's name (a home page's h1), not a story's.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> doc = parse_document('<meta property="og:site_name" content="The Loopback Herald">', "https://e.test/")
+    >>> _is_masthead(doc, "The Loopback Herald"), _is_masthead(doc, "Glacier station opens")
+    (True, False)
+    """
+    key = name_key(text)
+    return any(names_match(key, name_key(site)) for site in site_names(doc))
+
+
+def _split_at_title(
+    pieces: list[str], titles: list[str], is_masthead: Callable[[str], bool] = lambda text: False
+) -> tuple[list[str], list[str]]:
+    """The texts up to the first one that starts a page title (the heading of a page without an
+    ``<h1>``; the site's name in the masthead does not count), and those after it; ``[]`` and
+    all of them when none does.
+
+    >>> _split_at_title(["Spice AI", "Spice Cayenne: a data accelerator", "Luke Kim", "December 17, 2025"],
+    ...                 ["spicecayenneadataacceleratorspiceai"], lambda text: text == "Spice AI")
+    (['Spice AI', 'Spice Cayenne: a data accelerator'], ['Luke Kim', 'December 17, 2025'])
+    """
+    for index, piece in enumerate(pieces):
+        key = name_key(piece)
+        if len(key) >= _MIN_TITLE_CHARS and any(title.startswith(key) for title in titles) and not is_masthead(piece):
+            return pieces[: index + 1], pieces[index + 1:]
+    return [], pieces
+
+
+def _window(pieces: list[str], chars: int) -> list[str]:
+    """The first pieces of text, up to the one that reaches ``chars`` characters."""
+    kept, size = [], 0
+    for piece in pieces:
+        kept.append(piece)
+        size += len(piece)
+        if size >= chars:
+            break
+    return kept
+
+
+def _dates_in(pieces: list[str], month_first: bool, max_chars: int | None = MAX_DATELINE_CHARS) -> list[ShownDate]:
+    dates = []
+    for index, piece in enumerate(pieces):
+        if (max_chars and len(piece) > max_chars) or not _YEAR_DIGITS.search(piece):
+            continue
+        for match in _DATE.finditer(piece):
+            day = _as_iso(match, month_first)
+            if day:
+                label = ((pieces[index - 1] if index else "") + " " + piece[: match.start()])[-_LABEL_CHARS:]
+                dates.append(ShownDate(day, bool(_UPDATED.search(label)), bool(_PUBLISHED.search(label))))
+    return dates
+
+
+def _texts_around(
+    root: etree._Element, headline: etree._Element | None, stop_after: int | None = None
+) -> tuple[list[str], list[str]]:
+    """The page's non-empty texts before the headline's end, and after it, whitespace-folded
+    (all of them after it when there is no headline); after ``stop_after`` characters past the
+    headline, no more are read."""
+    before: list[str] = []
+    after: list[str] = []
+    target = before if headline is not None else after
+    size, counted = 0, 0
+    body = root.find("body")
+    walker = etree.iterwalk(body if body is not None else root, events=("start", "end"))
+    for event, element in walker:
+        if event == "start":
+            if element.tag in _SKIPPED or not isinstance(element.tag, str) or is_caption(element):
+                walker.skip_subtree()
+            else:
+                _add(target, element.text)
+        else:
+            if element is headline:
+                target = after
+            _add(target, element.tail)
+        if stop_after and len(after) > counted:
+            size, counted = size + len(after[-1]), len(after)
+            if size > 2 * stop_after:
+                break
+    return before, after
+
+
+def is_caption(element: etree._Element) -> bool:
+    """Whether an element is a picture's caption: ``<figcaption>``, a "caption" class, or a
+    paragraph right after a picture (captions often carry the day the photo was taken).
+
+    >>> from lxml import html
+    >>> box = html.fromstring('<div><a><img src="a.jpg"></a><p>Tanks near Bakhmut, 24 April 2023</p><p>Story</p></div>')
+    >>> [is_caption(p) for p in box.iter("p")]
+    [True, False]
+    """
+    tag = element.tag
+    if tag == "figcaption" or (tag in _CAPTION_TAGS and "caption" in (element.get("class") or "").lower()):
+        return True
+    if tag != "p":
+        return False
+    previous = element.getprevious()
+    while previous is not None and previous.tag == "a" and len(previous) == 1:
+        previous = previous[0]
+    return previous is not None and previous.tag in ("img", "picture")
+
+
+def _add(pieces: list[str], text: str | None) -> None:
+    if text and not text.isspace():
+        pieces.append(" ".join(text.split()))
+
+
+def _as_iso(match: re.Match, month_first: bool) -> str | None:
+    """The matched date as ``YYYY-MM-DD``; ``None`` when it is not a real day."""
+    if match["iso"]:
+        year, month, day = match["iso"], int(match["isomonth"]), int(match["isoday"])
+    elif match["cjk"]:
+        year, month, day = match["cjk"], int(match["cjkmonth"]), int(match["cjkday"])
+    elif match["year3"]:
+        first, second = int(match["d1"]), int(match["d2"])
+        day_first = first > 12 or (not month_first and second <= 12)
+        year, month, day = match["year3"], *((second, first) if day_first else (first, second))
+    else:
+        name = (match["month"] or match["month2"]).casefold()
+        year, month, day = match["year"] or match["year2"], _MONTHS.get(name), int(match["day"] or match["day2"])
+    if not month or not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    return f"{year}-{month:02d}-{day:02d}"
