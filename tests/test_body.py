@@ -362,3 +362,11 @@ def test_figure_quoting_someone_is_kept_and_a_picture_is_not() -> None:
 ])
 def test_class_verdict_reads_every_part_of_the_value(names: str, verdict: int) -> None:
     assert name_verdict(names) == verdict
+
+
+def test_text_inside_a_button_left_open_is_kept() -> None:
+    # Dotdash Meredith pages (investopedia, treehugger...): the menu button of the header is
+    # never closed, and the parser puts the whole page inside it.
+    page = ('<html><body><header><div><button class="menu-button">Menu'
+            f'<main><article>{paragraphs()}</article></main></body></html>')
+    assert body_of(page) == PARAGRAPHS

@@ -15,6 +15,9 @@ _JUNK_TAGS = (
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
     "canvas", "video", "audio", "map", "button", "select", "textarea", "input", "h1",
 )
+# A button holding paragraphs was left open in the markup, and the parser put the rest of
+# the page inside it: it is unwrapped, not dropped.
+_HOLDS_TEXT = etree.XPath("boolean(descendant::p)")
 # Elements that usually are furniture, unless they wrap most of the page.
 _FURNITURE_TAGS = ("nav", "footer", "aside", "form", "dialog", "menu", "figcaption", "label")
 # A figure is an image, video or chart with its caption, unless it quotes someone.
@@ -117,6 +120,7 @@ def prune_boilerplate(root: etree._Element) -> None:
     >>> html.tostring(root)
     b'<div><p>Text.</p></div>'
     """
+    _unwrap_open_buttons(root)
     etree.strip_elements(root, *_JUNK_TAGS, with_tail=False)
     doomed, lengths = [], {}
     for el in root.iter(*_FURNITURE_TAGS, "figure", "time", "p"):  # one walk for both
@@ -127,6 +131,19 @@ def prune_boilerplate(root: etree._Element) -> None:
     doomed.extend(el for el in _ATTRIBUTED(root) if _is_hidden(el) or _is_named_furniture(el))
     limit = MAX_FURNITURE_SHARE * sum(lengths.values())
     _drop_all([el for el in doomed if sum(map(lengths.__getitem__, el.iter("p"))) <= limit])
+
+
+def _unwrap_open_buttons(root: etree._Element) -> None:
+    """Keep what a button left open holds: its children take its place.
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<div><button>Menu<main><p>Text.</p></main></button></div>')
+    >>> _unwrap_open_buttons(root)
+    >>> html.tostring(root)
+    b'<div>Menu<main><p>Text.</p></main></div>'
+    """
+    for button in [el for el in root.iter("button") if _HOLDS_TEXT(el)]:
+        button.drop_tag()
 
 
 def _is_furniture_tag(el: etree._Element) -> bool:
