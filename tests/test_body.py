@@ -370,3 +370,16 @@ def test_text_inside_a_button_left_open_is_kept() -> None:
     page = ('<html><body><header><div><button class="menu-button">Menu'
             f'<main><article>{paragraphs()}</article></main></body></html>')
     assert body_of(page) == PARAGRAPHS
+
+
+def test_sections_cut_by_link_lists_all_stay() -> None:
+    # A progress report (blog.antoyo.xyz): each section is paragraphs and a list of links
+    # to the changes; the heaviest section alone used to be taken for the article.
+    links = "<ul>" + '<li><a href="/pr/1">Fix the handling of a crash</a></li>' * 4 + "</ul>"
+    sections = "".join(f"<div class='sect'><p>{text}</p><p>{text}</p>{links}</div>"
+                       for text in PARAGRAPHS[:2])
+    page = (f"<html><body><h1>Report</h1><article><div class='content'>{sections}"
+            f"<div class='sect'><p>{PARAGRAPHS[2]}</p><p>{PARAGRAPHS[2]}</p></div>"
+            "</div></article></body></html>")
+    body = body_of(page)
+    assert PARAGRAPHS[0] in body and PARAGRAPHS[1] in body and PARAGRAPHS[2] in body

@@ -18,6 +18,7 @@ from newscrawl.extraction.body_scoring import (
     is_prose,
     lead_span,
     teaser_blocks,
+    widen,
 )
 from newscrawl.extraction.boilerplate import is_furniture_label, prune_boilerplate
 from newscrawl.extraction.document import Document
@@ -127,6 +128,7 @@ def _dom_blocks(root: etree._Element, headlines: set[str]) -> list[Block]:
     span = best_span(page, teasers)
     if span is None:
         return []
+    span = widen(page, span, teasers)
     lead = lead_span(page, span)
     def kept(part: Span) -> list[Block]:
         return [
