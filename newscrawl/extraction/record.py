@@ -11,6 +11,7 @@ from newscrawl.extraction.classify import page_type
 from newscrawl.extraction.dates import reads_month_first, utc_moment
 from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.metadata import extract_metadata
+from newscrawl.extraction.page_features import page_features, page_signals
 from newscrawl.items import SCHEMA_VERSION, empty_record
 from newscrawl.loaders import ArticleLoader
 from newscrawl.processors import word_count
@@ -32,22 +33,38 @@ def extract_article(
     selectors: dict[str, str] | None = None,
     timezone: str | None = None,
     content_type: str | None = None,
+    listed: bool = False,
 ) -> dict:
     """Turn one page into an article record; never raises on page content.
 
     ``selectors`` (record field -> CSS or XPath) win over generic extraction;
-    ``timezone`` (an IANA name) applies to dates the page gives without an offset.
+    ``timezone`` (an IANA name) applies to dates the page gives without an offset;
+    ``listed`` says a feed or sitemap listed the page, which the page-type judgement weighs.
 
     >>> record = extract_article(b"<title>Hi</title><p>" + b"Some words here. " * 40, "https://e.com/a")
     >>> record["headline"], record["wordCount"], record["metadata"]["pageType"]
     ('Hi', 120, 'article')
     """
     doc = parse_document(html, url, content_type)
-    return build_record(doc, selectors or {}, timezone)
+    return build_record(doc, selectors or {}, timezone, listed)
 
 
-def build_record(doc: Document, selectors: dict[str, str], timezone: str | None) -> dict:
+def extract_features(html: str | bytes, url: str, *, listed: bool = False) -> dict[str, float]:
+    """The page-type model's inputs for one page, as :func:`extract_article` computes them."""
+    return _record_and_features(parse_document(html, url), {}, None, listed)[1]
+
+
+def build_record(
+    doc: Document, selectors: dict[str, str], timezone: str | None, listed: bool = False
+) -> dict:
     """The record of a parsed page: site selectors first, then metadata, then the body."""
+    return _record_and_features(doc, selectors, timezone, listed)[0]
+
+
+def _record_and_features(
+    doc: Document, selectors: dict[str, str], timezone: str | None, listed: bool
+) -> tuple[dict, dict[str, float]]:
+    signals = page_signals(doc)  # before the body extraction prunes the tree
     loader = ArticleLoader(timezone=timezone, month_first=reads_month_first(doc))
     for field, query in selectors.items():
         loader.add_value(field, _selected_values(doc, field, query))
@@ -60,9 +77,10 @@ def build_record(doc: Document, selectors: dict[str, str], timezone: str | None)
     record = empty_record() | loader.load_item()
     _add_identity(record, doc.url, metadata)
     record["wordCount"] = word_count(record["articleBody"])
-    record["metadata"] = _record_metadata(metadata, record["articleBody"])
+    features = page_features(signals, metadata, record["articleBody"], doc.url, listed)
+    record["metadata"] = _record_metadata(page_type(features))
     _drop_future_dates(record, datetime.now(dt_timezone.utc))
-    return record
+    return record, features
 
 
 def _drop_future_dates(record: dict, now: datetime) -> None:
@@ -91,11 +109,11 @@ def _same_site(candidate: str, url: str) -> bool:
     return host(candidate) == host(url)
 
 
-def _record_metadata(metadata: dict, body: str | None) -> dict:
+def _record_metadata(judged_type: str) -> dict:
     return {
         "schemaVersion": SCHEMA_VERSION,
         "dateDownloaded": datetime.now(dt_timezone.utc).isoformat(timespec="seconds"),
-        "pageType": page_type(metadata.get("pageTypes") or [], body),
+        "pageType": judged_type,
     }
 
 
