@@ -53,13 +53,11 @@ _SHOP_WORDS = re.compile(
     r"add to (?:cart|basket|bag)|buy now|in stock|out of stock|checkout|free shipping|"
     r"book (?:a|your) (?:demo|call|consultation)|request a quote|get a quote|free trial|"
     r"sign up free|contact sales|schedule a",
-    re.IGNORECASE,
-)
+)  # searched in the lower-cased text: several times faster than IGNORECASE
 _FORUM_WORDS = re.compile(
     r"\b(?:replies|reply|posts?: \d|joined:?|quote|thread|upvote|answered|accepted answer|"
     r"last post|members? online)\b",
-    re.IGNORECASE,
-)
+)  # lower-cased text too
 _BYLINE_WORDS = re.compile(r"\b(?:by|von|par|por|door)\s+[A-Z]", re.UNICODE)
 _COUNT = {
     name: etree.XPath(f"count({query})")
@@ -87,12 +85,13 @@ def page_signals(doc: Document) -> dict[str, float]:
     signals = {name: _squash(count(root)) for name, count in _COUNT.items()}
     text = _BODY_TEXT(root)[:SAMPLE_CHARS]
     words = len(text.split())
+    lowered = text.lower()
     signals.update(
         page_words=_squash(words),
         link_density=link_density(root),
         prices=_squash(len(_PRICE.findall(text))),
-        shop_words=_squash(len(_SHOP_WORDS.findall(text))),
-        forum_words=_squash(len(_FORUM_WORDS.findall(text))),
+        shop_words=_squash(len(_SHOP_WORDS.findall(lowered))),
+        forum_words=_squash(len(_FORUM_WORDS.findall(lowered))),
         bylines=_squash(len(_BYLINE_WORDS.findall(text))),
     )
     return signals
