@@ -383,3 +383,13 @@ def test_sections_cut_by_link_lists_all_stay() -> None:
             "</div></article></body></html>")
     body = body_of(page)
     assert PARAGRAPHS[0] in body and PARAGRAPHS[1] in body and PARAGRAPHS[2] in body
+
+
+def test_article_inside_a_wrapper_named_like_furniture_is_found_on_a_second_look() -> None:
+    # onetreeplanted.org: the article section is "shopify-section under-menu", and the page's
+    # menus and footer hold more paragraph text than the article, so the name was not spared.
+    links = "".join(f"<p><a href='/t/{n}'>Trees for schools, planting season {n}</a></p>" for n in range(3))
+    menus = f"<div class='nav-menu'>{links}</div>" * 5
+    page = (f"<html><body>{menus}<div class='section under-menu'><article>{paragraphs()}"
+            "</article></div></body></html>")
+    assert body_of(page) == PARAGRAPHS

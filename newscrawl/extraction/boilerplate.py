@@ -108,11 +108,11 @@ _LABEL_END = " :.…»›>|-–—"
 _VERDICT_CACHE_SIZE = 65536
 
 
-def prune_boilerplate(root: etree._Element) -> None:
+def prune_boilerplate(root: etree._Element, by_name: bool = True) -> None:
     """Remove furniture elements from ``root`` in place (their tails are kept).
 
-    Furniture found by tag, hidden state or class/id is spared when it holds most of
-    the page's paragraph text: then it is a wrapper with an unlucky name.
+    Furniture found by tag, hidden state or class/id (unless ``by_name`` is off) is spared
+    when it holds most of the page's paragraph text: then it is a wrapper with an unlucky name.
 
     >>> from lxml import html
     >>> root = html.fromstring('<div><p>Text.</p><div id="comments"><p>Hi</p></div></div>')
@@ -128,7 +128,8 @@ def prune_boilerplate(root: etree._Element) -> None:
             lengths[el] = len(el.text_content())
         elif _is_furniture_tag(el):
             doomed.append(el)
-    doomed.extend(el for el in _ATTRIBUTED(root) if _is_hidden(el) or _is_named_furniture(el))
+    doomed.extend(el for el in _ATTRIBUTED(root)
+                  if _is_hidden(el) or (by_name and _is_named_furniture(el)))
     limit = MAX_FURNITURE_SHARE * sum(lengths.values())
     _drop_all([el for el in doomed if sum(map(lengths.__getitem__, el.iter("p"))) <= limit])
 
