@@ -53,7 +53,7 @@ def extract_body(doc: Document) -> list[str]:
     headlines = _headlines(doc)
     article_body = jsonld_article_body(doc)  # before pruning, which drops the scripts
     blocks = _dom_blocks(doc.root, headlines)
-    if _chars(blocks) < MIN_CONFIDENT_CHARS:
+    if doc.whole and _chars(blocks) < MIN_CONFIDENT_CHARS:
         second = _second_look(doc, headlines)
         blocks = second if _chars(second) >= MIN_SECOND_LOOK_GAIN * _chars(blocks) else blocks
     checked = reconcile(blocks, article_body)
@@ -71,7 +71,7 @@ def _chars(blocks: list[Block]) -> int:
 def _second_look(doc: Document, headlines: set[str]) -> list[Block]:
     """The blocks of a fresh parse of the page pruned by tag and hidden state only.
 
-    For pages where the first look found (almost) nothing: a wrapper named like
+    For whole pages where the first look found (almost) nothing: a wrapper named like
     furniture ("under-menu", "sidebar-enabled") may have taken the article with it.
     """
     return _dom_blocks(parse_document(doc.text, doc.url).root, headlines, by_name=False)

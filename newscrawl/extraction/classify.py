@@ -8,14 +8,17 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 #: The page-type model: boosted decision trees over :mod:`newscrawl.extraction.page_features`,
-#: fitted by ``python -m newscrawl.extraction.train``.
+#: fitted by ``python -m newscrawl.extraction.train``. Read as a package resource: a deployed
+#: egg is a zip file.
 MODEL_FILE = Path(__file__).with_name("page_type_model.json")
+_MODEL_RESOURCE = "extraction/page_type_model.json"
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ def leaf_value(tree, values: list[float]) -> float:
 @lru_cache(maxsize=1)
 def shipped_model() -> PageTypeModel:
     """The model shipped in the package, read once."""
-    return PageTypeModel(**json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+    text = resources.files("newscrawl").joinpath(_MODEL_RESOURCE).read_text(encoding="utf-8")
+    return PageTypeModel(**json.loads(text))
 
 
 def page_type(features: dict[str, float], model: PageTypeModel | None = None) -> str:

@@ -78,7 +78,8 @@ def _record_and_features(
     _add_identity(record, doc.url, metadata)
     record["wordCount"] = word_count(record["articleBody"])
     features = page_features(signals, metadata, record["articleBody"], doc.url, listed)
-    record["metadata"] = _record_metadata(page_type(features))
+    judged = page_type(features) if record["articleBody"] else "other"  # no text, no article
+    record["metadata"] = _record_metadata(judged)
     _drop_future_dates(record, datetime.now(dt_timezone.utc))
     return record, features
 
