@@ -2,12 +2,13 @@
 
 Usage::
 
-    python -m newscrawl.evaluate CORPUS_DIR [CORPUS_DIR...] [--no-trafilatura]
+    python -m newscrawl.evaluate [CORPUS_DIR...] [--no-trafilatura]
         [--json FILE] [--markdown] [--worst N] [--limit N]
 
 (also installed as the ``newscrawl-evaluate`` console script). A corpus folder holds
 ``<id>.html.gz`` pages and ``truth.jsonl``, one truth record a line with ``id``, ``url`` and
-some of ``articleBody``, ``headline``, ``authors``, ``datePublished``.
+some of ``articleBody``, ``headline``, ``authors``, ``datePublished``, ``pageType``, ``with``,
+``without``. Without CORPUS_DIR, every set of ``../shared/corpus`` is scored.
 
 Metrics (the body metric is the corpus README's, so figures compare with published ones):
 
@@ -29,6 +30,11 @@ Metrics (the body metric is the corpus README's, so figures compare with publish
 - datePublished, same instant: over pages whose truth date carries a UTC offset (truth dates
   without one are not counted); a prediction without an offset (a bare date, a naive time) or
   without a date is a miss, so an extractor that gives no time of day scores 0.
+- page type: pages counted by true ``pageType`` (``article`` when the truth has none: those
+  sets are all articles) and by judged type, printed as a confusion table with the share judged
+  right (``article`` for articles, ``other`` for every other type).
+- snippets: the share of all ``with`` snippets found in the body and of all ``without`` snippets
+  absent from it, both sides normalised like headlines, over the pages that list any.
 - timing: milliseconds of the extractor call alone (page already decompressed), median and max;
   an extractor that raises is counted, logged with the page id and scored as an empty record.
 """
@@ -45,8 +51,11 @@ from typing import Sequence
 from newscrawl.evaluation.extractors import (
     NEWSCRAWL, Extractor, newscrawl_extractor, trafilatura_available, trafilatura_extractor,
 )
-from newscrawl.evaluation.report import format_worst, report_json, report_table
+from newscrawl.evaluation.report import format_worst, page_type_table, report_json, report_table
 from newscrawl.evaluation.runner import TRUTH_FILE, Run, evaluate_corpora
+
+#: Where the shared development sets live, seen from a worktree.
+DEFAULT_CORPUS_ROOT = Path("../shared/corpus")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,8 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newscrawl-evaluate", description="Score the article extractor on corpora."
     )
-    parser.add_argument("corpus_dirs", nargs="+", type=Path, metavar="CORPUS_DIR",
-                        help="folder of <id>.html.gz pages and truth.jsonl")
+    parser.add_argument("corpus_dirs", nargs="*", type=Path, metavar="CORPUS_DIR",
+                        help="folder of <id>.html.gz pages and truth.jsonl "
+                             f"(default: every set in {DEFAULT_CORPUS_ROOT})")
     side = parser.add_mutually_exclusive_group()
     side.add_argument("--with-trafilatura", dest="trafilatura", action="store_true",
                       default=None, help="score trafilatura side by side (default if installed)")
@@ -69,8 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def every_corpus(root: Path) -> list[Path]:
+    """The sets under ``root``: its folders holding a truth file, by name."""
+    folders = sorted(root.iterdir()) if root.is_dir() else []
+    return [folder for folder in folders if (folder / TRUTH_FILE).is_file()]
+
+
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Stop with a usage error on missing corpora, bad counts or an unavailable trafilatura."""
+    args.corpus_dirs = args.corpus_dirs or every_corpus(DEFAULT_CORPUS_ROOT)
+    if not args.corpus_dirs:
+        parser.error(f"no CORPUS_DIR given and no set in {DEFAULT_CORPUS_ROOT}")
     for corpus_dir in args.corpus_dirs:
         if not (corpus_dir / TRUTH_FILE).is_file():
             parser.error(f"{corpus_dir} has no {TRUTH_FILE}")
@@ -91,6 +110,10 @@ def chosen_extractors(args: argparse.Namespace) -> list[Extractor]:
 def print_reports(runs: Sequence[Run], args: argparse.Namespace) -> None:
     """Print the table and, if asked, the worst newscrawl pages; write the JSON report."""
     print(report_table(runs, markdown=args.markdown))
+    types = page_type_table(runs, markdown=args.markdown)
+    if types:
+        print()
+        print(types)
     for run in runs:
         if args.worst and run.summary.extractor == NEWSCRAWL:
             print()

@@ -362,3 +362,34 @@ def test_figure_quoting_someone_is_kept_and_a_picture_is_not() -> None:
 ])
 def test_class_verdict_reads_every_part_of_the_value(names: str, verdict: int) -> None:
     assert name_verdict(names) == verdict
+
+
+def test_text_inside_a_button_left_open_is_kept() -> None:
+    # Dotdash Meredith pages (investopedia, treehugger...): the menu button of the header is
+    # never closed, and the parser puts the whole page inside it.
+    page = ('<html><body><header><div><button class="menu-button">Menu'
+            f'<main><article>{paragraphs()}</article></main></body></html>')
+    assert body_of(page) == PARAGRAPHS
+
+
+def test_sections_cut_by_link_lists_all_stay() -> None:
+    # A progress report (blog.antoyo.xyz): each section is paragraphs and a list of links
+    # to the changes; the heaviest section alone used to be taken for the article.
+    links = "<ul>" + '<li><a href="/pr/1">Fix the handling of a crash</a></li>' * 4 + "</ul>"
+    sections = "".join(f"<div class='sect'><p>{text}</p><p>{text}</p>{links}</div>"
+                       for text in PARAGRAPHS[:2])
+    page = (f"<html><body><h1>Report</h1><article><div class='content'>{sections}"
+            f"<div class='sect'><p>{PARAGRAPHS[2]}</p><p>{PARAGRAPHS[2]}</p></div>"
+            "</div></article></body></html>")
+    body = body_of(page)
+    assert PARAGRAPHS[0] in body and PARAGRAPHS[1] in body and PARAGRAPHS[2] in body
+
+
+def test_article_inside_a_wrapper_named_like_furniture_is_found_on_a_second_look() -> None:
+    # onetreeplanted.org: the article section is "shopify-section under-menu", and the page's
+    # menus and footer hold more paragraph text than the article, so the name was not spared.
+    links = "".join(f"<p><a href='/t/{n}'>Trees for schools, planting season {n}</a></p>" for n in range(3))
+    menus = f"<div class='nav-menu'>{links}</div>" * 5
+    page = (f"<html><body>{menus}<div class='section under-menu'><article>{paragraphs()}"
+            "</article></div></body></html>")
+    assert body_of(page) == PARAGRAPHS

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from newscrawl import evaluate
-from newscrawl.evaluation import extractors, runner
+from newscrawl.evaluation import extractors, report, runner
 from newscrawl.evaluation.extractors import (
     Extractor, Prediction, document_to_prediction, record_to_prediction,
 )
@@ -338,3 +338,78 @@ def test_trafilatura_runs_side_by_side(corpus, tmp_path, capsys):
     assert [len(run["pages"]) for run in report["runs"]] == [2, 2]
     assert set(report["speed_ratio"]) == {"tiny-set"}
     assert SPEED_NOTE in capsys.readouterr().out
+
+
+# --- page types and snippets -----------------------------------------------------------------
+
+TYPED_TRUTHS = [
+    {"id": "a1", "url": "https://example.org/a1", "pageType": "article",
+     "articleBody": "The council met on Monday.\n\nIt voted for the plan.",
+     "with": ["voted for the plan", "met on Monday"], "without": ["Share this"]},
+    {"id": "f1", "url": "https://example.org/f1", "pageType": "forum",
+     "articleBody": "Has anyone tried this?", "with": ["anyone tried"], "without": []},
+    {"id": "p1", "url": "https://example.org/p1", "pageType": "product",
+     "articleBody": "A kettle.", "with": [], "without": ["Add to cart", "Related"]},
+]
+
+
+def fake_typed_extract(html, url):
+    """Judges the article and the forum page articles, the product page other."""
+    page = url.rsplit("/", 1)[-1]
+    bodies = {"a1": "The council met on Monday. Share this", "f1": "Has anyone tried this?",
+              "p1": "A kettle. Add to cart"}
+    judged = "other" if page == "p1" else "article"
+    return {"articleBody": bodies[page], "metadata": {"pageType": judged}}
+
+
+@pytest.fixture
+def typed_corpus(tmp_path):
+    """A three-page corpus with page types and snippets, as the wcxb sets have."""
+    folder = tmp_path / "typed-set"
+    folder.mkdir()
+    for truth in TYPED_TRUTHS:
+        (folder / f"{truth['id']}.html.gz").write_bytes(gzip.compress(b"<p>page</p>"))
+    lines = (json.dumps(truth, sort_keys=True) for truth in TYPED_TRUTHS)
+    (folder / "truth.jsonl").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_page_types_and_snippets_are_scored(typed_corpus, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(extractors, "extract_article", fake_typed_extract)
+    [run] = run_json(typed_corpus, tmp_path)["runs"]
+    assert run["page_types"] == {
+        "article": {"article": 1}, "forum": {"article": 1}, "product": {"other": 1},
+    }
+    assert run["with_found"] == pytest.approx(2 / 3)  # 'met on Monday', 'anyone tried'
+    assert run["without_absent"] == pytest.approx(1 / 3)  # only 'Related' is absent
+    out = capsys.readouterr().out
+    rows = {line.split()[1]: line.split()[2:] for line in out.splitlines()
+            if line.startswith("typed-set ") and "newscrawl" not in line}
+    assert rows == {"article": ["1", "1", "0", "1.000"], "forum": ["1", "1", "0", "0.000"],
+                    "product": ["1", "0", "1", "1.000"]}
+    assert report.SNIPPET_NOTE in out
+
+
+def test_sets_without_page_type_count_as_articles(corpus, tmp_path):
+    [run] = run_json(corpus, tmp_path, "--limit", "1")["runs"]
+    assert set(run["page_types"]) == {"article"}
+    assert run["with_found"] is None and run["without_absent"] is None
+
+
+def test_trafilatura_judges_no_page_type():
+    document = SimpleNamespace(text="Body", title="T", author=None, date=None)
+    assert document_to_prediction(document).page_type is None
+    page = runner.score_page(Page("x", "u", b"", {"pageType": "forum"}), Prediction(), 1.0, False)
+    assert runner.page_type_confusion([page]) == {}
+
+
+def test_without_corpus_dirs_every_shared_set_is_scored(corpus, typed_corpus, tmp_path,
+                                                         monkeypatch, capsys):
+    (tmp_path / "not-a-set").mkdir()
+    monkeypatch.setattr(evaluate, "DEFAULT_CORPUS_ROOT", tmp_path)
+    monkeypatch.setattr(extractors, "extract_article", fake_typed_extract)
+    assert evaluate.every_corpus(tmp_path) == [corpus, typed_corpus]
+    with pytest.raises(SystemExit):  # the usage error names the missing root
+        monkeypatch.setattr(evaluate, "DEFAULT_CORPUS_ROOT", tmp_path / "none")
+        evaluate.main(["--no-trafilatura"])
+    assert "no CORPUS_DIR given" in capsys.readouterr().err

@@ -29,7 +29,8 @@ def page_record(page: ArchivedPage, site: Site | None, spider: str) -> dict | st
     hints = Link(page.url, page.hint.get("title"), page.hint.get("published")).hints if page.hint else None
     record = extract_page(page.body, page.url, selectors=site.selectors if site else None,
                           timezone=site.timezone if site else None,
-                          content_type=page.content_type, hints=hints).record
+                          content_type=page.content_type, hints=hints,
+                          listed=hints is not None).record
     record["metadata"].update(
         site=site.name if site else page.site, spider=spider,
         discoveredBy=page.source or BACKFILL_SOURCE, archive=page.location,

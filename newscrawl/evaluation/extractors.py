@@ -20,6 +20,7 @@ class Prediction:
     headline: str | None = None
     authors: tuple[Any, ...] = ()
     date: Any = None
+    page_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,14 @@ def record_to_prediction(record: Any) -> Prediction:
         headline=string_or_none(record.get("headline")),
         authors=tuple(authors) if isinstance(authors, (list, tuple)) else (authors,),
         date=record.get("datePublished"),
+        page_type=string_or_none((record.get("metadata") or {}).get("pageType")),
     )
 
 
 def document_to_prediction(document: Any) -> Prediction:
-    """Read a trafilatura Document (None when it found nothing); authors are split on ";"."""
+    """Read a trafilatura Document (None when it found nothing); authors are split on ";".
+
+    Trafilatura judges no page type."""
     if document is None:
         return Prediction()
     return Prediction(

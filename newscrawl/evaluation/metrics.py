@@ -309,3 +309,34 @@ def share_true(flags: Iterable[bool | None]) -> float | None:
     """
     counted = [flag for flag in flags if flag is not None]
     return sum(counted) / len(counted) if counted else None
+
+
+def snippet_counts(body: str | None, snippets: Any) -> tuple[int, int]:
+    """How many of the truth *snippets* the body contains, and how many there are.
+
+    Both sides are compared after :func:`normalize_text`; no snippets give ``(0, 0)``.
+
+    >>> snippet_counts("It rained  ALL day.\\n\\nShare this", ["rained all day", "Sunny", ""])
+    (1, 2)
+    >>> snippet_counts("Text", None)
+    (0, 0)
+    """
+    wanted = [normalize_text(s) for s in snippets or () if isinstance(s, str)]
+    wanted = [snippet for snippet in wanted if snippet]
+    text = normalize_text(body)
+    return sum(snippet in text for snippet in wanted), len(wanted)
+
+
+def share_of_counts(counts: Iterable[tuple[int, int] | None]) -> float | None:
+    """Total found over total counted, over every page (None when nothing is counted).
+
+    >>> share_of_counts([(1, 2), None, (3, 3), (0, 0)])
+    0.8
+    >>> share_of_counts([(0, 0)]) is None
+    True
+    """
+    found = total = 0
+    for count in counts:
+        if count:
+            found, total = found + count[0], total + count[1]
+    return found / total if total else None

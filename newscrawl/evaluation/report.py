@@ -18,11 +18,16 @@ DIFF_LINE_WIDTH = 160
 
 COLUMNS = (
     "set", "extractor", "pages", "body P", "body R", "body F1", "empty", "page F1",
-    "headline", "auth P", "auth R", "auth F1", "instant", "day",
+    "headline", "auth P", "auth R", "auth F1", "instant", "day", "with", "w/o",
     "med ms", "max ms", "x traf", "errors",
 )
 TEXT_COLUMNS = 2
 SPEED_NOTE = "x traf: newscrawl median ms / trafilatura median ms on the same pages."
+SNIPPET_NOTE = ("with: share of the truth's `with` snippets found in the body; "
+                "w/o: share of its `without` snippets absent from it.")
+#: The judged page types, as columns of the confusion table.
+JUDGED_TYPES = ("article", "other")
+TYPE_COLUMNS = ("set", "true type", "pages", *JUDGED_TYPES, "judged right")
 
 
 def format_number(value: float | int | None, digits: int = 3) -> str:
@@ -44,6 +49,7 @@ def table_row(run: Run, ratios: dict[str, float]) -> list[str]:
     figures = (
         body.pages, body.precision, body.recall, body.f1, body.empty, body.mean_page_f1,
         summary.headline_exact, *authors, summary.date_same_instant, summary.date_same_day,
+        summary.with_found, summary.without_absent,
     )
     timing = (summary.median_ms, summary.max_ms)
     return [
@@ -89,12 +95,36 @@ def format_markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]])
 
 
 def report_table(runs: Sequence[Run], markdown: bool = False) -> str:
-    """The results table, plain text or Markdown; a note explains the speed ratio if any."""
+    """The results table, plain text or Markdown; notes explain the speed ratio and the
+    snippet rates when there are any."""
     ratios = speed_ratios(runs)
     rows = [table_row(run, ratios) for run in runs]
     render = format_markdown_table if markdown else format_plain_table
-    table = render(COLUMNS, rows)
-    return f"{table}\n\n{SPEED_NOTE}" if ratios else table
+    notes = [SPEED_NOTE] * bool(ratios) + [SNIPPET_NOTE] * any(
+        run.summary.with_found is not None for run in runs)
+    return "\n\n".join([render(COLUMNS, rows), *notes])
+
+
+def page_type_rows(run: Run) -> list[list[str]]:
+    """One row per true page type of a run: pages judged each type, and the share judged right
+    (``article`` for articles, anything else for other types)."""
+    rows = []
+    for true, judged in run.summary.page_types.items():
+        pages = sum(judged.values())
+        right = judged.get(true if true == "article" else "other", 0)
+        counts = (str(judged.get(kind, 0)) for kind in JUDGED_TYPES)
+        rows.append([run.summary.corpus, true, str(pages), *counts, format_number(right / pages)])
+    return rows
+
+
+def page_type_table(runs: Sequence[Run], markdown: bool = False) -> str:
+    """The page-type confusion table (true type x judged type) of the runs that judge types;
+    '' when none does."""
+    rows = [row for run in runs for row in page_type_rows(run)]
+    if not rows:
+        return ""
+    render = format_markdown_table if markdown else format_plain_table
+    return render(TYPE_COLUMNS, rows)
 
 
 def report_json(runs: Sequence[Run]) -> dict[str, Any]:

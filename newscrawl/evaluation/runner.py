@@ -14,13 +14,16 @@ from typing import Any, Sequence
 from newscrawl.evaluation.extractors import NEWSCRAWL, TRAFILATURA, Extractor, Prediction
 from newscrawl.evaluation.metrics import (
     BodyScore, BodySummary, SetScore, author_scores, body_scores, corpus_body_scores,
-    headline_matches, mean_set_score, same_day, same_instant, share_true,
+    headline_matches, mean_set_score, same_day, same_instant, share_of_counts, share_true,
+    snippet_counts,
 )
 
 logger = logging.getLogger(__name__)
 
 TRUTH_FILE = "truth.jsonl"
 PAGE_SUFFIX = ".html.gz"
+#: The page type of a truth record without one: the sets without the field are all articles.
+DEFAULT_PAGE_TYPE = "article"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,10 @@ class PageResult:
     same_day: bool | None
     ms: float
     failed: bool
+    true_type: str = DEFAULT_PAGE_TYPE
+    judged_type: str | None = None
+    with_found: tuple[int, int] | None = None
+    without_absent: tuple[int, int] | None = None
     expected_body: str = field(default="", repr=False)
     extracted_body: str = field(default="", repr=False)
 
@@ -83,6 +90,10 @@ class PageResult:
             "same_day": self.same_day,
             "ms": self.ms,
             "failed": self.failed,
+            "true_type": self.true_type,
+            "judged_type": self.judged_type,
+            "with_found": self.with_found,
+            "without_absent": self.without_absent,
         }
 
 
@@ -106,8 +117,13 @@ def timed_call(extractor: Extractor, page: Page) -> tuple[Prediction, float, boo
 
 
 def score_page(page: Page, prediction: Prediction, ms: float, failed: bool) -> PageResult:
-    """Score one prediction against the page's truth."""
+    """Score one prediction against the page's truth.
+
+    ``with`` snippets count when found in the body, ``without`` snippets when absent from it.
+    """
     truth = page.truth
+    found, wanted = snippet_counts(prediction.body, truth.get("with"))
+    present, unwanted = snippet_counts(prediction.body, truth.get("without"))
     return PageResult(
         id=page.id,
         body=body_scores(prediction.body, truth.get("articleBody")),
@@ -117,6 +133,10 @@ def score_page(page: Page, prediction: Prediction, ms: float, failed: bool) -> P
         same_day=same_day(prediction.date, truth.get("datePublished")),
         ms=ms,
         failed=failed,
+        true_type=truth.get("pageType") or DEFAULT_PAGE_TYPE,
+        judged_type=prediction.page_type,
+        with_found=(found, wanted) if wanted else None,
+        without_absent=(unwanted - present, unwanted) if unwanted else None,
         expected_body=truth.get("articleBody") or "",
         extracted_body=prediction.body,
     )
@@ -136,6 +156,9 @@ class RunSummary:
     median_ms: float | None
     max_ms: float | None
     exceptions: int
+    with_found: float | None = None
+    without_absent: float | None = None
+    page_types: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -160,7 +183,28 @@ def summarize(corpus: str, extractor: str, pages: Sequence[PageResult]) -> RunSu
         median_ms=statistics.median(times) if times else None,
         max_ms=max(times, default=None),
         exceptions=sum(page.failed for page in pages),
+        with_found=share_of_counts(page.with_found for page in pages),
+        without_absent=share_of_counts(page.without_absent for page in pages),
+        page_types=page_type_confusion(pages),
     )
+
+
+def page_type_confusion(pages: Sequence[PageResult]) -> dict[str, dict[str, int]]:
+    """Pages counted by true page type, then by judged type; empty if no type was judged.
+
+    >>> score = BodyScore(0, 0, 0)
+    >>> pages = [PageResult(str(i), score, None, None, None, None, 1.0, False, true, judged)
+    ...          for i, (true, judged) in enumerate([("article", "article"),
+    ...              ("forum", "article"), ("forum", "other")])]
+    >>> page_type_confusion(pages)
+    {'article': {'article': 1}, 'forum': {'article': 1, 'other': 1}}
+    """
+    table: dict[str, dict[str, int]] = {}
+    for page in pages:
+        if page.judged_type is not None:
+            row = table.setdefault(page.true_type, {})
+            row[page.judged_type] = row.get(page.judged_type, 0) + 1
+    return {true: dict(sorted(row.items())) for true, row in sorted(table.items())}
 
 
 def evaluate_corpus(corpus: str, pages: Sequence[Page], extractor: Extractor) -> Run:

@@ -18,9 +18,10 @@ from newscrawl.extraction.body_scoring import (
     is_prose,
     lead_span,
     teaser_blocks,
+    widen,
 )
 from newscrawl.extraction.boilerplate import is_furniture_label, prune_boilerplate
-from newscrawl.extraction.document import Document
+from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.structured import meta_content
 
 # Blocks that may follow the last prose block: a closing list and its headings.
@@ -29,6 +30,10 @@ _CLOSING_LIST_TAGS = HEADINGS | {"li", "tr"}
 MAX_HEADLINE_LINE = 1.5
 # This many short lines after the last prose are a closing list (tour dates, results).
 MIN_CLOSING_LINES = 6
+# A body shorter than this is looked at a second time, without the class/id vocabulary...
+MIN_CONFIDENT_CHARS = 300
+# ...and the second look is kept when this many times longer.
+MIN_SECOND_LOOK_GAIN = 3
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
 
@@ -48,12 +53,28 @@ def extract_body(doc: Document) -> list[str]:
     headlines = _headlines(doc)
     article_body = jsonld_article_body(doc)  # before pruning, which drops the scripts
     blocks = _dom_blocks(doc.root, headlines)
+    if doc.whole and _chars(blocks) < MIN_CONFIDENT_CHARS:
+        second = _second_look(doc, headlines)
+        blocks = second if _chars(second) >= MIN_SECOND_LOOK_GAIN * _chars(blocks) else blocks
     checked = reconcile(blocks, article_body)
     blocks = blocks if checked is None else checked
     if not blocks:
         embedded = script_html(doc.text)
         blocks = [] if embedded is None else _dom_blocks(embedded, headlines)
     return [block.text for block in blocks]
+
+
+def _chars(blocks: list[Block]) -> int:
+    return sum(len(block.text) for block in blocks)
+
+
+def _second_look(doc: Document, headlines: set[str]) -> list[Block]:
+    """The blocks of a fresh parse of the page pruned by tag and hidden state only.
+
+    For whole pages where the first look found (almost) nothing: a wrapper named like
+    furniture ("under-menu", "sidebar-enabled") may have taken the article with it.
+    """
+    return _dom_blocks(parse_document(doc.text, doc.url).root, headlines, by_name=False)
 
 
 def script_html(page: str) -> lxml_html.HtmlElement | None:
@@ -115,18 +136,19 @@ def _strings(script: str) -> Iterator[str]:
         start = script.find('"', match.end())
 
 
-def _dom_blocks(root: etree._Element, headlines: set[str]) -> list[Block]:
+def _dom_blocks(root: etree._Element, headlines: set[str], by_name: bool = True) -> list[Block]:
     """The blocks of the heaviest element of the pruned ``root``, after its lead paragraph.
 
     Links, teasers, the headline and the furniture lines around the text are left out.
     """
-    prune_boilerplate(root)
+    prune_boilerplate(root, by_name)
     body = root.find("body")
     page = layout(body if body is not None else root)
     teasers = teaser_blocks(page)
     span = best_span(page, teasers)
     if span is None:
         return []
+    span = widen(page, span, teasers)
     lead = lead_span(page, span)
     def kept(part: Span) -> list[Block]:
         return [

@@ -43,6 +43,12 @@ MIN_RUN_GAIN = 1.2
 # ...and the parent's blocks left out of it are links, with prose weighing at most this
 # share of the run.
 MAX_CUT_PROSE_SHARE = 0.25
+# A container of the article span is taken when it holds this many times its prose...
+MIN_WIDER_PROSE = 2
+# ...and what it adds weighs at least this share of the prose it adds (links count against)...
+MIN_ADDED_BALANCE = -1.5
+# ...looking this many containers up.
+MAX_WIDEN_STEPS = 4
 HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))  # h1 is the headline, pruned
 # A block opening with a link this long is a headline; two such blocks in a row are teasers.
 MIN_HEADLINE_LINK_CHARS = 25
@@ -157,11 +163,7 @@ def best_span(page: Layout, teasers: set[int]) -> Span | None:
     >>> span.element.tag, [b.text for b in page.blocks[span.start:span.end]]
     ('body', ['It will rain today, they said.', 'Take an umbrella.'])
     """
-    links = [i in teasers or is_link_list(block) for i, block in enumerate(page.blocks)]
-    weights = [
-        -LINK_LIST_PENALTY * block.width if link else block_weight(block)
-        for block, link in zip(page.blocks, links)
-    ]
+    links, weights = _weights(page, teasers)
     totals = _running_totals(weights)
     sums = _CutSums(
         prose=_running_totals(max(weight, 0) for weight in weights),
@@ -179,6 +181,57 @@ def best_span(page: Layout, teasers: set[int]) -> Span | None:
                 span, total = run, run_total
         if total > best_total:
             best, best_total = span, total
+    return best
+
+
+def _weights(page: Layout, teasers: set[int]) -> tuple[list[bool], list[int]]:
+    """Whether each block is a link list (teasers are), and its weight."""
+    links = [i in teasers or is_link_list(block) for i, block in enumerate(page.blocks)]
+    weights = [
+        -LINK_LIST_PENALTY * block.width if link else block_weight(block)
+        for block, link in zip(page.blocks, links)
+    ]
+    return links, weights
+
+
+def widen(page: Layout, span: Span, teasers: set[int]) -> Span:
+    """The span, or the nearest container of it that holds much more prose at little cost.
+
+    An article cut in sections by lists of links (a changelog, a guide with a table of
+    contents) weighs less as a whole than its heaviest section: the container is taken
+    when it holds :data:`MIN_WIDER_PROSE` times the span's prose, and its blocks outside
+    the span weigh at least :data:`MIN_ADDED_BALANCE` of the prose they add.
+
+    >>> from lxml import etree
+    >>> from newscrawl.extraction.body_blocks import layout
+    >>> prose = "<p>" + "A sentence of the article that runs on for a while. " * 3 + "</p>"
+    >>> links = "<ul>" + '<li><a href="/x">A link to one change made</a></li>' * 4 + "</ul>"
+    >>> page = layout(etree.fromstring(f"<div><div>{prose}{links}</div><div>{prose}{links}"
+    ...     f"</div><div>{prose * 2}</div></div>"))
+    >>> span = best_span(page, set())
+    >>> wider = widen(page, span, set())
+    >>> (span.start, span.end), (wider.start, wider.end)
+    ((10, 12), (0, 12))
+    """
+    _, weights = _weights(page, teasers)
+    prose = _running_totals(max(weight, 0) for weight in weights)
+    totals = _running_totals(weights)
+    own = {whole.element: whole for whole in page.spans}
+    parents = {child.element: whole for whole in page.spans for child in whole.children}
+    whole = own.get(span.element)
+    is_run = whole is not None and (whole.start, whole.end) != (span.start, span.end)
+    container = whole if is_run else parents.get(span.element)
+    best = span
+    for _ in range(MAX_WIDEN_STEPS):
+        if container is None:
+            break
+        def gain(sums: list[int]) -> int:
+            return sums[container.end] - sums[container.start] - sums[best.end] + sums[best.start]
+        if (prose[container.end] - prose[container.start]
+                >= MIN_WIDER_PROSE * (prose[span.end] - prose[span.start])
+                and gain(totals) >= MIN_ADDED_BALANCE * gain(prose)):
+            best = container
+        container = parents.get(container.element)
     return best
 
 

@@ -24,7 +24,9 @@ from newscrawl.extraction.vocabulary import (
     LABEL_END,
     LEAD_NAMES,
 )
-
+# A button holding paragraphs was left open in the markup, and the parser put the rest of
+# the page inside it: it is unwrapped, not dropped.
+_HOLDS_TEXT = etree.XPath("boolean(descendant::p)")
 # A figure is an image, video or chart with its caption, unless it quotes someone.
 _QUOTES = etree.XPath("boolean(descendant::blockquote)")
 # A time stamp outside a paragraph of prose is a dateline, not a word of the text.
@@ -69,11 +71,11 @@ _FURNITURE_PARTS = re.compile(
 _VERDICT_CACHE_SIZE = 65536
 
 
-def prune_boilerplate(root: etree._Element) -> None:
+def prune_boilerplate(root: etree._Element, by_name: bool = True) -> None:
     """Remove furniture elements from ``root`` in place (their tails are kept).
 
-    Furniture found by tag, hidden state or class/id is spared when it holds most of
-    the page's paragraph text: then it is a wrapper with an unlucky name.
+    Furniture found by tag, hidden state or class/id (unless ``by_name`` is off) is spared
+    when it holds most of the page's paragraph text: then it is a wrapper with an unlucky name.
 
     >>> from lxml import html
     >>> root = html.fromstring('<div><p>Text.</p><div id="comments"><p>Hi</p></div></div>')
@@ -81,6 +83,7 @@ def prune_boilerplate(root: etree._Element) -> None:
     >>> html.tostring(root)
     b'<div><p>Text.</p></div>'
     """
+    _unwrap_open_buttons(root)
     etree.strip_elements(root, *JUNK_TAGS, with_tail=False)
     doomed, lengths = [], {}
     for el in root.iter(*FURNITURE_TAGS, "figure", "time", "p"):  # one walk for both
@@ -88,9 +91,23 @@ def prune_boilerplate(root: etree._Element) -> None:
             lengths[el] = len(el.text_content())
         elif _is_furniture_tag(el):
             doomed.append(el)
-    doomed.extend(el for el in _ATTRIBUTED(root) if _is_hidden(el) or _is_named_furniture(el))
+    doomed.extend(el for el in _ATTRIBUTED(root)
+                  if _is_hidden(el) or (by_name and _is_named_furniture(el)))
     limit = MAX_FURNITURE_SHARE * sum(lengths.values())
     _drop_all([el for el in doomed if sum(map(lengths.__getitem__, el.iter("p"))) <= limit])
+
+
+def _unwrap_open_buttons(root: etree._Element) -> None:
+    """Keep what a button left open holds: its children take its place.
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<div><button>Menu<main><p>Text.</p></main></button></div>')
+    >>> _unwrap_open_buttons(root)
+    >>> html.tostring(root)
+    b'<div>Menu<main><p>Text.</p></main></div>'
+    """
+    for button in [el for el in root.iter("button") if _HOLDS_TEXT(el)]:
+        button.drop_tag()
 
 
 def _is_furniture_tag(el: etree._Element) -> bool:

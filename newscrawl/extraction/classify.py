@@ -1,48 +1,81 @@
-"""Is this page an article? Structured type hints first, then the shape of the text."""
+"""Is this page an article? A small model judges from the page's features; the URL and link
+density helpers are its inputs (and the crawl's listing check)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-_ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
-    "report", "techarticle", "socialmediaposting", "scholarlyarticle", "posting",
-})
-_LISTING_TYPES = frozenset({
-    "website", "collectionpage", "itemlist", "profilepage", "searchresultspage",
-    "profile", "aboutpage", "contactpage",
-})
-MIN_ARTICLE_WORDS = 80  # below this, a page with no type hints is a teaser or a stub
-MIN_WORDS_PER_PARAGRAPH = 12  # teaser lists are many short blocks
+#: The page-type model: boosted decision trees over :mod:`newscrawl.extraction.page_features`,
+#: fitted by ``python -m newscrawl.evaluation.train``. Read as a package resource: a deployed
+#: egg is a zip file.
+MODEL_FILE = Path(__file__).with_name("page_type_model.json")
+_MODEL_RESOURCE = "extraction/page_type_model.json"
 
 
-def page_type(type_hints: list[str], body: str | None) -> str:
-    """``"article"`` or ``"other"``, from og:type / JSON-LD types, else from the body's shape.
+@dataclass(frozen=True)
+class PageTypeModel:
+    """Boosted trees: the article score of a page is the sum of one leaf of each tree.
 
-    >>> page_type(["newsarticle", "webpage"], "Short.")
-    'article'
-    >>> page_type(["website"], "A long text " * 100)
-    'other'
-    >>> page_type([], "Word " * 100)
-    'article'
-    >>> page_type([], "Teaser one\\n\\nTeaser two\\n\\nTeaser three")
-    'other'
+    A tree is a leaf value or ``[feature index, threshold, lower tree, higher tree]``; a
+    feature below the threshold goes to the lower tree. A score at or above ``threshold``
+    means an article.
     """
-    hints = {hint.lower() for hint in type_hints}
-    if hints & _ARTICLE_TYPES:
-        return "article"
-    if hints & _LISTING_TYPES or not body:
-        return "other"
-    words = len(body.split())
-    paragraphs = body.count("\n\n") + 1
-    if words >= MIN_ARTICLE_WORDS and words / paragraphs >= MIN_WORDS_PER_PARAGRAPH:
-        return "article"
-    return "other"
+
+    features: list[str]
+    trees: list
+    threshold: float = 0.0
+
+    def score(self, features: dict[str, float]) -> float:
+        """The article score of a page with these ``features`` (a missing one counts as 0).
+
+        >>> model = PageTypeModel(["words", "links"], [[0, 100, -1.0, [1, 0.5, 2.0, -0.5]]])
+        >>> model.score({"words": 50}), model.score({"words": 300, "links": 0.1})
+        (-1.0, 2.0)
+        """
+        values = [features.get(name, 0.0) for name in self.features]
+        return sum(leaf_value(tree, values) for tree in self.trees)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def leaf_value(tree, values: list[float]) -> float:
+    """The leaf of ``tree`` that feature ``values`` fall in.
+
+    >>> leaf_value([0, 0.5, -1.0, [1, 2.0, 0.5, 1.5]], [0.7, 3.0])
+    1.5
+    """
+    while isinstance(tree, list):
+        tree = tree[2] if values[tree[0]] < tree[1] else tree[3]
+    return tree
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> PageTypeModel:
+    """The model shipped in the package, read once."""
+    text = resources.files("newscrawl").joinpath(_MODEL_RESOURCE).read_text(encoding="utf-8")
+    return PageTypeModel(**json.loads(text))
+
+
+def page_type(features: dict[str, float], model: PageTypeModel | None = None) -> str:
+    """``"article"`` or ``"other"``, as the page-type model (the shipped one by default) judges
+    a page from its :func:`~newscrawl.extraction.page_features.page_features`.
+
+    >>> model = PageTypeModel(["type_article"], [[0, 0.5, -1.0, 1.0]])
+    >>> page_type({"type_article": 1.0}, model), page_type({"type_article": 0.0}, model)
+    ('article', 'other')
+    """
+    model = model or shipped_model()
+    return "article" if model.score(features) >= model.threshold else "other"
 
 
 # Path segments that name a listing: tag, author, category, archive and search pages.

@@ -14,6 +14,7 @@ from newscrawl.extraction.dates import reads_month_first, utc_moment
 from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.metadata import extract_metadata
 from newscrawl.extraction.links import page_links
+from newscrawl.extraction.page_features import page_features, page_signals
 from newscrawl.extraction.items import SCHEMA_VERSION, empty_record
 from newscrawl.extraction.loader import ArticleLoader
 from newscrawl.extraction.processors import word_count
@@ -53,6 +54,7 @@ def extract_article(
     content_type: str | None = None,
     limits: Limits | None = None,
     hints: dict[str, str | None] | None = None,
+    listed: bool = False,
 ) -> dict:
     """Turn one page into an article record; never raises on page content.
 
@@ -63,6 +65,7 @@ def extract_article(
     ``metadata.overBudget`` names the limits hit.
     ``hints`` (record field -> value, what a feed or sitemap entry said about the page)
     fill fields the page does not give, through the same processors.
+    ``listed`` says a feed or sitemap listed the page, which the page-type judgement weighs.
 
     >>> record = extract_article(b"<title>Hi</title><p>" + b"Some words here. " * 40, "https://e.com/a")
     >>> record["headline"], record["wordCount"], record["metadata"]["pageType"]
@@ -73,7 +76,8 @@ def extract_article(
     (50, ['source'])
     """
     return extract_page(html, url, selectors=selectors, timezone=timezone,
-                        content_type=content_type, limits=limits, hints=hints).record
+                        content_type=content_type, limits=limits, hints=hints,
+                        listed=listed).record
 
 
 def extract_page(
@@ -85,6 +89,7 @@ def extract_page(
     content_type: str | None = None,
     limits: Limits | None = None,
     hints: dict[str, str | None] | None = None,
+    listed: bool = False,
     links: bool = False,
     record: bool = True,
 ) -> ExtractedPage:
@@ -103,7 +108,7 @@ def extract_page(
     if not record:
         return ExtractedPage(None, found, doc.whole)
     density = link_density(doc.root) if url_shape(url) == "" else 0.0
-    article, hinted = _record_with_hints(doc, selectors or {}, timezone, hints or {})
+    article, hinted, _ = _record_with_hints(doc, selectors or {}, timezone, hints or {}, listed)
     listing = None
     if article["metadata"]["pageType"] == "article":
         listing = listing_reason(url, lambda: density)
@@ -112,12 +117,21 @@ def extract_page(
     return ExtractedPage(article, found, doc.whole, listing, hinted)
 
 
-def _record_with_hints(doc: Document, selectors: dict[str, str], timezone: str | None,
-                       hints: dict[str, str | None]) -> tuple[dict, tuple[str, ...]]:
-    """The record of a parsed page (selectors, then metadata, then hints, then the body).
+def extract_features(html: str | bytes, url: str, *, listed: bool = False) -> dict[str, float]:
+    """The page-type model's inputs for one page, as :func:`extract_article` computes them."""
+    return _record_with_hints(parse_document(html, url), {}, None, {}, listed)[2]
+
+
+def _record_with_hints(
+    doc: Document, selectors: dict[str, str], timezone: str | None,
+    hints: dict[str, str | None], listed: bool,
+) -> tuple[dict, tuple[str, ...], dict[str, float]]:
+    """The record of a parsed page (selectors, then metadata, then hints, then the body),
+    the fields hints filled, and the page-type model's inputs.
 
     A step that starts after the page's time limit is skipped: the record keeps what came before.
     """
+    signals = page_signals(doc)  # before the body extraction prunes the tree
     loader = ArticleLoader(timezone=timezone, month_first=reads_month_first(doc))
     for field_name, query in selectors.items():
         loader.add_value(field_name, _selected_values(doc, field_name, query))
@@ -134,10 +148,12 @@ def _record_with_hints(doc: Document, selectors: dict[str, str], timezone: str |
     record = empty_record() | loader.load_item()
     _add_identity(record, doc.url, metadata)
     record["wordCount"] = word_count(record["articleBody"])
-    record["metadata"] = _record_metadata(metadata, record["articleBody"], doc.over_budget)
+    features = page_features(signals, metadata, record["articleBody"], doc.url, listed)
+    judged = page_type(features) if record["articleBody"] else "other"  # no text, no article
+    record["metadata"] = _record_metadata(judged, doc.over_budget)
     _drop_future_dates(record, datetime.now(dt_timezone.utc))
     set_published_utc(record)
-    return record, tuple(name for name in hinted if record.get(name))
+    return record, tuple(name for name in hinted if record.get(name)), features
 
 
 def utc_instant(value: str | None) -> str | None:
@@ -182,12 +198,12 @@ def _same_site(candidate: str, url: str) -> bool:
     return host(candidate) == host(url)
 
 
-def _record_metadata(metadata: dict, body: str | None, over_budget: list[str]) -> dict:
+def _record_metadata(judged_type: str, over_budget: list[str]) -> dict:
     """The record's ``metadata``; ``overBudget`` only on a page that hit a limit."""
     return {
         "schemaVersion": SCHEMA_VERSION,
         "dateDownloaded": datetime.now(dt_timezone.utc).isoformat(timespec="seconds"),
-        "pageType": page_type(metadata.get("pageTypes") or [], body),
+        "pageType": judged_type,
     } | ({"overBudget": list(over_budget)} if over_budget else {})
 
 

@@ -85,7 +85,8 @@ class PageHandler:
         is_article = site.is_article_url(job.url)
         page = extract_page(job.body, job.url, selectors=site.selectors or None,
                             timezone=site.timezone, content_type=job.content_type,
-                            limits=self.limits, hints=job.hints, links=job.follow_links, record=is_article)
+                            limits=self.limits, hints=job.hints, listed=job.hints is not None,
+                            links=job.follow_links, record=is_article)
         events = Counter()
         if not page.whole:
             events["not_parsed_whole"] += 1

@@ -1,0 +1,81 @@
+"""Page type: the features extraction computes, the shipped model, and its training command."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from newscrawl import extract_article
+from newscrawl.evaluation import train
+from newscrawl.extraction.classify import PageTypeModel, page_type, shipped_model
+from newscrawl.extraction.record import extract_features
+
+STORY = " ".join(
+    f"The council met on day {n} and argued at length about the bridge, its cost and its age."
+    for n in range(30)
+)
+NEWS = f"""<html><head><title>Council closes the old bridge</title>
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Council closes the old bridge",
+ "datePublished": "2026-11-03T10:00:00Z", "author": {{"@type": "Person", "name": "Jo Doe"}}}}</script>
+</head><body><article><h1>Council closes the old bridge</h1><p>By Jo Doe</p>
+{"".join(f"<p>{STORY[i:i + 400]}</p>" for i in range(0, len(STORY), 400))}</article></body></html>"""
+SHOP = """<html><head><title>Steel kettle 1.7 l</title>
+<script type="application/ld+json">{"@type": "Product", "name": "Steel kettle",
+ "offers": {"@type": "Offer", "price": "39.99", "priceCurrency": "USD"}}</script></head>
+<body><h1>Steel kettle 1.7 l</h1><p>$39.99</p><p>In stock</p><form><select><option>Black</option>
+</select><input type="number"><button>Add to cart</button></form>
+<ul>""" + "".join(f'<li><a href="/p/{n}">Kettle model {n}</a> $2{n}.99</li>' for n in range(12)) + """</ul>
+<p>Boils fast. Free shipping on orders over $50.</p></body></html>"""
+
+
+def test_a_news_story_is_an_article_and_a_shop_page_is_not():
+    assert extract_article(NEWS, "https://news.example.com/2026/11/council-closes-old-bridge")[
+        "metadata"]["pageType"] == "article"
+    assert extract_article(SHOP, "https://shop.example.com/products/steel-kettle")[
+        "metadata"]["pageType"] == "other"
+
+
+def test_features_are_what_the_shipped_model_reads():
+    features = extract_features(NEWS, "https://news.example.com/2026/11/council-closes-old-bridge")
+    assert set(shipped_model().features) <= set(features)
+    assert all(isinstance(value, float | int) for value in features.values())
+
+
+def test_a_feed_or_sitemap_listing_reaches_the_features():
+    url = "https://news.example.com/2026/11/council-closes-old-bridge"
+    assert extract_features(NEWS, url)["listed"] == 0.0
+    assert extract_features(NEWS, url, listed=True)["listed"] == 1.0
+    assert extract_article(NEWS, url, listed=True)["metadata"]["pageType"] == "article"
+
+
+def test_page_type_follows_the_model_given():
+    always = PageTypeModel(["listed"], [1.0])
+    never = PageTypeModel(["listed"], [-1.0])
+    features = extract_features(NEWS, "https://news.example.com/a")
+    assert (page_type(features, always), page_type(features, never)) == ("article", "other")
+
+
+def _write_set(root, name, pages):
+    folder = root / name
+    folder.mkdir()
+    truths = []
+    for n, (html, kind) in enumerate(pages):
+        page_id = f"{name}-{n}"
+        (folder / f"{page_id}.html.gz").write_bytes(gzip.compress(html.encode()))
+        truth = {"id": page_id, "url": f"https://e{n}.example.com/{kind}/{n}", "articleBody": ""}
+        truths.append(truth | ({"pageType": kind} if kind != "article" else {}))
+    (folder / "truth.jsonl").write_text("".join(json.dumps(t) + "\n" for t in truths))
+
+
+def test_training_command_checks_by_corpus_and_writes_a_model(tmp_path, capsys):
+    _write_set(tmp_path, "news-a", [(NEWS, "article")] * 6)
+    _write_set(tmp_path, "news-b", [(NEWS, "article")] * 6)
+    _write_set(tmp_path, "others", [(SHOP, "product")] * 12)
+    out = tmp_path / "model.json"
+    assert train.main([str(tmp_path), "--out", str(out)]) == 0
+    report = capsys.readouterr().out
+    assert "left out news-a + other pages fold 0: article 6/6" in report
+    assert "left out news-b + other pages fold 1: article 6/6" in report
+    model = PageTypeModel(**json.loads(out.read_text()))
+    assert page_type(extract_features(SHOP, "https://e0.example.com/product/0"), model) == "other"
+    assert page_type(extract_features(NEWS, "https://e0.example.com/article/0"), model) == "article"
