@@ -91,9 +91,9 @@ def test_changed_template_raises_the_alarm_and_an_unchanged_one_does_not(tmp_pat
     assert changed.output.rstrip().splitlines()[-1].endswith("has its layout changed?")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "redis"])
-def test_both_state_backends_keep_the_per_site_history(backend, request, tmp_path):
-    uri = sqlite_uri(tmp_path) if backend == "sqlite" else redis_uri(request)
+@pytest.mark.parametrize("backend", ["sqlite", "redis_server", "redis_cluster"])
+def test_every_state_backend_keeps_the_per_site_history(backend, request, tmp_path):
+    uri = sqlite_uri(tmp_path) if backend == "sqlite" else redis_uri(request, backend)
     store = open_state(uri)
     try:
         assert store.field_history("herald") == {}

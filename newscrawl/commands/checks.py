@@ -23,8 +23,8 @@ from newscrawl import settings as defaults
 
 PREFIX = "NEWSCRAWL_"
 _SQLITE_URI = re.compile(r"^sqlite:///(?P<path>.+)$")
-_REDIS_URI = re.compile(r"^rediss?://(?:[^@/]*@)?(?P<host>[^:/]+)(?::(?P<port>\d{1,5}))?"
-                        r"(?:/(?P<db>\d+)?)?$")
+_REDIS_URI = re.compile(r"^(?:rediss?|redis\+cluster)://(?:[^@/]*@)?(?P<host>[^:/]+)"
+                        r"(?::(?P<port>\d{1,5}))?(?:/(?P<db>\d+)?)?$")
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,8 @@ def allowed(rule: Rule) -> str:
     if rule.kind == "bool":
         return "true or false (also 1 or 0)"
     if rule.kind == "state_uri":
-        return "sqlite:///RELATIVE/PATH, sqlite:////ABSOLUTE/PATH or redis://HOST:PORT/DB"
+        return ("sqlite:///RELATIVE/PATH, sqlite:////ABSOLUTE/PATH, redis://HOST:PORT/DB "
+                "or redis+cluster://HOST:PORT")
     if rule.kind == "text":
         return "a non-empty value"
     bounds = []
@@ -162,9 +163,11 @@ def state_uri_problem(uri: str) -> str | None:
     >>> state_uri_problem("sqlite:///state/newscrawl.db") is None
     True
     >>> state_uri_problem("sqlite://state.db")
-    'must be sqlite:///RELATIVE/PATH, sqlite:////ABSOLUTE/PATH or redis://HOST:PORT/DB'
+    'must be sqlite:///RELATIVE/PATH, sqlite:////ABSOLUTE/PATH, redis://HOST:PORT/DB or redis+cluster://HOST:PORT'
     >>> state_uri_problem("redis://localhost:99999/0")
     'the Redis port must be 1-65535'
+    >>> state_uri_problem("redis+cluster://10.0.0.5:7000") is None
+    True
     """
     if _SQLITE_URI.match(uri):
         return None

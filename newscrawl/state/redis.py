@@ -336,7 +336,7 @@ class RedisState:
         return {site for site, flag in zip(sites, flags) if flag}
 
     def field_history(self, site: str) -> dict[str, tuple[int, int]]:
-        counts = self.link.call(lambda r: r.hgetall(f"{PREFIX}fields:{site}"), "field history")
+        counts = self.link.call(lambda r: r.hgetall(f"{self.prefix}fields:{site}"), "field history")
         fields = {name.rpartition(":")[0] for name in counts}
         return {field: (int(counts[f"{field}:records"]), int(counts.get(f"{field}:present", 0)))
                 for field in fields}
@@ -345,8 +345,8 @@ class RedisState:
         def add(client: redis.Redis) -> None:
             with client.pipeline(transaction=True) as multi:
                 for field, count in present.items():
-                    multi.hincrby(f"{PREFIX}fields:{site}", f"{field}:records", records)
-                    multi.hincrby(f"{PREFIX}fields:{site}", f"{field}:present", count)
+                    multi.hincrby(f"{self.prefix}fields:{site}", f"{field}:records", records)
+                    multi.hincrby(f"{self.prefix}fields:{site}", f"{field}:present", count)
                 multi.execute()
         self.link.call(add, "field counts")
 
