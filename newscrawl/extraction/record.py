@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from newscrawl.config import is_xpath
 from newscrawl.extraction.body import extract_body
 from newscrawl.extraction.budget import Limits
-from newscrawl.extraction.classify import link_density, listing_reason, page_type, url_shape
+from newscrawl.extraction.classify import listing_reason, page_type
 from newscrawl.extraction.dates import reads_month_first, utc_moment
 from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.metadata import extract_metadata
@@ -107,11 +107,10 @@ def extract_page(
     found = page_links(doc, html, content_type) if links else []
     if not record:
         return ExtractedPage(None, found, doc.whole)
-    density = link_density(doc.root) if url_shape(url) == "" else 0.0
-    article, hinted, _ = _record_with_hints(doc, selectors or {}, timezone, hints or {}, listed)
+    article, hinted, features = _record_with_hints(doc, selectors or {}, timezone, hints or {}, listed)
     listing = None
     if article["metadata"]["pageType"] == "article":
-        listing = listing_reason(url, lambda: density)
+        listing = listing_reason(url, lambda: features["link_density"])  # read before pruning
         if listing:
             article["metadata"]["pageType"] = "other"
     return ExtractedPage(article, found, doc.whole, listing, hinted)
