@@ -12,7 +12,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
-from newscrawl.context import article_refused, crawl_context
+from newscrawl.context import article_refused, articles_committed, crawl_context
 from newscrawl.discovery.sources import Link
 from newscrawl.distributed import serializer
 from newscrawl.distributed.frontier import crawler_frontier
@@ -151,4 +151,23 @@ def test_an_article_refused_by_a_later_pipeline_is_no_duplicate_of_its_next_copy
     assert dedupe.process_item(json.loads(json.dumps(item)))["id"] == "a"  # admitted again
     with pytest.raises(DuplicateUrl):  # and once admitted, its next copy is a duplicate
         dedupe.process_item(json.loads(json.dumps(item)))
+    crawl_context(crawler).state.close()
+
+
+def test_a_copy_of_an_article_not_yet_published_leaves_its_page_to_be_fetched_again(tmp_path):
+    """The first copy's batch may still fail (a full disk): the copy's lease must not be acked."""
+    settings = {"NEWSCRAWL_STATE_URI": f"sqlite:///{tmp_path / 'state.db'}", "NEWSCRAWL_NEAR_DUPLICATES": "mark"}
+    crawler = get_crawler(Parser, settings)
+    dedupe = DedupePipeline.from_crawler(crawler)
+    item = {"id": "a", "url": "https://e.com/a", "canonicalUrl": "https://e.com/a",
+            "articleBody": "The council met on Friday.", "datePublished": "2026-11-10T08:00:00Z",
+            "metadata": {"site": "herald"}}
+    dedupe.process_item(json.loads(json.dumps(item)))
+    with pytest.raises(DuplicateUrl) as in_flight:
+        dedupe.process_item(json.loads(json.dumps(item)))
+    assert in_flight.value.redo_page
+    crawler.signals.send_catch_log(articles_committed, articles=[dedupe.admitted["a"]])
+    with pytest.raises(DuplicateUrl) as published:
+        dedupe.process_item(json.loads(json.dumps(item)))
+    assert not published.value.redo_page
     crawl_context(crawler).state.close()

@@ -105,7 +105,11 @@ class DedupePipeline:
     def _version(self, item: dict, fingerprint: str) -> int:
         """1 for an article not published before, the next version number for a changed one."""
         if item["id"] in self.run_ids:
-            raise DuplicateUrl(f"duplicate of {item['canonicalUrl']}: {item['url']}", log_level="INFO")
+            duplicate = DuplicateUrl(f"duplicate of {item['canonicalUrl']}: {item['url']}", log_level="INFO")
+            # While the first copy is unpublished its batch may still fail: in distributed mode
+            # this copy's page is then fetched again, not acknowledged as done.
+            duplicate.redo_page = item["id"] in self.uncommitted
+            raise duplicate
         if item["id"] not in self.state.known_keys([item["id"]]):
             return 1  # the usual case, answered without reading the article
         known = self.state.articles([item["id"]])[item["id"]]  # committed keys stay
