@@ -139,35 +139,41 @@ def test_item_another_worker_has_in_flight_leaves_its_page_to_be_fetched_again(w
         assert frontier.pop()[1] == '{"r": 1}'  # the page is fetched again
 
 
-def test_an_article_refused_by_a_later_pipeline_is_no_duplicate_of_its_next_copy(tmp_path):
+ITEM = {"id": "a", "url": "https://e.com/a", "canonicalUrl": "https://e.com/a",
+        "articleBody": "The council met on Friday.", "datePublished": "2026-11-10T08:00:00Z",
+        "metadata": {"site": "herald"}}
+
+
+def a_copy() -> dict:
+    return json.loads(json.dumps(ITEM))
+
+
+@pytest.fixture
+def dedupe(tmp_path):
+    """A dedupe pipeline on a fresh SQLite store, as a crawl builds it."""
     settings = {"NEWSCRAWL_STATE_URI": f"sqlite:///{tmp_path / 'state.db'}", "NEWSCRAWL_NEAR_DUPLICATES": "mark"}
     crawler = get_crawler(Parser, settings)
-    dedupe = DedupePipeline.from_crawler(crawler)
-    item = {"id": "a", "url": "https://e.com/a", "canonicalUrl": "https://e.com/a",
-            "articleBody": "The council met on Friday.", "datePublished": "2026-11-10T08:00:00Z",
-            "metadata": {"site": "herald"}}
-    dedupe.process_item(json.loads(json.dumps(item)))
-    crawler.signals.send_catch_log(article_refused, article=dedupe.admitted["a"])
-    assert dedupe.process_item(json.loads(json.dumps(item)))["id"] == "a"  # admitted again
+    yield DedupePipeline.from_crawler(crawler), crawler.signals
+    crawl_context(crawler).state.close()
+
+
+def test_an_article_refused_by_a_later_pipeline_is_no_duplicate_of_its_next_copy(dedupe):
+    pipeline, signals_ = dedupe
+    pipeline.process_item(a_copy())
+    signals_.send_catch_log(article_refused, article=pipeline.admitted["a"])
+    assert pipeline.process_item(a_copy())["id"] == "a"  # admitted again
     with pytest.raises(DuplicateUrl):  # and once admitted, its next copy is a duplicate
-        dedupe.process_item(json.loads(json.dumps(item)))
-    crawl_context(crawler).state.close()
+        pipeline.process_item(a_copy())
 
 
-def test_a_copy_of_an_article_not_yet_published_leaves_its_page_to_be_fetched_again(tmp_path):
+def test_a_copy_of_an_article_not_yet_published_leaves_its_page_to_be_fetched_again(dedupe):
     """The first copy's batch may still fail (a full disk): the copy's lease must not be acked."""
-    settings = {"NEWSCRAWL_STATE_URI": f"sqlite:///{tmp_path / 'state.db'}", "NEWSCRAWL_NEAR_DUPLICATES": "mark"}
-    crawler = get_crawler(Parser, settings)
-    dedupe = DedupePipeline.from_crawler(crawler)
-    item = {"id": "a", "url": "https://e.com/a", "canonicalUrl": "https://e.com/a",
-            "articleBody": "The council met on Friday.", "datePublished": "2026-11-10T08:00:00Z",
-            "metadata": {"site": "herald"}}
-    dedupe.process_item(json.loads(json.dumps(item)))
+    pipeline, signals_ = dedupe
+    pipeline.process_item(a_copy())
     with pytest.raises(DuplicateUrl) as in_flight:
-        dedupe.process_item(json.loads(json.dumps(item)))
+        pipeline.process_item(a_copy())
     assert in_flight.value.redo_page
-    crawler.signals.send_catch_log(articles_committed, articles=[dedupe.admitted["a"]])
+    signals_.send_catch_log(articles_committed, articles=[pipeline.admitted["a"]])
     with pytest.raises(DuplicateUrl) as published:
-        dedupe.process_item(json.loads(json.dumps(item)))
+        pipeline.process_item(a_copy())
     assert not published.value.redo_page
-    crawl_context(crawler).state.close()

@@ -167,7 +167,7 @@ def utc_instant(value: str | None) -> str | None:
 
 
 def set_published_utc(record: dict) -> None:
-    """Set ``metadata.datePublishedUtc`` from ``datePublished`` (again, after it changed)."""
+    """Set ``metadata.datePublishedUtc`` from ``datePublished``."""
     record["metadata"]["datePublishedUtc"] = utc_instant(record["datePublished"])
 
 
