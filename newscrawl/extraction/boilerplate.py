@@ -34,6 +34,8 @@ _IN_PROSE = etree.XPath("boolean(ancestor::p[string-length(normalize-space()) > 
 # "descendant::*" is the same as "//*" here, and faster to evaluate.
 _ATTRIBUTED = etree.XPath("//body/descendant::*[@class or @id or @style or @hidden]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# React streams a page in segments ``<div hidden id="S:0">`` that a script moves into place.
+_STREAMED_SEGMENT = re.compile(r"S:\w+$")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # An element holding more than this share of the page's paragraph text is a wrapper.
 MAX_FURNITURE_SHARE = 0.5
@@ -141,9 +143,14 @@ def _is_hidden(el: etree._Element) -> bool:
     True
     >>> _is_hidden(html.fromstring('<p class="paywall" aria-hidden="true">Text.</p>'))
     False
+
+    A segment of a page streamed by React is shown once its script has run:
+
+    >>> _is_hidden(html.fromstring('<div hidden id="S:1"><p>Text.</p></div>'))
+    False
     """
     if el.get("hidden") is not None:
-        return True
+        return not _STREAMED_SEGMENT.match(el.get("id") or "")
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
