@@ -397,6 +397,6 @@ def test_article_inside_a_wrapper_named_like_furniture_is_found_on_a_second_look
 
 def test_segment_streamed_by_react_is_kept() -> None:
     """React streams the article in a ``<div hidden id="S:0">`` that a script moves into place."""
-    page = (f"<html><body><h1>Bridge closes</h1><main id='B:0'></main>"
-            f"<div hidden id='S:0'><article>{paragraphs()}</article></div></body></html>")
+    segments = "".join(f"<div hidden id='S:{i}'><p>{text}</p></div>" for i, text in enumerate(PARAGRAPHS))
+    page = f"<html><body><h1>Bridge closes</h1><main id='B:0'></main>{segments}</body></html>"
     assert body_of(page) == PARAGRAPHS
