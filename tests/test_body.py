@@ -400,3 +400,20 @@ def test_segment_streamed_by_react_is_kept() -> None:
     segments = "".join(f"<div hidden id='S:{i}'><p>{text}</p></div>" for i, text in enumerate(PARAGRAPHS))
     page = f"<html><body><h1>Bridge closes</h1><main id='B:0'></main>{segments}</body></html>"
     assert body_of(page) == PARAGRAPHS
+
+
+def test_listicle_items_led_by_a_linked_heading_are_text() -> None:
+    """Each item of a list article looks like a teaser card: its linked heading, its paragraph."""
+    items = [
+        ("Buffalo Bayou Trail", "The trail runs for fifteen miles along the bayou, past the parks "
+         "and the skyline, and it is paved from one end to the other."),
+        ("White Oak Trail", "The longest continuous trail in the city links the Heights to the "
+         "university, with shade for most of the way and water fountains."),
+        ("Brays Bayou Greenway", "Quieter than the other trails, it crosses the south of the city "
+         "for fourteen miles, from the medical center to the west side."),
+    ]
+    cards = "".join(f"<section><h3><a href='https://trails.example.org/{i}'>{name}</a></h3>"
+                    f"<p>{text}</p></section>" for i, (name, text) in enumerate(items))
+    intro = "<p>Here are our favourite trails in the city, for a ride on a Sunday.</p>"
+    body = body_of(f"<html><body><h1>Best trails</h1><article>{intro}{cards}</article></body></html>")
+    assert body[-2:] == [items[-1][0], items[-1][1]]
