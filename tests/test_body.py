@@ -417,3 +417,10 @@ def test_listicle_items_led_by_a_linked_heading_are_text() -> None:
     intro = "<p>Here are our favourite trails in the city, for a ride on a Sunday.</p>"
     body = body_of(f"<html><body><h1>Best trails</h1><article>{intro}{cards}</article></body></html>")
     assert body[-2:] == [items[-1][0], items[-1][1]]
+
+
+def test_table_inside_a_figure_is_kept() -> None:
+    """A WordPress table block is a ``<figure>`` holding the table: figures, not a picture."""
+    table = ("<figure class='wp-block-table'><table><tr><th>Year</th><th>Crossings a day</th></tr>"
+             "<tr><td>2023</td><td>41,200</td></tr></table></figure>")
+    assert "2023 41,200" in body_of(article(inside=table))

@@ -27,8 +27,9 @@ from newscrawl.extraction.vocabulary import (
 # A button holding paragraphs was left open in the markup, and the parser put the rest of
 # the page inside it: it is unwrapped, not dropped.
 _HOLDS_TEXT = etree.XPath("boolean(descendant::p)")
-# A figure is an image, video or chart with its caption, unless it quotes someone.
-_QUOTES = etree.XPath("boolean(descendant::blockquote)")
+# A figure is an image, video or chart with its caption, unless it quotes someone or
+# holds a table of figures (a WordPress table block is a figure).
+_QUOTES_OR_TABULATES = etree.XPath("boolean(descendant::blockquote or descendant::table)")
 # A time stamp outside a paragraph of prose is a dateline, not a word of the text.
 _IN_PROSE = etree.XPath("boolean(ancestor::p[string-length(normalize-space()) > 50])")
 # "descendant::*" is the same as "//*" here, and faster to evaluate.
@@ -119,11 +120,13 @@ def _is_furniture_tag(el: etree._Element) -> bool:
     >>> [_is_furniture_tag(el) for el in html.fromstring(
     ...     '<div><figure><img></figure><figure><blockquote>Q</blockquote></figure>'
     ...     '<time>May 1</time><p>It rained for days on end, longer than anyone could '
-    ...     'remember, on <time>May 1</time>.</p><nav>Home</nav></div>').iter("figure", "time", "nav")]
-    [True, False, True, False, True]
+    ...     'remember, on <time>May 1</time>.</p><nav>Home</nav>'
+    ...     '<figure><table><tr><td>1</td></tr></table></figure></div>'
+    ... ).iter("figure", "time", "nav")]
+    [True, False, True, False, True, False]
     """
     if el.tag == "figure":
-        return not _QUOTES(el)
+        return not _QUOTES_OR_TABULATES(el)
     if el.tag == "time":
         return not _IN_PROSE(el)
     return True
