@@ -424,3 +424,11 @@ def test_table_inside_a_figure_is_kept() -> None:
     table = ("<figure class='wp-block-table'><table><tr><th>Year</th><th>Crossings a day</th></tr>"
              "<tr><td>2023</td><td>41,200</td></tr></table></figure>")
     assert "2023 41,200" in body_of(article(inside=table))
+
+
+def test_table_beside_the_text_in_its_container_is_kept() -> None:
+    """Table rows weigh nothing: the container holding them and the text weighs the same."""
+    table = ("<table><tr><td>Certificate</td><td>Certification</td></tr>"
+             "<tr><td>Result of a course</td><td>Result of an exam</td></tr></table>")
+    page = f"<html><body><h1>Bridge closes</h1><div><div>{paragraphs()}</div>{table}</div></body></html>"
+    assert body_of(page)[-1] == "Result of a course Result of an exam"
