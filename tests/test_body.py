@@ -432,3 +432,12 @@ def test_table_beside_the_text_in_its_container_is_kept() -> None:
              "<tr><td>Result of a course</td><td>Result of an exam</td></tr></table>")
     page = f"<html><body><h1>Bridge closes</h1><div><div>{paragraphs()}</div>{table}</div></body></html>"
     assert body_of(page)[-1] == "Result of a course Result of an exam"
+
+
+def test_page_of_teaser_cards_alone_gets_no_body() -> None:
+    """A home page is all teaser cards: reading them as a listicle's items needs a body to widen."""
+    cards = "".join(
+        f"<article><h3><a href='/story/{i}'>Story number {i} of the day, with a long headline</a></h3>"
+        f"<p>The excerpt of story {i}, which runs on for a sentence or so.</p></article>"
+        for i in range(6))
+    assert body_of(f"<html><body><h1>News</h1><main>{cards}</main></body></html>") == []

@@ -59,7 +59,7 @@ def extract_body(doc: Document) -> list[str]:
     article_body = jsonld_article_body(doc)  # before pruning, which drops the scripts
     blocks, teaser_chars = _dom_blocks(doc.root, headlines)
     if doc.whole and teaser_chars >= MIN_CARD_SHARE * _chars(blocks):
-        blocks = _longer(blocks, _cards_as_text(doc, headlines), MIN_CARD_LOOK_GAIN)
+        blocks = _wider(blocks, _cards_as_text(doc, headlines))
     if doc.whole and _chars(blocks) < MIN_CONFIDENT_CHARS:
         blocks = _longer(blocks, _second_look(doc, headlines), MIN_SECOND_LOOK_GAIN)
     checked = reconcile(blocks, article_body)
@@ -77,6 +77,13 @@ def _chars(blocks: list[Block]) -> int:
 def _longer(blocks: list[Block], other: list[Block], gain: float) -> list[Block]:
     """``other`` when it holds ``gain`` times the text of ``blocks``, else ``blocks``."""
     return other if _chars(other) >= gain * _chars(blocks) else blocks
+
+
+def _wider(blocks: list[Block], other: list[Block]) -> list[Block]:
+    """``other`` when it holds :data:`MIN_CARD_LOOK_GAIN` times the text of ``blocks``, which
+    must have some: a page of teasers alone (a home page) has no body to widen.
+    """
+    return _longer(blocks, other, MIN_CARD_LOOK_GAIN) if blocks else blocks
 
 
 def _second_look(doc: Document, headlines: set[str]) -> list[Block]:
