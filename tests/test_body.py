@@ -441,3 +441,14 @@ def test_page_of_teaser_cards_alone_gets_no_body() -> None:
         f"<p>The excerpt of story {i}, which runs on for a sentence or so.</p></article>"
         for i in range(6))
     assert body_of(f"<html><body><h1>News</h1><main>{cards}</main></body></html>") == []
+
+
+def test_listing_of_the_sites_own_stories_is_not_read_as_a_listicle() -> None:
+    """Cards linking within the site are a listing's teasers, even after a line of text."""
+    cards = "".join(
+        f"<section><h3><a href='/story/{i}'>Story number {i} of the week</a></h3>"
+        f"<p>The excerpt of story {i}, which runs on for a sentence or two, as excerpts do when "
+        f"they are written to make one click through.</p></section>" for i in range(6))
+    intro = "<p>All the stories we wrote this week about the city's bridges.</p>"
+    body = body_of(f"<html><body><h1>Bridges</h1><main>{intro}{cards}</main></body></html>")
+    assert not any("excerpt" in line for line in body)

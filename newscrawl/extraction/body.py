@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -37,8 +38,11 @@ MIN_SECOND_LOOK_GAIN = 3
 # When teaser cards hold this many times the body's text, they may be the article's items
 # (a listicle: linked heading, then its paragraph)...
 MIN_CARD_SHARE = 2
-# ...and a look that reads them as text is kept when this many times longer.
+# ...and a look that reads them as text is kept when this many times longer, if the page
+# has a body to widen and this share of its subheading links lead to other sites.
 MIN_CARD_LOOK_GAIN = 1.5
+MIN_OFF_SITE_SHARE = 0.5
+_HEADING_LINKS = etree.XPath("//h2//a[@href] | //h3//a[@href] | //h4//a[@href]")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
 
@@ -58,8 +62,9 @@ def extract_body(doc: Document) -> list[str]:
     headlines = _headlines(doc)
     article_body = jsonld_article_body(doc)  # before pruning, which drops the scripts
     blocks, teaser_chars = _dom_blocks(doc.root, headlines)
-    if doc.whole and teaser_chars >= MIN_CARD_SHARE * _chars(blocks):
-        blocks = _wider(blocks, _cards_as_text(doc, headlines))
+    if (doc.whole and blocks and teaser_chars >= MIN_CARD_SHARE * _chars(blocks)
+            and _headings_link_off_site(doc.root, doc.url)):
+        blocks = _longer(blocks, _cards_as_text(doc, headlines), MIN_CARD_LOOK_GAIN)
     if doc.whole and _chars(blocks) < MIN_CONFIDENT_CHARS:
         blocks = _longer(blocks, _second_look(doc, headlines), MIN_SECOND_LOOK_GAIN)
     checked = reconcile(blocks, article_body)
@@ -79,11 +84,32 @@ def _longer(blocks: list[Block], other: list[Block], gain: float) -> list[Block]
     return other if _chars(other) >= gain * _chars(blocks) else blocks
 
 
-def _wider(blocks: list[Block], other: list[Block]) -> list[Block]:
-    """``other`` when it holds :data:`MIN_CARD_LOOK_GAIN` times the text of ``blocks``, which
-    must have some: a page of teasers alone (a home page) has no body to widen.
+def _headings_link_off_site(root: etree._Element, url: str) -> bool:
+    """Whether most links in subheadings lead to other sites: the items of a listicle (places,
+    products, other blogs), not the stories of a listing, which link within the site.
+
+    >>> root = lxml_html.fromstring('<div><h3><a href="https://trails.org/">Trail</a></h3>'
+    ...     '<h3><a href="/news/a">A story</a></h3><h3><a href="https://e.com/b">B</a></h3></div>')
+    >>> _headings_link_off_site(root, "https://www.e.com/list")
+    False
     """
-    return _longer(blocks, other, MIN_CARD_LOOK_GAIN) if blocks else blocks
+    host = _site(url)
+    hrefs = [a.get("href") or "" for a in _HEADING_LINKS(root)]
+    off_site = sum(_site(href) not in ("", host) for href in hrefs)
+    return bool(hrefs) and off_site >= MIN_OFF_SITE_SHARE * len(hrefs)
+
+
+def _site(url: str) -> str:
+    """The host of ``url`` without ``www.``; '' for a relative link.
+
+    >>> _site("https://www.e.com/a"), _site("/a")
+    ('e.com', '')
+    """
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
 
 
 def _second_look(doc: Document, headlines: set[str]) -> list[Block]:
