@@ -90,8 +90,8 @@ def _headings_link_off_site(root: etree._Element, url: str) -> bool:
 
     >>> root = lxml_html.fromstring('<div><h3><a href="https://trails.org/">Trail</a></h3>'
     ...     '<h3><a href="/news/a">A story</a></h3><h3><a href="https://e.com/b">B</a></h3></div>')
-    >>> _headings_link_off_site(root, "https://www.e.com/list")
-    False
+    >>> _headings_link_off_site(root, "https://www.e.com/list"), _headings_link_off_site(root, "https://news.org/")
+    (False, True)
     """
     host = _site(url)
     hrefs = [a.get("href") or "" for a in _HEADING_LINKS(root)]
