@@ -393,3 +393,62 @@ def test_article_inside_a_wrapper_named_like_furniture_is_found_on_a_second_look
     page = (f"<html><body>{menus}<div class='section under-menu'><article>{paragraphs()}"
             "</article></div></body></html>")
     assert body_of(page) == PARAGRAPHS
+
+
+def test_segment_streamed_by_react_is_kept() -> None:
+    """React streams the article in a ``<div hidden id="S:0">`` that a script moves into place."""
+    segments = "".join(f"<div hidden id='S:{i}'><p>{text}</p></div>" for i, text in enumerate(PARAGRAPHS))
+    page = f"<html><body><h1>Bridge closes</h1><main id='B:0'></main>{segments}</body></html>"
+    assert body_of(page) == PARAGRAPHS
+
+
+def test_listicle_items_led_by_a_linked_heading_are_text() -> None:
+    """Each item of a list article looks like a teaser card: its linked heading, its paragraph."""
+    items = [
+        ("Buffalo Bayou Trail", "The trail runs for fifteen miles along the bayou, past the parks "
+         "and the skyline, and it is paved from one end to the other."),
+        ("White Oak Trail", "The longest continuous trail in the city links the Heights to the "
+         "university, with shade for most of the way and water fountains."),
+        ("Brays Bayou Greenway", "Quieter than the other trails, it crosses the south of the city "
+         "for fourteen miles, from the medical center to the west side."),
+    ]
+    cards = "".join(f"<section><h3><a href='https://trails.example.org/{i}'>{name}</a></h3>"
+                    f"<p>{text}</p></section>" for i, (name, text) in enumerate(items))
+    intro = "<p>Here are our favourite trails in the city, for a ride on a Sunday.</p>"
+    body = body_of(f"<html><body><h1>Best trails</h1><article>{intro}{cards}</article></body></html>")
+    assert body[-2:] == [items[-1][0], items[-1][1]]
+
+
+def test_table_inside_a_figure_is_kept() -> None:
+    """A WordPress table block is a ``<figure>`` holding the table: figures, not a picture."""
+    table = ("<figure class='wp-block-table'><table><tr><th>Year</th><th>Crossings a day</th></tr>"
+             "<tr><td>2023</td><td>41,200</td></tr></table></figure>")
+    assert "2023 41,200" in body_of(article(inside=table))
+
+
+def test_table_beside_the_text_in_its_container_is_kept() -> None:
+    """Table rows weigh nothing: the container holding them and the text weighs the same."""
+    table = ("<table><tr><td>Certificate</td><td>Certification</td></tr>"
+             "<tr><td>Result of a course</td><td>Result of an exam</td></tr></table>")
+    page = f"<html><body><h1>Bridge closes</h1><div><div>{paragraphs()}</div>{table}</div></body></html>"
+    assert body_of(page)[-1] == "Result of a course Result of an exam"
+
+
+def test_page_of_teaser_cards_alone_gets_no_body() -> None:
+    """A home page is all teaser cards: reading them as a listicle's items needs a body to widen."""
+    cards = "".join(
+        f"<article><h3><a href='/story/{i}'>Story number {i} of the day, with a long headline</a></h3>"
+        f"<p>The excerpt of story {i}, which runs on for a sentence or so.</p></article>"
+        for i in range(6))
+    assert body_of(f"<html><body><h1>News</h1><main>{cards}</main></body></html>") == []
+
+
+def test_listing_of_the_sites_own_stories_is_not_read_as_a_listicle() -> None:
+    """Cards linking within the site are a listing's teasers, even after a line of text."""
+    cards = "".join(
+        f"<section><h3><a href='/story/{i}'>Story number {i} of the week</a></h3>"
+        f"<p>The excerpt of story {i}, which runs on for a sentence or two, as excerpts do when "
+        f"they are written to make one click through.</p></section>" for i in range(6))
+    intro = "<p>All the stories we wrote this week about the city's bridges.</p>"
+    body = body_of(f"<html><body><h1>Bridges</h1><main>{intro}{cards}</main></body></html>")
+    assert not any("excerpt" in line for line in body)

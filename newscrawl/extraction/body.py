@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -34,6 +35,14 @@ MIN_CLOSING_LINES = 6
 MIN_CONFIDENT_CHARS = 300
 # ...and the second look is kept when this many times longer.
 MIN_SECOND_LOOK_GAIN = 3
+# When teaser cards hold this many times the body's text, they may be the article's items
+# (a listicle: linked heading, then its paragraph)...
+MIN_CARD_SHARE = 2
+# ...and a look that reads them as text is kept when this many times longer, if the page
+# has a body to widen and this share of its subheading links lead to other sites.
+MIN_CARD_LOOK_GAIN = 1.5
+MIN_OFF_SITE_SHARE = 0.5
+_HEADING_LINKS = etree.XPath("//h2//a[@href] | //h3//a[@href] | //h4//a[@href]")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
 
@@ -52,20 +61,55 @@ def extract_body(doc: Document) -> list[str]:
     """
     headlines = _headlines(doc)
     article_body = jsonld_article_body(doc)  # before pruning, which drops the scripts
-    blocks = _dom_blocks(doc.root, headlines)
+    blocks, teaser_chars = _dom_blocks(doc.root, headlines)
+    if (doc.whole and blocks and teaser_chars >= MIN_CARD_SHARE * _chars(blocks)
+            and _headings_link_off_site(doc.root, doc.url)):
+        blocks = _longer(blocks, _cards_as_text(doc, headlines), MIN_CARD_LOOK_GAIN)
     if doc.whole and _chars(blocks) < MIN_CONFIDENT_CHARS:
-        second = _second_look(doc, headlines)
-        blocks = second if _chars(second) >= MIN_SECOND_LOOK_GAIN * _chars(blocks) else blocks
+        blocks = _longer(blocks, _second_look(doc, headlines), MIN_SECOND_LOOK_GAIN)
     checked = reconcile(blocks, article_body)
     blocks = blocks if checked is None else checked
     if not blocks:
         embedded = script_html(doc.text)
-        blocks = [] if embedded is None else _dom_blocks(embedded, headlines)
+        blocks = [] if embedded is None else _dom_blocks(embedded, headlines)[0]
     return [block.text for block in blocks]
 
 
 def _chars(blocks: list[Block]) -> int:
     return sum(len(block.text) for block in blocks)
+
+
+def _longer(blocks: list[Block], other: list[Block], gain: float) -> list[Block]:
+    """``other`` when it holds ``gain`` times the text of ``blocks``, else ``blocks``."""
+    return other if _chars(other) >= gain * _chars(blocks) else blocks
+
+
+def _headings_link_off_site(root: etree._Element, url: str) -> bool:
+    """Whether most links in subheadings lead to other sites: the items of a listicle (places,
+    products, other blogs), not the stories of a listing, which link within the site.
+
+    >>> root = lxml_html.fromstring('<div><h3><a href="https://trails.org/">Trail</a></h3>'
+    ...     '<h3><a href="/news/a">A story</a></h3><h3><a href="https://e.com/b">B</a></h3></div>')
+    >>> _headings_link_off_site(root, "https://www.e.com/list"), _headings_link_off_site(root, "https://news.org/")
+    (False, True)
+    """
+    host = _site(url)
+    hrefs = [a.get("href") or "" for a in _HEADING_LINKS(root)]
+    off_site = sum(_site(href) not in ("", host) for href in hrefs)
+    return bool(hrefs) and off_site >= MIN_OFF_SITE_SHARE * len(hrefs)
+
+
+def _site(url: str) -> str:
+    """The host of ``url`` without ``www.``; '' for a relative link.
+
+    >>> _site("https://www.e.com/a"), _site("/a")
+    ('e.com', '')
+    """
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
 
 
 def _second_look(doc: Document, headlines: set[str]) -> list[Block]:
@@ -74,7 +118,16 @@ def _second_look(doc: Document, headlines: set[str]) -> list[Block]:
     For whole pages where the first look found (almost) nothing: a wrapper named like
     furniture ("under-menu", "sidebar-enabled") may have taken the article with it.
     """
-    return _dom_blocks(parse_document(doc.text, doc.url).root, headlines, by_name=False)
+    return _dom_blocks(parse_document(doc.text, doc.url).root, headlines, by_name=False)[0]
+
+
+def _cards_as_text(doc: Document, headlines: set[str]) -> list[Block]:
+    """The blocks of a fresh parse of the page where no card is taken for a teaser.
+
+    For whole pages where teaser cards hold much more text than the body found: in a
+    listicle each item is a linked heading and its paragraph, like a teaser of another page.
+    """
+    return _dom_blocks(parse_document(doc.text, doc.url).root, headlines, find_teasers=False)[0]
 
 
 def script_html(page: str) -> lxml_html.HtmlElement | None:
@@ -136,28 +189,43 @@ def _strings(script: str) -> Iterator[str]:
         start = script.find('"', match.end())
 
 
-def _dom_blocks(root: etree._Element, headlines: set[str], by_name: bool = True) -> list[Block]:
-    """The blocks of the heaviest element of the pruned ``root``, after its lead paragraph.
+def _dom_blocks(
+    root: etree._Element, headlines: set[str], by_name: bool = True, find_teasers: bool = True,
+) -> tuple[list[Block], int]:
+    """The blocks of the heaviest element of the pruned ``root``, after its lead paragraph,
+    and the characters of prose in the teaser cards of the page.
 
     Links, teasers, the headline and the furniture lines around the text are left out.
     """
     prune_boilerplate(root, by_name)
     body = root.find("body")
     page = layout(body if body is not None else root)
-    teasers = teaser_blocks(page)
+    teasers = teaser_blocks(page) if find_teasers else set()
+    teaser_chars = sum(len(page.blocks[i].text) for i in teasers if is_prose(page.blocks[i]))
     span = best_span(page, teasers)
     if span is None:
-        return []
+        return [], teaser_chars
     span = widen(page, span, teasers)
     lead = lead_span(page, span)
     def kept(part: Span) -> list[Block]:
         return [
             block for i, block in enumerate(page.blocks[part.start:part.end], part.start)
-            if i not in teasers and not is_link_list(block) and not is_furniture_label(block.text)
-            and not _repeats_headline(block, headlines)
+            if i not in teasers and not _is_left_out(block, headlines, not find_teasers)
         ]
     lead_blocks = [] if lead is None else kept(lead)
-    return _drop_orphan_headings(lead_blocks + _trim_furniture_lines(kept(span)))
+    return _drop_orphan_headings(lead_blocks + _trim_furniture_lines(kept(span))), teaser_chars
+
+
+def _is_left_out(block: Block, headlines: set[str], linked_headings: bool) -> bool:
+    """Whether a block of the article is links, a label or the headline; a linked
+    subheading heads an item of the text when ``linked_headings`` (a listicle).
+
+    >>> item = Block("Buffalo Bayou Trail", "h3", 19)
+    >>> _is_left_out(item, set(), False), _is_left_out(item, set(), True)
+    (True, False)
+    """
+    links = is_link_list(block) and not (linked_headings and block.tag in HEADINGS)
+    return links or is_furniture_label(block.text) or _repeats_headline(block, headlines)
 
 
 def _repeats_headline(block: Block, headlines: set[str]) -> bool:

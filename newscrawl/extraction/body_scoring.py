@@ -147,7 +147,8 @@ def best_span(page: Layout, teasers: set[int]) -> Span | None:
 
     ``teasers`` count as link lists. A run of consecutive children is weighed as well
     as their parent: the article is often a run of siblings between furniture. The
-    deepest span wins ties.
+    widest span wins ties: list items and table rows weigh nothing, so the container
+    holding a table beside the text weighs the same as the text alone.
 
     >>> from lxml import etree
     >>> from newscrawl.extraction.body_blocks import layout
@@ -179,9 +180,14 @@ def best_span(page: Layout, teasers: set[int]) -> Span | None:
             run_total = bonus * (totals[run.end] - totals[run.start])
             if run_total >= goal and sums.cut_furniture(span, run, run_total):
                 span, total = run, run_total
-        if total > best_total:
+        if total > best_total or (total == best_total and _holds(span, best)):
             best, best_total = span, total
     return best
+
+
+def _holds(span: Span, inner: Span | None) -> bool:
+    """Whether ``span`` holds all the blocks of ``inner`` (and maybe more)."""
+    return inner is not None and span.start <= inner.start and inner.end <= span.end
 
 
 def _weights(page: Layout, teasers: set[int]) -> tuple[list[bool], list[int]]:

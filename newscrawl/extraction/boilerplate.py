@@ -27,13 +27,16 @@ from newscrawl.extraction.vocabulary import (
 # A button holding paragraphs was left open in the markup, and the parser put the rest of
 # the page inside it: it is unwrapped, not dropped.
 _HOLDS_TEXT = etree.XPath("boolean(descendant::p)")
-# A figure is an image, video or chart with its caption, unless it quotes someone.
-_QUOTES = etree.XPath("boolean(descendant::blockquote)")
+# A figure is an image, video or chart with its caption, unless it quotes someone or
+# holds a table of figures (a WordPress table block is a figure).
+_QUOTES_OR_TABULATES = etree.XPath("boolean(descendant::blockquote or descendant::table)")
 # A time stamp outside a paragraph of prose is a dateline, not a word of the text.
 _IN_PROSE = etree.XPath("boolean(ancestor::p[string-length(normalize-space()) > 50])")
 # "descendant::*" is the same as "//*" here, and faster to evaluate.
 _ATTRIBUTED = etree.XPath("//body/descendant::*[@class or @id or @style or @hidden]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# React streams a page in segments ``<div hidden id="S:0">`` that a script moves into place.
+_STREAMED_SEGMENT = re.compile(r"S:\w+$")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # An element holding more than this share of the page's paragraph text is a wrapper.
 MAX_FURNITURE_SHARE = 0.5
@@ -117,11 +120,13 @@ def _is_furniture_tag(el: etree._Element) -> bool:
     >>> [_is_furniture_tag(el) for el in html.fromstring(
     ...     '<div><figure><img></figure><figure><blockquote>Q</blockquote></figure>'
     ...     '<time>May 1</time><p>It rained for days on end, longer than anyone could '
-    ...     'remember, on <time>May 1</time>.</p><nav>Home</nav></div>').iter("figure", "time", "nav")]
-    [True, False, True, False, True]
+    ...     'remember, on <time>May 1</time>.</p><nav>Home</nav>'
+    ...     '<figure><table><tr><td>1</td></tr></table></figure></div>'
+    ... ).iter("figure", "time", "nav")]
+    [True, False, True, False, True, False]
     """
     if el.tag == "figure":
-        return not _QUOTES(el)
+        return not _QUOTES_OR_TABULATES(el)
     if el.tag == "time":
         return not _IN_PROSE(el)
     return True
@@ -141,9 +146,14 @@ def _is_hidden(el: etree._Element) -> bool:
     True
     >>> _is_hidden(html.fromstring('<p class="paywall" aria-hidden="true">Text.</p>'))
     False
+
+    A segment of a page streamed by React is shown once its script has run:
+
+    >>> _is_hidden(html.fromstring('<div hidden id="S:1"><p>Text.</p></div>'))
+    False
     """
     if el.get("hidden") is not None:
-        return True
+        return not _STREAMED_SEGMENT.match(el.get("id") or "")
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
