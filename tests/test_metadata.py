@@ -472,3 +472,28 @@ def test_home_page_masthead_and_todays_date_give_no_publication_day():
 def test_weekday_printed_before_the_date_is_not_an_author():
     body = '<h1>Glacier station opens</h1><div class="byline">By <a href="/author/jane-doe.html" rel="author">Jane Doe</a> · Saturday 14 November 2026</div>'
     assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Jane Doe"]
+
+
+@pytest.mark.parametrize("name", ["w-published-date", "og:publish_date", "citation_publication_date", "published_at"])
+def test_meta_names_that_end_in_a_publication_date(name):
+    html = page(f'<meta name="auto-publish" content="2020-01-01"><meta name="{name}" content="2025-05-27T06:03:43Z">')
+    assert metadata(html, url=BLOG_URL)["datePublished"] == "2025-05-27T06:03:43+00:00"
+
+
+def test_url_date_with_a_month_name():
+    url = "https://wine.example/knowledge/blog/2023/october/03/wine-types/"
+    assert metadata(page(body="<h1>Wine types</h1><p>Text.</p>"), url=url)["datePublished"] == "2023-10-03"
+
+
+def test_day_shown_by_the_headline_and_given_by_the_url_beats_the_structured_one():
+    head = '<meta property="article:published_time" content="2025-12-17T02:41:41+00:00">'
+    body = ("<h1>Comfort watches, day eighteen</h1><p>Posted on</p><p>December 18, 2025</p><p>Story.</p>"
+            "<div><p>Ann</p><p>December 17, 2025, 9:46 pm</p><p>A comment.</p></div>")
+    url = "https://blog.example/2025/12/18/comfort-watches/"
+    assert metadata(page(head, body), url=url)["datePublished"] == "2025-12-18"
+
+
+def test_updated_day_by_the_headline_beats_a_date_element_elsewhere_when_nothing_else_dates_the_page():
+    body = (f'<p>Last updated:</p><p>Dec 12, 2025</p><h1>Top agencies of the year</h1><p>{"Story text. " * 60}</p>'
+            '<aside><span class="post-date">Dec 2, 2025</span></aside>')
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2025-12-12"
