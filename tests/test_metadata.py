@@ -497,3 +497,34 @@ def test_updated_day_by_the_headline_beats_a_date_element_elsewhere_when_nothing
     body = (f'<p>Last updated:</p><p>Dec 12, 2025</p><h1>Top agencies of the year</h1><p>{"Story text. " * 60}</p>'
             '<aside><span class="post-date">Dec 2, 2025</span></aside>')
     assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2025-12-12"
+
+
+@pytest.mark.parametrize("title", ["Garnix Blog: Hardware-Attested Nix Builds", "Hardware-Attested Nix Builds (via Passle)"])
+def test_title_head_or_bracketed_tail_goes_when_the_h1_shows_the_bare_title(title):
+    head = f'<meta property="og:title" content="{title}"><title>{title}</title>'
+    html = page(head, "<h1>Hardware-Attested Nix Builds</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Hardware-Attested Nix Builds"
+
+
+def test_h1_that_is_only_the_blogs_name_gives_way_to_the_page_title():
+    html = page("<title>rustc_codegen_gcc: Progress Report #39</title>", "<h1>Antoyo's Blog</h1><p>Text.</p>")
+    assert metadata(html, url="https://blog.antoyo.xyz/progress-report-39")["headline"] == (
+        "rustc_codegen_gcc: Progress Report #39")
+
+
+def test_h1_alone_loses_its_site_suffix():
+    html = page(body="<h1>How to help toddlers sleep | Patient Education | UC Davis Children's Hospital</h1>")
+    url = "https://health.ucdavis.edu/children/patient-education/helping-children-sleep"
+    assert metadata(html, url=url)["headline"] == "How to help toddlers sleep"
+
+
+def test_jsonld_headline_cut_short_gives_way_to_the_social_title_that_continues_it():
+    full = "Fix It Friday: We Help 4 Readers (Including One Universal Trick)"
+    head = jsonld({"@type": "Article", "headline": "Fix It Friday: We Help 4 Readers (Including"})
+    head += f'<meta property="og:title" content="{full} - Emily Henderson"><meta property="og:site_name" content="Emily Henderson">'
+    assert metadata(page(head, "<p>Text.</p>"), url=BLOG_URL)["headline"] == full
+
+
+def test_title_in_utf8_read_as_latin1_is_repaired():
+    head = '<meta property="og:title" content="A DIY Investor\u00e2\u0080\u0099s Guide">'
+    assert metadata(page(head), url=BLOG_URL)["headline"] == "A DIY Investor\u2019s Guide"
