@@ -528,3 +528,18 @@ def test_jsonld_headline_cut_short_gives_way_to_the_social_title_that_continues_
 def test_title_in_utf8_read_as_latin1_is_repaired():
     head = '<meta property="og:title" content="A DIY Investor\u00e2\u0080\u0099s Guide">'
     assert metadata(page(head), url=BLOG_URL)["headline"] == "A DIY Investor\u2019s Guide"
+
+
+def test_an_admin_account_is_not_an_author():
+    html = page('<meta name="author" content="NOC Admin">',
+                f'<h1>Tech conferences</h1><p class="author">By Marie Stafford</p><p>{"Story text. " * 20}</p>')
+    assert metadata(html, url=BLOG_URL)["authors"] == ["Marie Stafford"]
+
+
+@pytest.mark.parametrize("box", [
+    "<div><h3>Author</h3><p>Lisa D. Ellis</p></div>",
+    "<div><h2>Article by</h2><div>Lisa D. Ellis</div><button>Let's talk</button><button>Subscribe</button></div>",
+])
+def test_author_named_under_a_heading_label(box):
+    html = page(body=f"<h1>AI for clinicians</h1><p>{'Story text. ' * 20}</p>{box}")
+    assert metadata(html, url=BLOG_URL)["authors"] == ["Lisa D. Ellis"]

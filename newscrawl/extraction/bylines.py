@@ -38,8 +38,8 @@ _PREFIXED = etree.XPath(
 _FIRST_TEXT = etree.XPath("normalize-space(text()[1])")
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
 _LABELS = etree.XPath(
-    "//*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p or self::div]"
-    "[string-length(normalize-space()) < 25]"
+    "//*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p or self::div"
+    " or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][string-length(normalize-space()) < 25]"
 )
 _EXCLUDED = re.compile(
     r"avatar|image|img|photo|bio|desc|social|follow|more|related|teaser|comment|title|label|"
@@ -47,8 +47,9 @@ _EXCLUDED = re.compile(
     re.IGNORECASE,
 )
 _BY = re.compile(r"^(?:by|von|por|par|door|av|af|di)\b\s*:?", re.IGNORECASE)
+_BLOCK_LABELS = frozenset({"p", "div", "dt", "h2", "h3", "h4", "h5", "h6"})
 _LABEL_WORDS = re.compile(
-    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|by|written by|text|texte|"
+    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|by|(?:written|article|post|posted) by|text|texte|"
     r"auteur|auteurs|autore|autori|door|reporter|journalist|redakteur(?:in)?)\s*:?$",
     re.IGNORECASE,
 )
@@ -104,24 +105,39 @@ def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
 
 
 def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
-    """Names printed after a label such as ``Autor:`` or ``Written by``.
+    """Names printed after a label such as ``Autor:`` or ``Written by``, a heading too.
 
     >>> from lxml import html
     >>> page = html.fromstring('<ul><li><strong>Autor</strong> Max Muster</li></ul>')
     >>> labelled_names(page, lambda text: [text])
     ['Max Muster']
+
+    A label that is an element of its own (a heading, a paragraph) names what the next element says:
+
+    >>> page = html.fromstring('<div><h3>Article by</h3><p>Lisa D. Ellis</p><button>Subscribe</button></div>')
+    >>> labelled_names(page, lambda text: [text])
+    ['Lisa D. Ellis']
     """
     for label in _LABELS(root):
         own = " ".join(label.text_content().split())
         parent = label.getparent()
         if parent is None or not _LABEL_WORDS.match(own):
             continue
-        text = " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
+        text = _labelled_text(label, parent, own)
         if len(text) <= _MAX_BYLINE_CHARS:
             names = [name for name in split(text) if is_visible_name(name)]
             if names:
                 return names
     return []
+
+
+def _labelled_text(label: etree._Element, parent: etree._Element, own: str) -> str:
+    """The text a label names: the next element's when the label stands alone, else the rest
+    of its parent's text."""
+    following = label.getnext()
+    if label.tag in _BLOCK_LABELS and not (label.tail or "").strip() and following is not None:
+        return " ".join(" ".join(following.itertext()).split())
+    return " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
 
 
 def is_visible_name(name: str) -> bool:
