@@ -543,3 +543,19 @@ def test_an_admin_account_is_not_an_author():
 def test_author_named_under_a_heading_label(box):
     html = page(body=f"<h1>AI for clinicians</h1><p>{'Story text. ' * 20}</p>{box}")
     assert metadata(html, url=BLOG_URL)["authors"] == ["Lisa D. Ellis"]
+
+
+def test_h1_that_words_a_blog_post_otherwise_than_its_social_title_wins():
+    head = '<meta property="og:title" content="Best Office Chairs for Back Pain Relief">'
+    html = page(head, "<h1>Best Office Chairs to Prevent Back Pain</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Best Office Chairs to Prevent Back Pain"
+
+
+@pytest.mark.parametrize(("extra_head", "shown"), [
+    (jsonld({"@type": "NewsArticle"}), "Chairs that prevent back pain, say doctors"),
+    ("", "Best Office Chairs for Lower Back Pain Relief"),
+])
+def test_social_title_stays_on_news_or_when_the_h1_only_adds_a_word(extra_head, shown):
+    head = '<meta property="og:title" content="Best Office Chairs for Back Pain Relief">' + extra_head
+    html = page(head, f"<h1>{shown}</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Best Office Chairs for Back Pain Relief"

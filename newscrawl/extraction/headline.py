@@ -63,7 +63,8 @@ def extract_headline(doc: Document) -> str | None:
     only the page's SEO title: see :func:`prefer_social`. The page's own h1 then settles
     the kicker: kept when the h1 shows it (:func:`prefer_shown_kicker`), dropped when the
     h1 sets another one apart from the headline (:func:`drop_unshown_kicker`); and when the
-    titles disagree with each other and with the h1, the h1 (:func:`heading_if_titles_disagree`).
+    titles disagree with each other and with the h1, the h1 (:func:`heading_if_titles_disagree`);
+    on a page that is not news, the h1 when it words the story otherwise (:func:`heading_over_seo_wording`).
     """
     names = site_names(doc)
     structured = strip_site_suffix(_first((article_object(doc) or {}).get("headline")), names)
@@ -80,8 +81,8 @@ def extract_headline(doc: Document) -> str | None:
     chosen = heading_if_titles_disagree(chosen, [structured, *socials, page_title], shown)
     chosen = title_part_the_heading_shows(chosen, shown)
     chosen = title_the_heading_confirms(chosen, socials, shown)
-    if structured and chosen == structured and not _is_news(doc):
-        chosen = heading_over_seo_wording(chosen, [*socials, page_title], shown, names)
+    if chosen and not _is_news(doc):
+        chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
     first = strip_site_suffix(first_heading(doc), names)
     return chosen or heading_unless_masthead(first, names) or page_title or first
 
@@ -252,25 +253,40 @@ def title_the_heading_confirms(chosen: str | None, titles: list[str | None], hea
 
 def heading_over_seo_wording(chosen: str, titles: list[str | None], heading: str | None, names: list[str]) -> str:
     """The h1 of a page that is not news (a guide, a blog post, a review) when it words the
-    story otherwise than its structured headline, which such sites fill for search engines.
+    story otherwise than its titles (structured, social), which such sites fill for search engines.
 
     The h1 must be a headline of the same story: three words or more, most of its words found in
     the titles, not the site's name, and neither wording a part of the other (kickers and tails
-    are settled by the rules before).
+    are settled by the rules before). An h1 that only adds or drops one word is the same
+    wording: the title stays.
 
     >>> heading_over_seo_wording("5 Best Blockchain Development Trends", [], "Top 5 Blockchain Technology Trends to Watch", [])
     'Top 5 Blockchain Technology Trends to Watch'
     >>> heading_over_seo_wording("Storm hits coast", [], "Subscribe to our newsletter", [])
     'Storm hits coast'
+    >>> heading_over_seo_wording("I sell Disney World holidays", [], "I sell Walt Disney World holidays", [])
+    'I sell Disney World holidays'
     """
     if not heading or len(heading.split()) < 3:
         return chosen
     shown, key = name_key(heading), name_key(chosen)
     if shown in key or key in shown or _names_site(heading, [name_key(name) for name in names]):
         return chosen
+    if _one_word_apart(_WORDS.findall(_key(heading)), _WORDS.findall(_key(chosen))):
+        return chosen
     words = _story_words(heading)
     found = words & _story_words(chosen, *titles)
     return heading if words and len(found) * 2 >= len(words) else chosen
+
+
+def _one_word_apart(first: list[str], second: list[str]) -> bool:
+    """Whether one list of words is the other with one word more.
+
+    >>> _one_word_apart(["a", "b", "c"], ["a", "c"]), _one_word_apart(["a", "b"], ["a", "c"])
+    (True, False)
+    """
+    short, long = sorted((first, second), key=len)
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _story_words(*texts: str | None) -> set[str]:
