@@ -559,3 +559,9 @@ def test_social_title_stays_on_news_or_when_the_h1_only_adds_a_word(extra_head, 
     head = '<meta property="og:title" content="Best Office Chairs for Back Pain Relief">' + extra_head
     html = page(head, f"<h1>{shown}</h1><p>Text.</p>")
     assert metadata(html, url=BLOG_URL)["headline"] == "Best Office Chairs for Back Pain Relief"
+
+
+def test_title_tail_after_a_question_goes_when_the_h1_ends_with_the_question():
+    head = '<meta property="og:title" content="What Is Mesh WiFi? Our 2026 Exclusive Guide">'
+    html = page(head, "<h1>What is Mesh WiFi?</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "What Is Mesh WiFi?"

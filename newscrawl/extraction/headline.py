@@ -25,7 +25,7 @@ _KICKER_SEPARATOR = re.compile(r"(?<=\S)(?::|\s[/|–—-]) ")
 _SOCIAL_TITLES = ("og:title", "twitter:title")
 _LONG_WORD = 5
 # How a tail added to a title starts: a separator, or a comma, before more words.
-_TAIL_START = re.compile(r"\s*(?:[|–—»›·•:/*,⋆★]|-{1,2}|::)(?:\s|$)|\s+(?=[(\[])")  # letters: a word this long is the story's, not grammar
+_TAIL_START = re.compile(r"\s*(?:[|–—»›·•:/*,⋆★]|-{1,2}|::)(?:\s|$)|\s+(?=[(\[])|(?<=[?!])\s+")  # letters: a word this long is the story's, not grammar
 _WORDS = re.compile(r"\w+")
 
 
@@ -195,8 +195,8 @@ def heading_if_titles_disagree(chosen: str | None, titles: list[str | None], hea
 
 
 def title_part_the_heading_shows(chosen: str | None, heading: str | None) -> str | None:
-    """``chosen`` without a tail set off by a separator or a bracket (a site name, a section,
-    an SEO phrase), or without a head ("Site Blog: ..."), when the page's own heading shows the
+    """``chosen`` without a tail set off by a separator, a bracket or a question (a site name,
+    a section, an SEO phrase), or without a head ("Site Blog: ..."), when the page's own heading shows the
     title without it. Letters and digits are compared, so the h1's typography (capitals, curly
     quotes) does not matter.
 
@@ -208,6 +208,8 @@ def title_part_the_heading_shows(chosen: str | None, heading: str | None) -> str
     'Skiplagging explained'
     >>> title_part_the_heading_shows("Garnix Blog: Hardware-Attested Nix Builds", "Hardware-Attested Nix Builds")
     'Hardware-Attested Nix Builds'
+    >>> title_part_the_heading_shows("What Is Mesh WiFi? Our 2026 Exclusive Guide", "What is Mesh WiFi?")
+    'What Is Mesh WiFi?'
     >>> title_part_the_heading_shows("Storm hits coast, ports shut", "Storm hits")
     'Storm hits coast, ports shut'
     """
