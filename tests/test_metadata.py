@@ -565,3 +565,14 @@ def test_title_tail_after_a_question_goes_when_the_h1_ends_with_the_question():
     head = '<meta property="og:title" content="What Is Mesh WiFi? Our 2026 Exclusive Guide">'
     html = page(head, "<h1>What is Mesh WiFi?</h1><p>Text.</p>")
     assert metadata(html, url=BLOG_URL)["headline"] == "What Is Mesh WiFi?"
+
+
+def test_byline_in_lower_case_under_the_headline():
+    html = page(body=f"<h1>Candidate experience</h1><p>03/01/2017</p><p>by Agatha Caleo</p><p>{'Story text. ' * 20}</p>")
+    assert metadata(html, url=BLOG_URL)["authors"] == ["Agatha Caleo"]
+
+
+def test_written_by_box_at_the_foot_of_the_page():
+    html = page(body=f"<h1>Money habits</h1><p>{'Story text. ' * 20}</p>"
+                     "<div><h3>Written by Cassidy Horton</h3><p>Cassidy Horton is a finance writer.</p></div>")
+    assert metadata(html, url=BLOG_URL)["authors"] == ["Cassidy Horton"]

@@ -27,7 +27,15 @@ _NAMED = " or ".join(  # "uthor" and "yline" match any capitalisation of author 
 _AFTER_HEADLINE = etree.XPath(f"following::*[{_MARKED} or {_NAMED}]")
 _ANYWHERE = etree.XPath(f"//body//*[{_MARKED} or {_NAMED}]")
 _HEADLINE = etree.XPath("(//h1)[1]")
-_BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By")
+_BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
+             "by", "written by", "posted by")
+# "Written by" opens a short text anywhere: an author box at the foot of the page.
+_SIGNED_WORDS = ("Written by", "Written By", "Posted by", "Posted By", "Article by")
+_SIGNED = etree.XPath(
+    "//body//*[self::p or self::span or self::div or self::li or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]["
+    + " or ".join(f"starts-with(normalize-space(text()[1]), '{words} ')" for words in _SIGNED_WORDS)
+    + f"][string-length(normalize-space()) < {_MAX_PREFIXED_CHARS}]"
+)
 # "By" opens the element's own text, or is all of it ("<span>By <a>Ann</a></span>").
 _PREFIXED = etree.XPath(
     "following::*[self::p or self::span or self::div or self::li]["
@@ -75,7 +83,9 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
             best = (rank, names)
         if best and best[0] == 0:
             break
-    return best[1] if best else prefixed_names(root, split) or labelled_names(root, split)
+    if best:
+        return best[1]
+    return prefixed_names(root, split) or labelled_names(root, split) or signed_names(root, split)
 
 
 def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
@@ -138,6 +148,21 @@ def _labelled_text(label: etree._Element, parent: etree._Element, own: str) -> s
     if label.tag in _BLOCK_LABELS and not (label.tail or "").strip() and following is not None:
         return " ".join(" ".join(following.itertext()).split())
     return " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
+
+
+def signed_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
+    """Names of the first short text anywhere that starts with "Written by", "Posted by"...
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<div><p>Story.</p><h3>Written by Cassidy Horton</h3><p>Cassidy writes.</p></div>')
+    >>> signed_names(page, lambda text: [text.removeprefix("Written by ")])
+    ['Cassidy Horton']
+    """
+    for element in _SIGNED(root):
+        names = [name for name in split(" ".join(" ".join(element.itertext()).split())) if is_visible_name(name)]
+        if names:
+            return names
+    return []
 
 
 def is_visible_name(name: str) -> bool:
