@@ -30,12 +30,7 @@ _HEADLINE = etree.XPath("(//h1)[1]")
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
              "by", "written by", "posted by")
 # "Written by" opens a short text anywhere: an author box at the foot of the page.
-_SIGNED_WORDS = ("Written by", "Written By", "Posted by", "Posted By", "Article by")
-_SIGNED = etree.XPath(
-    "//body//*[self::p or self::span or self::div or self::li or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]["
-    + " or ".join(f"starts-with(normalize-space(text()[1]), '{words} ')" for words in _SIGNED_WORDS)
-    + f"][string-length(normalize-space()) < {_MAX_PREFIXED_CHARS}]"
-)
+_SIGNED = re.compile(r"^(?:Written|Posted|Article) [bB]y ")
 # "By" opens the element's own text, or is all of it ("<span>By <a>Ann</a></span>").
 _PREFIXED = etree.XPath(
     "following::*[self::p or self::span or self::div or self::li]["
@@ -45,10 +40,14 @@ _PREFIXED = etree.XPath(
 )
 _FIRST_TEXT = etree.XPath("normalize-space(text()[1])")
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
-_LABELS = etree.XPath(
-    "//*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p or self::div"
-    " or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][string-length(normalize-space()) < 25]"
+# Short texts that may be a label ("Autor:", "Written by") or sign the article ("Written by Ann Lee"):
+# one pass over the page serves both.
+_SHORT_TEXTS = etree.XPath(
+    "//body//*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p"
+    " or self::div or self::li or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+    f"[normalize-space(text()[1])][string-length(normalize-space()) < {_MAX_PREFIXED_CHARS}]"
 )
+_MAX_LABEL_CHARS = 25
 _EXCLUDED = re.compile(
     r"avatar|image|img|photo|bio|desc|social|follow|more|related|teaser|comment|title|label|"
     r"overlay|box|popup|modal|brand|date|time|share|list-item-author-image",
@@ -85,7 +84,7 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
             break
     if best:
         return best[1]
-    return prefixed_names(root, split) or labelled_names(root, split) or signed_names(root, split)
+    return prefixed_names(root, split) or labelled_names(root, split)
 
 
 def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
@@ -115,7 +114,9 @@ def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
 
 
 def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
-    """Names printed after a label such as ``Autor:`` or ``Written by``, a heading too.
+    """Names printed after a label such as ``Autor:`` or ``Written by`` (a heading too), or in
+    a short text that starts with "Written by", "Posted by" (an author box at the foot of the
+    page): the first such text of the page that gives a name.
 
     >>> from lxml import html
     >>> page = html.fromstring('<ul><li><strong>Autor</strong> Max Muster</li></ul>')
@@ -127,17 +128,22 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     >>> page = html.fromstring('<div><h3>Article by</h3><p>Lisa D. Ellis</p><button>Subscribe</button></div>')
     >>> labelled_names(page, lambda text: [text])
     ['Lisa D. Ellis']
+    >>> page = html.fromstring('<div><p>Story.</p><h3>Written by Cassidy Horton</h3><p>Cassidy writes.</p></div>')
+    >>> labelled_names(page, lambda text: [text.removeprefix("Written by ")])
+    ['Cassidy Horton']
     """
-    for label in _LABELS(root):
-        own = " ".join(label.text_content().split())
-        parent = label.getparent()
-        if parent is None or not _LABEL_WORDS.match(own):
+    for element in _SHORT_TEXTS(root):
+        own = " ".join(element.text_content().split())
+        parent = element.getparent()
+        if len(own) < _MAX_LABEL_CHARS and parent is not None and _LABEL_WORDS.match(own):
+            text = _labelled_text(element, parent, own)
+        elif _SIGNED.match(own):
+            text = own
+        else:
             continue
-        text = _labelled_text(label, parent, own)
-        if len(text) <= _MAX_BYLINE_CHARS:
-            names = [name for name in split(text) if is_visible_name(name)]
-            if names:
-                return names
+        names = [name for name in split(text) if is_visible_name(name)] if len(text) <= _MAX_BYLINE_CHARS else []
+        if names:
+            return names
     return []
 
 
@@ -148,21 +154,6 @@ def _labelled_text(label: etree._Element, parent: etree._Element, own: str) -> s
     if label.tag in _BLOCK_LABELS and not (label.tail or "").strip() and following is not None:
         return " ".join(" ".join(following.itertext()).split())
     return " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
-
-
-def signed_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
-    """Names of the first short text anywhere that starts with "Written by", "Posted by"...
-
-    >>> from lxml import html
-    >>> page = html.fromstring('<div><p>Story.</p><h3>Written by Cassidy Horton</h3><p>Cassidy writes.</p></div>')
-    >>> signed_names(page, lambda text: [text.removeprefix("Written by ")])
-    ['Cassidy Horton']
-    """
-    for element in _SIGNED(root):
-        names = [name for name in split(" ".join(" ".join(element.itertext()).split())) if is_visible_name(name)]
-        if names:
-            return names
-    return []
 
 
 def is_visible_name(name: str) -> bool:
