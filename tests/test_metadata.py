@@ -472,3 +472,107 @@ def test_home_page_masthead_and_todays_date_give_no_publication_day():
 def test_weekday_printed_before_the_date_is_not_an_author():
     body = '<h1>Glacier station opens</h1><div class="byline">By <a href="/author/jane-doe.html" rel="author">Jane Doe</a> · Saturday 14 November 2026</div>'
     assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Jane Doe"]
+
+
+@pytest.mark.parametrize("name", ["w-published-date", "og:publish_date", "citation_publication_date", "published_at"])
+def test_meta_names_that_end_in_a_publication_date(name):
+    html = page(f'<meta name="auto-publish" content="2020-01-01"><meta name="{name}" content="2025-05-27T06:03:43Z">')
+    assert metadata(html, url=BLOG_URL)["datePublished"] == "2025-05-27T06:03:43+00:00"
+
+
+def test_url_date_with_a_month_name():
+    url = "https://wine.example/knowledge/blog/2023/october/03/wine-types/"
+    assert metadata(page(body="<h1>Wine types</h1><p>Text.</p>"), url=url)["datePublished"] == "2023-10-03"
+
+
+def test_day_shown_by_the_headline_and_given_by_the_url_beats_the_structured_one():
+    head = '<meta property="article:published_time" content="2025-12-17T02:41:41+00:00">'
+    body = ("<h1>Comfort watches, day eighteen</h1><p>Posted on</p><p>December 18, 2025</p><p>Story.</p>"
+            "<div><p>Ann</p><p>December 17, 2025, 9:46 pm</p><p>A comment.</p></div>")
+    url = "https://blog.example/2025/12/18/comfort-watches/"
+    assert metadata(page(head, body), url=url)["datePublished"] == "2025-12-18"
+
+
+def test_updated_day_by_the_headline_beats_a_date_element_elsewhere_when_nothing_else_dates_the_page():
+    body = (f'<p>Last updated:</p><p>Dec 12, 2025</p><h1>Top agencies of the year</h1><p>{"Story text. " * 60}</p>'
+            '<aside><span class="post-date">Dec 2, 2025</span></aside>')
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2025-12-12"
+
+
+@pytest.mark.parametrize("title", ["Garnix Blog: Hardware-Attested Nix Builds", "Hardware-Attested Nix Builds (via Passle)"])
+def test_title_head_or_bracketed_tail_goes_when_the_h1_shows_the_bare_title(title):
+    head = f'<meta property="og:title" content="{title}"><title>{title}</title>'
+    html = page(head, "<h1>Hardware-Attested Nix Builds</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Hardware-Attested Nix Builds"
+
+
+def test_h1_that_is_only_the_blogs_name_gives_way_to_the_page_title():
+    html = page("<title>rustc_codegen_gcc: Progress Report #39</title>", "<h1>Antoyo's Blog</h1><p>Text.</p>")
+    assert metadata(html, url="https://blog.antoyo.xyz/progress-report-39")["headline"] == (
+        "rustc_codegen_gcc: Progress Report #39")
+
+
+def test_h1_alone_loses_its_site_suffix():
+    html = page(body="<h1>How to help toddlers sleep | Patient Education | UC Davis Children's Hospital</h1>")
+    url = "https://health.ucdavis.edu/children/patient-education/helping-children-sleep"
+    assert metadata(html, url=url)["headline"] == "How to help toddlers sleep"
+
+
+def test_jsonld_headline_cut_short_gives_way_to_the_social_title_that_continues_it():
+    full = "Fix It Friday: We Help 4 Readers (Including One Universal Trick)"
+    head = jsonld({"@type": "Article", "headline": "Fix It Friday: We Help 4 Readers (Including"})
+    head += f'<meta property="og:title" content="{full} - Emily Henderson"><meta property="og:site_name" content="Emily Henderson">'
+    assert metadata(page(head, "<p>Text.</p>"), url=BLOG_URL)["headline"] == full
+
+
+def test_title_in_utf8_read_as_latin1_is_repaired():
+    head = '<meta property="og:title" content="A DIY Investor\u00e2\u0080\u0099s Guide">'
+    assert metadata(page(head), url=BLOG_URL)["headline"] == "A DIY Investor\u2019s Guide"
+
+
+def test_an_admin_account_is_not_an_author():
+    html = page('<meta name="author" content="NOC Admin">',
+                f'<h1>Tech conferences</h1><p class="author">By Marie Stafford</p><p>{"Story text. " * 20}</p>')
+    assert metadata(html, url=BLOG_URL)["authors"] == ["Marie Stafford"]
+
+
+@pytest.mark.parametrize("box", [
+    "<div><h3>Author</h3><p>Lisa D. Ellis</p></div>",
+    "<div><h2>Article by</h2><div>Lisa D. Ellis</div><button>Let's talk</button><button>Subscribe</button></div>",
+])
+def test_author_named_under_a_heading_label(box):
+    html = page(body=f"<h1>AI for clinicians</h1><p>{'Story text. ' * 20}</p>{box}")
+    assert metadata(html, url=BLOG_URL)["authors"] == ["Lisa D. Ellis"]
+
+
+def test_h1_that_words_a_blog_post_otherwise_than_its_social_title_wins():
+    head = '<meta property="og:title" content="Best Office Chairs for Back Pain Relief">'
+    html = page(head, "<h1>Best Office Chairs to Prevent Back Pain</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Best Office Chairs to Prevent Back Pain"
+
+
+@pytest.mark.parametrize(("extra_head", "shown"), [
+    (jsonld({"@type": "NewsArticle"}), "Chairs that prevent back pain, say doctors"),
+    ("", "Best Office Chairs for Lower Back Pain Relief"),
+])
+def test_social_title_stays_on_news_or_when_the_h1_only_adds_a_word(extra_head, shown):
+    head = '<meta property="og:title" content="Best Office Chairs for Back Pain Relief">' + extra_head
+    html = page(head, f"<h1>{shown}</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Best Office Chairs for Back Pain Relief"
+
+
+def test_title_tail_after_a_question_goes_when_the_h1_ends_with_the_question():
+    head = '<meta property="og:title" content="What Is Mesh WiFi? Our 2026 Exclusive Guide">'
+    html = page(head, "<h1>What is Mesh WiFi?</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "What Is Mesh WiFi?"
+
+
+def test_byline_in_lower_case_under_the_headline():
+    html = page(body=f"<h1>Candidate experience</h1><p>03/01/2017</p><p>by Agatha Caleo</p><p>{'Story text. ' * 20}</p>")
+    assert metadata(html, url=BLOG_URL)["authors"] == ["Agatha Caleo"]
+
+
+def test_written_by_box_at_the_foot_of_the_page():
+    html = page(body=f"<h1>Money habits</h1><p>{'Story text. ' * 20}</p>"
+                     "<div><h3>Written by Cassidy Horton</h3><p>Cassidy Horton is a finance writer.</p></div>")
+    assert metadata(html, url=BLOG_URL)["authors"] == ["Cassidy Horton"]

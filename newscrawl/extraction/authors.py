@@ -47,7 +47,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 _ROLE_NOUNS = frozenset("""
     reporter writer correspondent editor columnist journalist photographer producer contributor
     redakteur redakteurin korrespondent korrespondentin reportero reportera periodista redactor
-    redactora journaliste rédacteur rédactrice
+    redactora journaliste rédacteur rédactrice admin administrator webmaster
 """.split())
 _ROLE_WORDS = _ROLE_NOUNS | frozenset("""
     reporters writers staff senior chief correspondents

@@ -27,7 +27,10 @@ _NAMED = " or ".join(  # "uthor" and "yline" match any capitalisation of author 
 _AFTER_HEADLINE = etree.XPath(f"following::*[{_MARKED} or {_NAMED}]")
 _ANYWHERE = etree.XPath(f"//body//*[{_MARKED} or {_NAMED}]")
 _HEADLINE = etree.XPath("(//h1)[1]")
-_BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By")
+_BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
+             "by", "written by", "posted by")
+# "Written by" opens a short text anywhere: an author box at the foot of the page.
+_SIGNED = re.compile(r"^(?:Written|Posted|Article) [bB]y ")
 # "By" opens the element's own text, or is all of it ("<span>By <a>Ann</a></span>").
 _PREFIXED = etree.XPath(
     "following::*[self::p or self::span or self::div or self::li]["
@@ -37,18 +40,23 @@ _PREFIXED = etree.XPath(
 )
 _FIRST_TEXT = etree.XPath("normalize-space(text()[1])")
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
-_LABELS = etree.XPath(
-    "//*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p or self::div]"
-    "[string-length(normalize-space()) < 25]"
+# Short texts that may be a label ("Autor:", "Written by") or sign the article ("Written by Ann Lee"):
+# one pass over the page serves both.
+_SHORT_TEXTS = etree.XPath(
+    "//body//*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p"
+    " or self::div or self::li or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+    f"[normalize-space(text()[1])][string-length(normalize-space()) < {_MAX_PREFIXED_CHARS}]"
 )
+_MAX_LABEL_CHARS = 25
 _EXCLUDED = re.compile(
     r"avatar|image|img|photo|bio|desc|social|follow|more|related|teaser|comment|title|label|"
     r"overlay|box|popup|modal|brand|date|time|share|list-item-author-image",
     re.IGNORECASE,
 )
 _BY = re.compile(r"^(?:by|von|por|par|door|av|af|di)\b\s*:?", re.IGNORECASE)
+_BLOCK_LABELS = frozenset({"p", "div", "dt", "h2", "h3", "h4", "h5", "h6"})
 _LABEL_WORDS = re.compile(
-    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|by|written by|text|texte|"
+    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|by|(?:written|article|post|posted) by|text|texte|"
     r"auteur|auteurs|autore|autori|door|reporter|journalist|redakteur(?:in)?)\s*:?$",
     re.IGNORECASE,
 )
@@ -74,7 +82,9 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
             best = (rank, names)
         if best and best[0] == 0:
             break
-    return best[1] if best else prefixed_names(root, split) or labelled_names(root, split)
+    if best:
+        return best[1]
+    return prefixed_names(root, split) or labelled_names(root, split)
 
 
 def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
@@ -104,24 +114,46 @@ def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
 
 
 def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
-    """Names printed after a label such as ``Autor:`` or ``Written by``.
+    """Names printed after a label such as ``Autor:`` or ``Written by`` (a heading too), or in
+    a short text that starts with "Written by", "Posted by" (an author box at the foot of the
+    page): the first such text of the page that gives a name.
 
     >>> from lxml import html
     >>> page = html.fromstring('<ul><li><strong>Autor</strong> Max Muster</li></ul>')
     >>> labelled_names(page, lambda text: [text])
     ['Max Muster']
+
+    A label that is an element of its own (a heading, a paragraph) names what the next element says:
+
+    >>> page = html.fromstring('<div><h3>Article by</h3><p>Lisa D. Ellis</p><button>Subscribe</button></div>')
+    >>> labelled_names(page, lambda text: [text])
+    ['Lisa D. Ellis']
+    >>> page = html.fromstring('<div><p>Story.</p><h3>Written by Cassidy Horton</h3><p>Cassidy writes.</p></div>')
+    >>> labelled_names(page, lambda text: [text.removeprefix("Written by ")])
+    ['Cassidy Horton']
     """
-    for label in _LABELS(root):
-        own = " ".join(label.text_content().split())
-        parent = label.getparent()
-        if parent is None or not _LABEL_WORDS.match(own):
+    for element in _SHORT_TEXTS(root):
+        own = " ".join(element.text_content().split())
+        parent = element.getparent()
+        if len(own) < _MAX_LABEL_CHARS and parent is not None and _LABEL_WORDS.match(own):
+            text = _labelled_text(element, parent, own)
+        elif _SIGNED.match(own):
+            text = own
+        else:
             continue
-        text = " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
-        if len(text) <= _MAX_BYLINE_CHARS:
-            names = [name for name in split(text) if is_visible_name(name)]
-            if names:
-                return names
+        names = [name for name in split(text) if is_visible_name(name)] if len(text) <= _MAX_BYLINE_CHARS else []
+        if names:
+            return names
     return []
+
+
+def _labelled_text(label: etree._Element, parent: etree._Element, own: str) -> str:
+    """The text a label names: the next element's when the label stands alone, else the rest
+    of its parent's text."""
+    following = label.getnext()
+    if label.tag in _BLOCK_LABELS and not (label.tail or "").strip() and following is not None:
+        return " ".join(" ".join(following.itertext()).split())
+    return " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
 
 
 def is_visible_name(name: str) -> bool:

@@ -17,9 +17,11 @@ from dateutil import parser as date_parser
 from lxml import etree
 
 from newscrawl.extraction.document import Document
-from newscrawl.extraction.shown_date import ShownDate, labelled_day, printed_day, printed_days, shown_dates
+from newscrawl.extraction.shown_date import (
+    ShownDate, labelled_day, month_number, printed_day, printed_days, shown_dates,
+)
 from newscrawl.extraction.structured import (
-    article_object, jsonld_objects, jsonld_types, meta_content, parsely_page,
+    article_object, jsonld_objects, jsonld_types, meta_content, meta_named, parsely_page,
 )
 from newscrawl.extraction.values import clean_text
 
@@ -33,7 +35,12 @@ _SHORT_NUMERIC = re.compile(r"\b(\d{1,2})([/-])(\d{1,2})\2(?:\d\d){1,2}\b")
 _MONTH_FIRST_LOCALES = frozenset({"en", "en-us"})
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _URL_DATE = re.compile(
-    r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_+-]|\.html|$)"
+    r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2]|[a-z]{3,9})[/-]?(0[1-9]|[12]\d|3[01])(?:[/_+-]|\.html|$)",
+    re.IGNORECASE,
+)
+# Other names sites give the publication date's <meta>: "w-published-date", "og:publish_date".
+_PUBLISHED_META_NAME = re.compile(
+    r"(?:^|[^a-z])(?:first_?)?(?:publish(?:ed)?[-_.]?(?:date|time|at)|publication[-_]?date|pub[-_]?date)$"
 )
 
 PUBLISHED_META = (
@@ -191,17 +198,19 @@ def reads_month_first(doc: Document) -> bool:
 
 
 def date_from_url(url: str) -> str | None:
-    """The date in a URL path such as ``/2024/05/03/`` or ``/2024-05-03-slug``.
+    """The date in a URL path such as ``/2024/05/03/``, ``/2024-05-03-slug`` or ``/2023/october/03/``.
 
-    >>> date_from_url("https://e.com/news/2024/05/03/story.html")
-    '2024-05-03'
-    >>> date_from_url("https://e.com/article-2024-05-03-slug") is None
-    True
+    >>> date_from_url("https://e.com/news/2024/05/03/story.html"), date_from_url("https://e.com/blog/2023/october/03/wine/")
+    ('2024-05-03', '2023-10-03')
+    >>> date_from_url("https://e.com/article-2024-05-03-slug") is None, date_from_url("https://e.com/2024/top/10/") is None
+    (True, True)
     """
     match = _URL_DATE.search(url)
     if match is None:
         return None
-    return normalize_date("-".join(match.groups()))
+    year, month, day = match.groups()
+    month = month if month.isdigit() else month_number(month)
+    return normalize_date(f"{year}-{int(month):02d}-{day}") if month else None
 
 
 def visible_dates(doc: Document, month_first: bool = True) -> list[str]:
@@ -220,28 +229,32 @@ def visible_dates(doc: Document, month_first: bool = True) -> list[str]:
 
 def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     """The article's publication date: structured data, unless the page shows another day
-    (see :func:`prefer_shown`); then the URL, then dates printed on the page; last, the page's
-    modification date (a page that gives only that one dates itself by it)."""
+    (see :func:`day_shown_and_in_url` and :func:`prefer_shown`); then the URL, then the day
+    shown by the headline (one labelled as an update too), then dates printed in date elements;
+    last, the page's modification date (a page that gives only that one dates itself by it)."""
     month_first = reads_month_first(doc)
     structured = _first_date((
         lambda: _jsonld_dates(doc, "datePublished"),
         lambda: [meta_content(doc, *PUBLISHED_META)],
         lambda: [parsely_page(doc).get("pub_date")],
+        lambda: [meta_named(doc, _PUBLISHED_META_NAME)],
         lambda: _ITEMPROP(doc.root, name="datePublished"),
         lambda: _RDFA_CREATED(doc.root),
         lambda: _TIME_DATETIME(doc.root),
         lambda: _jsonld_dates(doc, "dateCreated"),
     ), timezone, month_first)
     shown = shown_dates(doc, month_first)
-    if structured and date_from_url(doc.url) != structured[:10]:
-        return prefer_shown(structured, shown, lambda: printed_days(doc, month_first))
+    url_day = date_from_url(doc.url)
+    if structured and url_day != structured[:10]:
+        return day_shown_and_in_url(shown, url_day) or prefer_shown(
+            structured, shown, lambda: printed_days(doc, month_first))
     if structured:
         return structured
     return _first_date((
-        lambda: [date_from_url(doc.url)],
+        lambda: [url_day],
         lambda: [next((d.day for d in shown if not d.updated), None)],
-        lambda: visible_dates(doc, month_first),
         lambda: [d.day for d in shown],
+        lambda: visible_dates(doc, month_first),
         lambda: [labelled_day(doc, month_first)],
         lambda: [extract_modified(doc, timezone)],
     ), timezone, month_first)
@@ -262,14 +275,27 @@ def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], 
     >>> prefer_shown("2025-07-05T00:04:00+00:00", [ShownDate("2025-07-04")], lambda: {"2025-07-04"})
     '2025-07-05T00:04:00+00:00'
     """
-    day = next((date.day for date in shown if not date.updated), None)
-    if day is None or _days_apart(structured, day) <= 1 or structured[:10] in printed():
+    first = next((date for date in shown if not date.updated), None)
+    if first is None or _days_apart(structured, first.day) <= 1:
         return structured
-    return day
+    return structured if structured[:10] in printed() else first.day
 
 
 def _days_apart(first: str, second: str) -> int:
     return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second)).days)
+
+
+def day_shown_and_in_url(shown: list[ShownDate], url_day: str | None) -> str | None:
+    """The URL's day when it is the day shown by the headline: two sources that agree
+    outweigh a structured day (even one the page prints elsewhere, by a comment or a sidebar).
+
+    >>> day_shown_and_in_url([ShownDate("2025-12-18", published=True)], "2025-12-18")
+    '2025-12-18'
+    >>> day_shown_and_in_url([ShownDate("2025-12-18", updated=True)], "2025-12-18") is None
+    True
+    """
+    first = next((date for date in shown if not date.updated), None)
+    return url_day if url_day and first and first.day == url_day else None
 
 
 def extract_modified(doc: Document, timezone: str | None = None) -> str | None:

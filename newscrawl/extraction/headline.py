@@ -25,7 +25,7 @@ _KICKER_SEPARATOR = re.compile(r"(?<=\S)(?::|\s[/|–—-]) ")
 _SOCIAL_TITLES = ("og:title", "twitter:title")
 _LONG_WORD = 5
 # How a tail added to a title starts: a separator, or a comma, before more words.
-_TAIL_START = re.compile(r"\s*(?:[|–—»›·•:/*,⋆★]|-{1,2}|::)(?:\s|$)")  # letters: a word this long is the story's, not grammar
+_TAIL_START = re.compile(r"\s*(?:[|–—»›·•:/*,⋆★]|-{1,2}|::)(?:\s|$)|\s+(?=[(\[])|(?<=[?!])\s+")  # letters: a word this long is the story's, not grammar
 _WORDS = re.compile(r"\w+")
 
 
@@ -63,7 +63,8 @@ def extract_headline(doc: Document) -> str | None:
     only the page's SEO title: see :func:`prefer_social`. The page's own h1 then settles
     the kicker: kept when the h1 shows it (:func:`prefer_shown_kicker`), dropped when the
     h1 sets another one apart from the headline (:func:`drop_unshown_kicker`); and when the
-    titles disagree with each other and with the h1, the h1 (:func:`heading_if_titles_disagree`).
+    titles disagree with each other and with the h1, the h1 (:func:`heading_if_titles_disagree`);
+    on a page that is not news, the h1 when it words the story otherwise (:func:`heading_over_seo_wording`).
     """
     names = site_names(doc)
     structured = strip_site_suffix(_first((article_object(doc) or {}).get("headline")), names)
@@ -72,16 +73,18 @@ def extract_headline(doc: Document) -> str | None:
     socials = [social for social in socials if social]
     page_title = strip_site_suffix(doc.root.findtext(".//title"), names)
     chosen = prefer_social(structured, socials, page_title) or next(iter(socials), None)
+    chosen = title_not_cut_short(chosen, socials)
     heading = article_heading(doc)
     shown = _text(heading)
     chosen = prefer_shown_kicker(chosen, [structured, *socials], shown)
     chosen = drop_unshown_kicker(chosen, heading)
     chosen = heading_if_titles_disagree(chosen, [structured, *socials, page_title], shown)
-    chosen = heading_without_title_tail(chosen, shown)
+    chosen = title_part_the_heading_shows(chosen, shown)
     chosen = title_the_heading_confirms(chosen, socials, shown)
-    if structured and chosen == structured and not _is_news(doc):
-        chosen = heading_over_seo_wording(chosen, [*socials, page_title], shown, names)
-    return chosen or first_heading(doc) or page_title
+    if chosen and not _is_news(doc):
+        chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
+    first = strip_site_suffix(first_heading(doc), names)
+    return chosen or heading_unless_masthead(first, names) or page_title or first
 
 
 def prefer_social(structured: str | None, socials: list[str], page_title: str | None) -> str | None:
@@ -103,6 +106,21 @@ def prefer_social(structured: str | None, socials: list[str], page_title: str | 
     if any(_WORDS.findall(_key(social)) == words for social in socials):
         return structured
     return socials[0]
+
+
+def title_not_cut_short(chosen: str | None, titles: list[str]) -> str | None:
+    """The title that continues ``chosen`` when ``chosen`` was cut short: it ends in an
+    ellipsis or leaves a bracket open.
+
+    >>> title_not_cut_short("Four readers find solutions (Including", ["Four readers find solutions (Including one trick)"])
+    'Four readers find solutions (Including one trick)'
+    >>> title_not_cut_short("Storm hits coast", ["Storm hits coast, ports shut"])
+    'Storm hits coast'
+    """
+    if not chosen or not (chosen.endswith(("...", "…")) or chosen.count("(") > chosen.count(")")):
+        return chosen
+    key = name_key(chosen)
+    return next((title for title in titles if len(name_key(title)) > len(key) and name_key(title).startswith(key)), chosen)
 
 
 def prefer_shown_kicker(chosen: str | None, candidates: list[str | None], heading: str | None) -> str | None:
@@ -176,16 +194,23 @@ def heading_if_titles_disagree(chosen: str | None, titles: list[str | None], hea
     return heading
 
 
-def heading_without_title_tail(chosen: str | None, heading: str | None) -> str | None:
-    """``chosen`` cut before a tail set off by a separator (a site name, a section, an SEO
-    phrase) when the page's own heading shows the title without it. Letters and digits are
-    compared, so the h1's typography (capitals, curly quotes) does not matter.
+def title_part_the_heading_shows(chosen: str | None, heading: str | None) -> str | None:
+    """``chosen`` without a tail set off by a separator, a bracket or a question (a site name,
+    a section, an SEO phrase), or without a head ("Site Blog: ..."), when the page's own heading shows the
+    title without it. Letters and digits are compared, so the h1's typography (capitals, curly
+    quotes) does not matter.
 
-    >>> heading_without_title_tail("Best Camping Hammocks of 2026, Tested & Reviewed", "Best Camping Hammocks of 2026")
+    >>> title_part_the_heading_shows("Best Camping Hammocks of 2026, Tested & Reviewed", "Best Camping Hammocks of 2026")
     'Best Camping Hammocks of 2026'
-    >>> heading_without_title_tail("The Beginner's Guide - Urge Fitness | Gyms", "THE BEGINNER’S GUIDE")
+    >>> title_part_the_heading_shows("The Beginner's Guide - Urge Fitness | Gyms", "THE BEGINNER’S GUIDE")
     "The Beginner's Guide"
-    >>> heading_without_title_tail("Storm hits coast, ports shut", "Storm hits")
+    >>> title_part_the_heading_shows("Skiplagging explained (via Passle)", "Skiplagging explained")
+    'Skiplagging explained'
+    >>> title_part_the_heading_shows("Garnix Blog: Hardware-Attested Nix Builds", "Hardware-Attested Nix Builds")
+    'Hardware-Attested Nix Builds'
+    >>> title_part_the_heading_shows("What Is Mesh WiFi? Our 2026 Exclusive Guide", "What is Mesh WiFi?")
+    'What Is Mesh WiFi?'
+    >>> title_part_the_heading_shows("Storm hits coast, ports shut", "Storm hits")
     'Storm hits coast, ports shut'
     """
     if not (chosen and heading):
@@ -194,7 +219,21 @@ def heading_without_title_tail(chosen: str | None, heading: str | None) -> str |
     for match in _TAIL_START.finditer(chosen):
         if name_key(chosen[: match.start()]) == shown:
             return chosen[: match.start()].rstrip()
+        if name_key(chosen[match.end():]) == shown:
+            return chosen[match.end():].lstrip()
     return chosen
+
+
+def heading_unless_masthead(heading: str | None, names: list[str]) -> str | None:
+    """The page's first heading, unless it is only the site's name (a blog's masthead as its h1).
+
+    >>> heading_unless_masthead("Antoyo's Blog", ["blog.antoyo.xyz", "antoyo"]) is None
+    True
+    >>> heading_unless_masthead("Progress report #39", ["blog.antoyo.xyz", "antoyo"])
+    'Progress report #39'
+    """
+    key = name_key(heading or "")
+    return None if any(names_match(key, name_key(name)) for name in names) else heading
 
 
 def title_the_heading_confirms(chosen: str | None, titles: list[str | None], heading: str | None) -> str | None:
@@ -216,25 +255,40 @@ def title_the_heading_confirms(chosen: str | None, titles: list[str | None], hea
 
 def heading_over_seo_wording(chosen: str, titles: list[str | None], heading: str | None, names: list[str]) -> str:
     """The h1 of a page that is not news (a guide, a blog post, a review) when it words the
-    story otherwise than its structured headline, which such sites fill for search engines.
+    story otherwise than its titles (structured, social), which such sites fill for search engines.
 
     The h1 must be a headline of the same story: three words or more, most of its words found in
     the titles, not the site's name, and neither wording a part of the other (kickers and tails
-    are settled by the rules before).
+    are settled by the rules before). An h1 that only adds or drops one word is the same
+    wording: the title stays.
 
     >>> heading_over_seo_wording("5 Best Blockchain Development Trends", [], "Top 5 Blockchain Technology Trends to Watch", [])
     'Top 5 Blockchain Technology Trends to Watch'
     >>> heading_over_seo_wording("Storm hits coast", [], "Subscribe to our newsletter", [])
     'Storm hits coast'
+    >>> heading_over_seo_wording("I sell Disney World holidays", [], "I sell Walt Disney World holidays", [])
+    'I sell Disney World holidays'
     """
     if not heading or len(heading.split()) < 3:
         return chosen
     shown, key = name_key(heading), name_key(chosen)
     if shown in key or key in shown or _names_site(heading, [name_key(name) for name in names]):
         return chosen
+    if _one_word_apart(_WORDS.findall(_key(heading)), _WORDS.findall(_key(chosen))):
+        return chosen
     words = _story_words(heading)
     found = words & _story_words(chosen, *titles)
     return heading if words and len(found) * 2 >= len(words) else chosen
+
+
+def _one_word_apart(first: list[str], second: list[str]) -> bool:
+    """Whether one list of words is the other with one word more.
+
+    >>> _one_word_apart(["a", "b", "c"], ["a", "c"]), _one_word_apart(["a", "b"], ["a", "c"])
+    (True, False)
+    """
+    short, long = sorted((first, second), key=len)
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _story_words(*texts: str | None) -> set[str]:

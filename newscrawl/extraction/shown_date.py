@@ -278,6 +278,15 @@ def _add(pieces: list[str], text: str | None) -> None:
         pieces.append(" ".join(text.split()))
 
 
+def month_number(name: str) -> int | None:
+    """The number of a month written as a word, in any of the languages read here.
+
+    >>> month_number("October"), month_number("mai"), month_number("Monday")
+    (10, 5, None)
+    """
+    return _MONTHS.get(name.casefold())
+
+
 def _as_iso(match: re.Match, month_first: bool) -> str | None:
     """The matched date as ``YYYY-MM-DD``; ``None`` when it is not a real day."""
     if match["iso"]:

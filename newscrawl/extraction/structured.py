@@ -107,6 +107,21 @@ def meta_contents(doc: Document, *names: str) -> list[str]:
     return [value.strip() for name in names for value in index.get(name.lower(), ()) if value.strip()]
 
 
+def meta_named(doc: Document, pattern: re.Pattern) -> str | None:
+    """The first non-empty ``<meta>`` content whose (lower-cased) name ``pattern`` matches.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> doc = parse_document('<meta name="a" content="1"><meta name="w-published-date" content="2">', "https://e.com/")
+    >>> meta_named(doc, re.compile("published-date$"))
+    '2'
+    """
+    for name, values in _meta_index(doc).items():
+        value = next((value.strip() for value in values if value.strip()), None) if pattern.search(name) else None
+        if value:
+            return value
+    return None
+
+
 def _meta_index(doc: Document) -> dict[str, list[str]]:
     cached = doc.cache.get("meta_index")
     if cached is None:

@@ -10,7 +10,7 @@ from w3lib.html import remove_tags, replace_entities
 
 MAX_FIELD_CHARS = 5_000
 _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
-_MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â€")
+_MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â[€\u0080-\u009f]")
 
 
 def clean_text(value: object, max_chars: int = MAX_FIELD_CHARS) -> str | None:
@@ -36,15 +36,19 @@ def clean_text(value: object, max_chars: int = MAX_FIELD_CHARS) -> str | None:
 
 
 def fix_mojibake(text: str) -> str:
-    """Undo UTF-8 text that was decoded as Windows-1252; other text is returned as is.
+    """Undo UTF-8 text that was decoded as Windows-1252 or Latin-1; other text is returned as is.
 
     >>> fix_mojibake("jetzt fÃ¼r nur 5,99 Euro"), fix_mojibake("für")
     ('jetzt für nur 5,99 Euro', 'für')
+    >>> fix_mojibake("Investorâ\x80\x99s Guide")
+    'Investor’s Guide'
     """
-    try:
-        return text.encode("cp1252").decode("utf-8")
-    except UnicodeError:
-        return text
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            return text.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
 
 
 def absolute_url(value: object, base: str) -> str | None:
