@@ -78,25 +78,25 @@ def write_file(path: Path, pages: list[Page], records: int) -> Path:
     return path
 
 
-def warcio_seconds(path: Path) -> tuple[int, float]:
-    """warcio alone: every record, its URL and date, and its payload read."""
-    start, count = time.perf_counter(), 0
+def warcio_seconds(path: Path) -> tuple[int, float, float]:
+    """warcio alone: every record, its URL and date, and its payload read; wall and CPU seconds."""
+    start, cpu, count = time.perf_counter(), time.process_time(), 0
     with open(path, "rb") as stream:
         for record in ArchiveIterator(stream):
             record.rec_headers.get_header("WARC-Target-URI")
             record.rec_headers.get_header("WARC-Date")
             record.content_stream().read()
             count += 1
-    return count, time.perf_counter() - start
+    return count, time.perf_counter() - start, time.process_time() - cpu
 
 
-def reader_seconds(path: Path, job: ArchiveJob) -> tuple[int, int, float]:
-    """newscrawl's reader with the backfill filter: records read, pages kept, seconds."""
-    start, count, kept = time.perf_counter(), 0, 0
+def reader_seconds(path: Path, job: ArchiveJob) -> tuple[int, int, float, float]:
+    """newscrawl's reader with the backfill filter: records read, pages kept, wall and CPU seconds."""
+    start, cpu, count, kept = time.perf_counter(), time.process_time(), 0, 0
     for entry in read_archive(str(path), MAX_BYTES, job.skip_reason):
         count += 1
         kept += isinstance(entry, ArchivedPage)
-    return count, kept, time.perf_counter() - start
+    return count, kept, time.perf_counter() - start, time.process_time() - cpu
 
 
 def reader_peak_mib(path: Path, job: ArchiveJob) -> float:
@@ -295,17 +295,21 @@ def main(argv: list[str] | None = None) -> None:
 
 def reading(path: Path, pages: list[Page], rounds: int) -> None:
     job = ArchiveJob((str(path),), half_the_hosts(pages), backfill=True)
-    library, ours = [], []
+    library, ours, library_cpu, ours_cpu = [], [], [], []
     for _ in range(rounds):
-        count, seconds = warcio_seconds(path)
+        count, seconds, cpu = warcio_seconds(path)
         library.append(seconds)
-        read, kept, seconds = reader_seconds(path, job)
+        library_cpu.append(cpu)
+        read, kept, seconds, cpu = reader_seconds(path, job)
         ours.append(seconds)
+        ours_cpu.append(cpu)
     assert count == read, (count, read)
     base, mine = statistics.median(library), statistics.median(ours)
     print(f"reading {count} records ({path.stat().st_size / 1e6:.0f} MB): warcio {count / base:,.0f} records/s, "
           f"newscrawl reading+filtering {count / mine:,.0f} records/s ({kept} kept); "
-          f"time ratio {mine / base:.2f} (target <= 1.5)")
+          f"time ratio {mine / base:.2f}, CPU time ratio "
+          f"{statistics.median(ours_cpu) / statistics.median(library_cpu):.2f} (target <= 1.5); "
+          f"load {os.getloadavg()[0]:.1f}")
     once = write_file(path.with_name("once.warc.gz"), pages, len(pages))  # every page, once
     print(f"reader's peak memory: {reader_peak_mib(path, job):.1f} MiB over {count} records, "
           f"{reader_peak_mib(once, job):.1f} MiB over {len(pages)} (the largest record sets it)")
