@@ -21,8 +21,10 @@ about newscrawl, so beside each, the CPU time of every process (the parent and i
 read from ``/proc``) is reported: CPU seconds per page, the parent's share, the parallelism
 achieved (CPU seconds of all processes / wall seconds: 2.0 is both cores busy all the time)
 and the load average while it ran. From the CPU seconds alone comes the speed-up the run
-would have on idle cores (:func:`idle_speedup`), which load does not change much; a
-parent busy all the time (its CPU / wall near 1) would be a serial bottleneck.
+would have on idle cores (:func:`idle_speedup`), which load changes much less (CPU seconds
+still vary by some 5-10% on a loaded machine, with what shares the core and its caches: an
+estimate above the number of cores is that noise; more ``--rounds`` narrow it). A parent
+busy all the time (its CPU / wall near 1) would be a serial bottleneck.
 """
 
 from __future__ import annotations
@@ -168,6 +170,16 @@ class Usage:
         return (f"{self.cpu * ms:.1f} ms CPU/{unit} (parent {self.parent * ms:.1f}, workers "
                 f"{self.workers * ms:.1f}), parallelism {self.parallelism:.2f}, "
                 f"parent busy {self.parent / self.wall:.2f}, load {self.load:.1f}")
+
+
+def total(usages: list[Usage]) -> Usage:
+    """What several runs spent together (load: the last one's).
+
+    >>> total([Usage(1.0, 2.0, 3.0, 4.0), Usage(1.0, 1.0, 1.0, 5.0)])
+    Usage(wall=2.0, parent=3.0, workers=4.0, load=5.0)
+    """
+    return Usage(*(sum(getattr(u, name) for u in usages) for name in ("wall", "parent", "workers")),
+                 usages[-1].load)
 
 
 def idle_speedup(one: Usage, many: Usage, cores: int) -> float:
@@ -324,10 +336,11 @@ def pool_scaling(pages: list[Page], rounds: int) -> None:
     for _ in range(rounds):  # interleaved, so that a change in the machine's load hits both
         for workers in measured:
             measured[workers].append(pool_rate(tasks, workers))
-    usage = {workers: sorted(values, key=lambda u: u.wall)[len(values) // 2] for workers, values in measured.items()}
+    usage = {workers: total(values) for workers, values in measured.items()}
+    pages = len(tasks) * rounds
     for workers, used in usage.items():
-        print(f"extraction pool, {len(tasks)} pages, {workers} worker(s): {len(tasks) / used.wall:.1f} pages/s; "
-              f"{used.line(len(tasks), 'page')}")
+        print(f"extraction pool, {len(tasks)} pages x {rounds} round(s), {workers} worker(s): "
+              f"{pages / used.wall:.1f} pages/s; {used.line(pages, 'page')}")
     print(f"extraction pool speed-up with {most} workers: {usage[1].wall / usage[most].wall:.2f}x wall-clock, "
           f"{idle_speedup(usage[1], usage[most], most):.2f}x from CPU seconds on idle cores "
           f"(target >= 1.7 on 2 cores)")
