@@ -204,11 +204,17 @@ def test_a_batch_is_pending_only_once_the_pages_it_points_to_are_fsynced_and_vis
     archive, pipeline = archive_and_publisher(tmp_path)
     fsynced, seen_at_pending = set(), []
     real_fsync, real_begin = os.fsync, pipeline.publisher.state.begin_batch
-    monkeypatch.setattr(os, "fsync", lambda fd: (fsynced.add(Path(f"/proc/self/fd/{fd}").resolve().name),
-                                                 real_fsync(fd)))
-    monkeypatch.setattr(pipeline.publisher.state, "begin_batch", lambda batch: (
-        seen_at_pending.append(({p.name for p in (tmp_path / "archive").iterdir()}, set(fsynced))),
-        real_begin(batch)))
+
+    def fsync(fd: int) -> None:
+        fsynced.add(Path(f"/proc/self/fd/{fd}").resolve().name)
+        real_fsync(fd)
+
+    def begin_batch(batch) -> None:  # step 2: from here on, a killed run's next run may commit it
+        seen_at_pending.append(({p.name for p in (tmp_path / "archive").iterdir()}, set(fsynced)))
+        real_begin(batch)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(pipeline.publisher.state, "begin_batch", begin_batch)
     record = archived_record(archive, "https://e.com/a")
     pipeline.process_item(record)
     ((files, fsynced_files),) = seen_at_pending
