@@ -33,6 +33,10 @@ T = TypeVar("T")
 #: Signal sent with ``articles`` (a list of :class:`~newscrawl.state.Article`) by the
 #: publisher once the state store holds them: the dedupe pipeline lets go of them.
 articles_committed = object()
+#: Signal sent by the publisher before a batch is written out and published: what the
+#: batch's records point to must be durable first (the archive finishes its WARC file).
+#: A receiver that raises ``OSError`` fails the batch, as a write of the batch itself would.
+batch_publishing = object()
 #: Signal sent with ``article`` (an :class:`~newscrawl.state.Article` the dedupe pipeline
 #: let through) by the claim pipeline when it drops it: this worker does not publish it,
 #: so the dedupe pipeline lets go of it and a later copy is no duplicate.

@@ -5,7 +5,10 @@ safety checks, so it keeps the bytes the spider reads) writes each page
 response and its request to the run's WARC files and puts the response record's
 location in ``request.meta["archive"]``; :class:`ArchiveLocationMiddleware` (a
 spider middleware) copies it into ``metadata.archive`` of the records made from
-that page. Counted under ``newscrawl/archive/records`` and ``newscrawl/archive/files``.
+that page. Before a batch of records is published (the ``batch_publishing`` signal), the
+file being written is finished, so a published record never points at a file that is not
+whole, fsynced and visible (:mod:`newscrawl.archive.writer` says why). Counted under
+``newscrawl/archive/records`` and ``newscrawl/archive/files``.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from newscrawl.archive.reader import (
     SOURCE_HEADER,
 )
 from newscrawl.archive.writer import ArchiveWriter, Exchange
-from newscrawl.context import crawl_context
+from newscrawl.context import batch_publishing, crawl_context
 
 META_KEY = "archive"
 
@@ -47,11 +50,16 @@ class ArchiveMiddleware:
         middleware = cls(crawler, writer)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(middleware.batch_publishing, signal=batch_publishing)
         return middleware
 
     def spider_opened(self) -> None:
         recovered = self.writer.open_and_recover()
         self.stats.inc_value("newscrawl/archive/recovered", len(recovered))
+
+    def batch_publishing(self) -> None:
+        """Finish the file the batch's records may point into before the batch is published."""
+        self.writer.rotate()
 
     def spider_closed(self) -> None:
         self.writer.rotate()

@@ -3,16 +3,35 @@
 Each page is one ``request`` and one ``response`` record (WARC/1.0, a gzip
 member each, written with warcio) appended to a hidden
 ``.<run>-<NNNNN>.warc.gz.part`` file in the archive directory. A file is
-finished once it reaches ``max_bytes``, and at the end of the run: fsynced,
-renamed to ``<run>-<NNNNN>.warc.gz``, and the directory fsynced.
+finished (:meth:`ArchiveFile.finish`: fsynced, renamed to
+``<run>-<NNNNN>.warc.gz``, the directory fsynced) once it reaches
+``max_bytes``, before each batch of records is published (the
+``batch_publishing`` signal, see :mod:`newscrawl.archive.middleware`), and at
+the end of the run.
 
-Each record is flushed to the operating system before the page reaches the
-spider, so a record that a published article points to survives the crawl
-being killed. The next archive writer on the directory finishes what a killed
-one left (:meth:`ArchiveWriter.recover`): the ``.part`` file is cut after its
-last whole record, fsynced and renamed, so the articles pointing into it find
-their pages. While a writer has a ``.part`` file, it holds a lock on it, so a
-second crawl archiving into the same directory never finishes a live file.
+Finishing the file at each batch is what makes the archive safe beside the
+published batches: every record of a batch comes from a page archived before
+the record was made, so once the current file is finished, every page the batch
+points to is in a whole, fsynced, visible file, before the batch is even fsynced.
+Whatever moment the crawl is killed or the power fails at, a published record
+(committed, or pending and committed by the next run) names a file that exists
+under that name with its page in it, and anyone can read it back (``scrapy
+extract``, ``scrapy reextract``, another WARC tool) with no recovery step and
+no knowledge of ``.part`` names. The other ways were weaker: fsyncing the
+``.part`` file at each batch makes the bytes durable, but the file stays hidden
+until it is full (up to 1 GiB, hours of crawling) or until the next crawl
+recovers it, so every reader would have to know to look for hidden files. The
+cost is one fsync and one rename per batch that archived pages (a batch is 1,000
+records or 60 s by default), and files smaller than ``max_bytes`` when batches
+are small.
+
+A ``.part`` file therefore holds only pages no published record points to yet.
+Each record is still flushed to the operating system as it is written, so that
+what a killed crawl fetched is kept: the next archive writer on the directory
+finishes such a file (:meth:`ArchiveWriter.recover`): it is cut after its last
+whole record, fsynced and renamed. While a writer has a ``.part`` file, it holds
+a lock on it, so a second crawl archiving into the same directory never
+finishes a live file.
 """
 
 from __future__ import annotations
@@ -104,7 +123,7 @@ class ArchiveFile:
             http_headers=http, warc_headers_dict=exchange.extra)
         response.rec_headers.add_header("WARC-Concurrent-To", request.rec_headers.get_header("WARC-Record-ID"))
         self._writer.write_record(response)
-        self._file.flush()  # the page's record outlives a killed crawl before the page is parsed
+        self._file.flush()  # a killed crawl's pages are kept, finished by the next writer
         return {"file": self.name, "recordId": response.rec_headers.get_header("WARC-Record-ID"),
                 "offset": offset}
 

@@ -4,6 +4,8 @@ Records go to a hidden ``.<name>.part`` file in ``NEWSCRAWL_OUTPUT_DIR/<spider>/
 every ``NEWSCRAWL_BATCH_RECORDS`` records or ``NEWSCRAWL_BATCH_SECONDS`` seconds,
 and at the end of the run, the batch is published (:meth:`Publisher.publish`):
 
+0. the ``batch_publishing`` signal lets what the records point to be made durable
+   (the page archive finishes its WARC file);
 1. the ``.part`` file is fsynced;
 2. the batch is recorded as *pending* in the state store, with its articles, in
    one transaction (its articles are not "seen" yet);
@@ -39,9 +41,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
+from twisted.python.failure import Failure
 
 from newscrawl import settings as defaults
-from newscrawl.context import articles_committed, crawl_context
+from newscrawl.context import articles_committed, batch_publishing, crawl_context
 from newscrawl.reader import batch_name, batch_number, published_batches
 from newscrawl.state import Article, Batch, StaleBatch, StateError, StateStore, article_of
 
@@ -275,6 +278,7 @@ class JsonLinesPipeline:
         batch, articles = self.batch, self.articles
         self.batch, self.articles = None, []
         try:
+            self._send_batch_publishing()
             path = self.publisher.publish(batch, articles)
         except (OSError, StateError) as exc:
             self._discard(batch)
@@ -282,6 +286,12 @@ class JsonLinesPipeline:
             return
         self.crawler.signals.send_catch_log(articles_committed, articles=articles)
         self._count_published(batch, path)
+
+    def _send_batch_publishing(self) -> None:
+        """Let what the batch points to be made durable (the archive); a receiver's error fails it."""
+        for _, result in self.crawler.signals.send_catch_log(batch_publishing):
+            if isinstance(result, Failure):
+                result.raiseException()
 
     def _count_published(self, batch: BatchFile, path: Path) -> None:
         self.run.batches.append(path.name)
