@@ -16,7 +16,10 @@ the distributed add-on inserts the claim step):
                                               in Redis, drops what another worker claimed
  900  :mod:`~.publish` JsonLinesPipeline      writes the record as it is, and stores the
                                               admitted article (or ``article_of(record)``)
-                                              with its batch; sends ``articles_committed``
+                                              with its batch; sends ``batch_publishing``
+                                              before a batch is published (the archive
+                                              finishes its WARC file) and
+                                              ``articles_committed`` once it is
 ====  =====================================  ===============================================
 
 Each drop is a typed :class:`~scrapy.exceptions.DropItem` subclass, counted by reason and
