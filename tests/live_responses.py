@@ -6,7 +6,10 @@ alive, without collecting garbage first: a response kept by a reference cycle or
 traceback counts until Python's cycle collector happens to run, as it costs memory until
 then. The largest count goes to the stats as ``tests/live_responses/max``, next to
 ``CONCURRENT_REQUESTS``: a crawl that frees each response once it is processed keeps it
-near that bound, whatever the number of pages.
+near that bound, whatever the number of pages. Responses whose whole text the downloader
+middlewares decoded (Scrapy caches it on the response) are counted as
+``tests/live_responses/decoded``: pages are parsed in worker processes, so the crawl's
+process should hold their bytes only.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 STAT = "tests/live_responses/max"
+DECODED = "tests/live_responses/decoded"
 
 
 class LiveResponses:
@@ -34,6 +38,8 @@ class LiveResponses:
         return extension
 
     def response_received(self, response: Response) -> None:
+        if getattr(response, "_cached_ubody", None) is not None:
+            self.crawler.stats.inc_value(DECODED)
         self.alive.add(weakref.ref(response, self.alive.discard))
         if len(self.alive) > self.most:
             self.most = len(self.alive)

@@ -44,7 +44,7 @@ from newscrawl.distributed import begin_seeding, finish_seeding
 from newscrawl.extraction import Limits
 from newscrawl.middlewares.incremental import count_skipped_published
 from newscrawl.spiders.pages import PageHandler, PageJob, PageResult
-from newscrawl.spiders.pool import PagePool
+from newscrawl.spiders.pool import PagePool, map_big_buffers
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ class NewsSpider(scrapy.Spider):
                               settings.getbool("NEWSCRAWL_SKIP_NON_PAGE_LINKS"),
                               Limits.from_settings(settings))
         spider.pages = PagePool(handler, settings.getint("NEWSCRAWL_EXTRACT_PROCESSES"))
+        map_big_buffers()  # page bodies of many MB pass through this process too
         if spider.since:
             logger.info("date window: articles published since %s", spider.since.isoformat())
         return spider
