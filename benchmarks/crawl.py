@@ -42,9 +42,9 @@ CRAWL_SETTINGS = {
 class LoopbackSite:
     """The generated site served by ``python -m benchmarks.server`` in a subprocess."""
 
-    def __init__(self, articles: int, corpus: Path):
+    def __init__(self, articles: int, corpus: Path, hostile: bool = False):
         command = [sys.executable, "-m", "benchmarks.server", "--articles", str(articles),
-                   "--corpus", str(corpus)]
+                   "--corpus", str(corpus), *(["--hostile"] if hostile else [])]
         self.articles = articles
         self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
         self.base_url = self.process.stdout.readline().strip()
@@ -70,9 +70,9 @@ class LoopbackSite:
 
 
 @contextmanager
-def loopback_site(articles: int, corpus: Path):
+def loopback_site(articles: int, corpus: Path, hostile: bool = False):
     """A running :class:`LoopbackSite`, stopped on exit."""
-    site = LoopbackSite(articles, corpus)
+    site = LoopbackSite(articles, corpus, hostile)
     try:
         yield site
     finally:
@@ -87,6 +87,7 @@ class MemorySample:
     rss_mb: float
     peak_mb: float
     workers_mb: float = 0.0  # RSS of the crawl's child processes (page workers) then
+    workers_peak_mb: float = 0.0  # the sum of their peak RSS (VmHWM) so far
 
 
 @dataclass
@@ -117,6 +118,11 @@ class Crawl:
     def peak_total_mb(self) -> float:
         """The highest sampled RSS of the crawler and its page workers together."""
         return max(sample.rss_mb + sample.workers_mb for sample in self.samples)
+
+    @property
+    def workers_peak_mb(self) -> float:
+        """The peak RSS of each page worker, summed: a bound on what they held at once."""
+        return max((sample.workers_peak_mb for sample in self.samples), default=0.0)
 
     def peak_total_mb_at(self, served: int) -> float:
         """:attr:`peak_total_mb` up to the moment ``served`` pages had been delivered."""
@@ -156,13 +162,16 @@ def write_sites(site: LoopbackSite, path: Path) -> Path:
 
 
 def run_crawl(spider: str, site: LoopbackSite, workdir: Path, profile: Path | None = None,
-              settings: dict[str, str] | None = None, wrapper: list[str] | None = None) -> Crawl:
+              settings: dict[str, str] | None = None, wrapper: list[str] | None = None,
+              sites_file: Path | None = None) -> Crawl:
     """Crawl the site with ``spider`` (``news`` or ``raw``), sampling memory until it exits.
 
-    ``profile`` runs it under cProfile; ``wrapper`` is a command line to run it under.
+    ``profile`` runs it under cProfile; ``wrapper`` is a command line to run it under;
+    ``sites_file`` replaces the news spider's sites config of :func:`write_sites`.
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    sites_file = write_sites(site, workdir / "sites.toml") if spider == "news" else None
+    if spider == "news" and sites_file is None:
+        sites_file = write_sites(site, workdir / "sites.toml")
     prefix = ["-m", "cProfile", "-o", str(profile)] if profile else []
     command = [*(wrapper or []), sys.executable, *prefix,
                *crawl_command(spider, site, workdir, sites_file, settings)]
@@ -186,9 +195,9 @@ def _sample_memory(process: subprocess.Popen, site: LoopbackSite) -> list[Memory
             raise RuntimeError("crawl timed out")
         memory = _proc_memory(process.pid)
         if memory:
-            workers = sum(_proc_memory(child)[0] for child in _children(process.pid)
-                          if _proc_memory(child))
-            samples.append(MemorySample(site.served(), *memory, workers))
+            children = [m for m in map(_proc_memory, _children(process.pid)) if m]
+            samples.append(MemorySample(site.served(), *memory, sum(m[0] for m in children),
+                                        sum(m[1] for m in children)))
         time.sleep(SAMPLE_SECONDS)
     return samples
 

@@ -1,6 +1,6 @@
 """Run the benchmarks and print machine info and one table of figures, ratios and targets.
 
-``python -m benchmarks [--quick] [--only extraction,crawl,memory,state] [--markdown]
+``python -m benchmarks [--quick] [--only extraction,crawl,memory,hostile,state] [--markdown]
 [--json FILE] [--readme] [--corpus DIR]``, from the repository root. Each baseline is
 measured in the same run as the figure it is compared with.
 """
@@ -26,7 +26,7 @@ from benchmarks.report import Figure, Target, machine_lines, markdown_table, pla
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 README = Path(__file__).with_name("README.md")
 RESULTS_START, RESULTS_END = "<!-- results:start -->", "<!-- results:end -->"
-BENCHMARKS = ("extraction", "crawl", "memory", "state")
+BENCHMARKS = ("extraction", "crawl", "memory", "hostile", "state")
 SERVER_CHECK_SECONDS = 3.0
 # Page worker processes of the news crawls, and the share of raw Scrapy's rate each must reach.
 CRAWL_PROCESSES = (1, 2)
@@ -42,12 +42,13 @@ class Sizes:
     crawl_articles: int = 1_579  # the whole corpus once
     memory_articles: int = 20_000
     memory_checkpoint: int = 5_000
+    hostile_pages: int = 2_000
     state_articles: int = 1_000_000
     state_budget_seconds: float = 480.0
 
 
 QUICK = Sizes(rounds=1, crawl_articles=200, memory_articles=2_000, memory_checkpoint=500,
-              state_articles=5_000, state_budget_seconds=20.0)
+              hostile_pages=200, state_articles=5_000, state_budget_seconds=20.0)
 
 
 def extraction_figures(corpus: Path, sizes: Sizes) -> list[Figure]:
@@ -124,6 +125,25 @@ def memory_figures(corpus: Path, sizes: Sizes) -> list[Figure]:
     ]
 
 
+def hostile_figures(corpus: Path, sizes: Sizes) -> list[Figure]:
+    """Peak RSS of a crawl whose every fifth page is hostile, and of its page workers."""
+    from benchmarks.hostile_memory import HOSTILE_EVERY, crawl_hostile
+
+    crawl = crawl_hostile(sizes.hostile_pages, corpus)
+    pages = f"{sizes.hostile_pages:,} pages, {sizes.hostile_pages // HOSTILE_EVERY:,} hostile"
+    over_budget = sum(v for k, v in crawl.stats.items() if k.startswith("newscrawl/extraction/over_budget/"))
+    return [
+        Figure("hostile", f"peak RSS of the crawl process, {pages}", crawl.peak_mb, "MB",
+               target=Target("value", "<=", 400)),
+        Figure("hostile", "peak RSS of each page worker, summed", crawl.workers_peak_mb, "MB"),
+        Figure("hostile", "crawl process and page workers: highest RSS sampled at once",
+               crawl.peak_total_mb, "MB"),
+        Figure("hostile", "pages over the extraction budget", over_budget, ""),
+        Figure("hostile", "records published", crawl.stats.get("item_scraped_count", 0), ""),
+        Figure("hostile", "crawl rate over the whole run", crawl.pages_per_second, "/s"),
+    ]
+
+
 def state_figures(corpus: Path, sizes: Sizes) -> list[Figure]:
     """The SQLite state store filled with published articles: write and query speed, size."""
     from benchmarks.state_store import measure_state
@@ -147,7 +167,7 @@ def state_figures(corpus: Path, sizes: Sizes) -> list[Figure]:
 
 RUNNERS: dict[str, Callable[[Path, Sizes], list[Figure]]] = {
     "extraction": extraction_figures, "crawl": crawl_figures,
-    "memory": memory_figures, "state": state_figures,
+    "memory": memory_figures, "hostile": hostile_figures, "state": state_figures,
 }
 
 
@@ -177,6 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "(default 1,579: the corpus once)")
     parser.add_argument("--memory-articles", type=int, metavar="N",
                         help="articles of the memory crawl (default 20,000; checkpoint at 1/4)")
+    parser.add_argument("--hostile-pages", type=int, metavar="N",
+                        help="pages of the hostile crawl, a fifth of them hostile (default 2,000)")
     parser.add_argument("--state-articles", type=int, metavar="N",
                         help="articles to fill the state store with (default 1,000,000)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
@@ -196,6 +218,8 @@ def chosen_sizes(args: argparse.Namespace) -> Sizes:
     if args.memory_articles:
         sizes = replace(sizes, memory_articles=args.memory_articles,
                         memory_checkpoint=args.memory_articles // 4)
+    if args.hostile_pages:
+        sizes = replace(sizes, hostile_pages=args.hostile_pages)
     if args.state_articles:
         sizes = replace(sizes, state_articles=args.state_articles)
     return sizes

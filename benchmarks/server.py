@@ -62,12 +62,14 @@ def _head(response: Response) -> bytes:
             + str(len(response.body)).encode() + b"\r\n\r\n")
 
 
-async def serve(articles: int, corpus: Path, host: str, port: int) -> None:
+async def serve(articles: int, corpus: Path, host: str, port: int, hostile: bool = False) -> None:
     """Listen, print the base URL, serve forever."""
+    from benchmarks.hostile_memory import HostileSite
+
     templates = load_templates(corpus)
     sock = socket.create_server((host, port), backlog=1024)
     base_url = "http://{}:{}".format(*sock.getsockname()[:2])
-    site, counter = Site(templates, articles, base_url), [0]
+    site, counter = (HostileSite if hostile else Site)(templates, articles, base_url), [0]
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: SiteProtocol(site, counter), sock=sock)
     print(base_url, flush=True)
@@ -117,9 +119,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path, required=True, help="the corpus folder")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--hostile", action="store_true",
+                        help="every fifth page hostile (benchmarks.hostile_memory.HostileSite)")
     args = parser.parse_args(argv)
     try:
-        asyncio.run(serve(args.articles, args.corpus, args.host, args.port))
+        asyncio.run(serve(args.articles, args.corpus, args.host, args.port, args.hostile))
     except KeyboardInterrupt:
         pass
 

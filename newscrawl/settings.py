@@ -47,6 +47,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newscrawl.middlewares.safety_compression.SafeHttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    # Meta refresh read from the first 4 KiB of a page (Scrapy's decodes it all), after safety.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.middlewares.meta_refresh.HeadMetaRefreshMiddleware": 579,
     "newscrawl.middlewares.safety_redirect.SafeRedirectMiddleware": 600,
     # NEWSCRAWL_ARCHIVE: page responses as the spider reads them, to WARC files.
     "newscrawl.archive.middleware.ArchiveMiddleware": 570,

@@ -51,11 +51,13 @@ class LeaseKeeper:
         self.working: set[str] = set()  # leases whose download and callback are not done
         self.written: dict[str, str] = {}  # article id -> lease, in a batch not committed yet
         self.committed: set[str] = set()  # article ids committed before item_scraped told us
+        self.errbacks: dict[str, Callable | None] = {}  # lease -> the request's own errback
 
     def leased(self, request: Request, lease: str) -> Request:
         """Take ``request`` under ``lease``: one unit of work, its download and callback."""
         request.meta[LEASE_META] = lease
-        if request.errback is None:
+        if not self.owns(request.errback):
+            self.errbacks[lease] = request.errback
             request.errback = self.download_failed
         self.open[lease] = 1
         self.working.add(lease)
@@ -63,6 +65,10 @@ class LeaseKeeper:
 
     def owns(self, errback: Callable | None) -> bool:
         return getattr(errback, "__self__", None) is self
+
+    def errback_of(self, request: Request) -> Callable | None:
+        """The errback ``request`` had before it was leased."""
+        return self.errbacks.get(request.meta.get(LEASE_META))
 
     def add(self, lease: str | None) -> None:
         if lease in self.open:
@@ -78,6 +84,7 @@ class LeaseKeeper:
 
     def worked(self, lease: str | None) -> None:
         """The download and callback of ``lease`` are over (its items may still be open)."""
+        self.errbacks.pop(lease, None)
         if lease in self.working:
             self.working.discard(lease)
             self.done(lease)
@@ -90,6 +97,7 @@ class LeaseKeeper:
             return
         del self.open[lease]
         self.working.discard(lease)
+        self.errbacks.pop(lease, None)
         try:
             self.frontier.abandon(lease)
         except StateError:
@@ -100,11 +108,14 @@ class LeaseKeeper:
         """The request went back to the queue (the enqueue script released the lease)."""
         self.open.pop(lease, None)
         self.working.discard(lease)
+        self.errbacks.pop(lease, None)
 
     def download_failed(self, failure) -> Any:
-        """Errback of leased requests: the request is done; the failure goes on to be logged."""
-        self.worked(failure.request.meta.get(LEASE_META))
-        return failure
+        """Errback of leased requests: the request is done; then the request's own errback."""
+        lease = failure.request.meta.get(LEASE_META)
+        errback = self.errbacks.get(lease)
+        self.worked(lease)
+        return errback(failure) if errback else failure
 
     def item_written(self, lease: str | None, article_id: str) -> None:
         if article_id in self.committed:

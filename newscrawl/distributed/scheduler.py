@@ -64,7 +64,9 @@ class LeasedQueue(PriorityQueue):
     def _storable(self, request: Request) -> Request:
         """``request`` without what only this worker knows (its lease and lease errback)."""
         meta = {k: v for k, v in request.meta.items() if k != LEASE_META}
-        errback = None if self.leases.owns(request.errback) else request.errback
+        errback = request.errback
+        if self.leases.owns(errback):
+            errback = self.leases.errback_of(request)
         return request.replace(meta=meta, errback=errback)
 
 

@@ -17,14 +17,17 @@ Events are counted under ``newscrawl/spider/<event>`` and, per site, under
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.python.failure import Failure
 
 from newscrawl.config import Site, load_sites
 from newscrawl.context import crawl_context
@@ -41,7 +44,7 @@ from newscrawl.distributed import begin_seeding, finish_seeding
 from newscrawl.extraction import Limits
 from newscrawl.middlewares.incremental import count_skipped_published
 from newscrawl.spiders.pages import PageHandler, PageJob, PageResult
-from newscrawl.spiders.pool import PagePool
+from newscrawl.spiders.pool import PagePool, map_big_buffers
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +81,7 @@ class NewsSpider(scrapy.Spider):
                               settings.getbool("NEWSCRAWL_SKIP_NON_PAGE_LINKS"),
                               Limits.from_settings(settings))
         spider.pages = PagePool(handler, settings.getint("NEWSCRAWL_EXTRACT_PROCESSES"))
+        map_big_buffers()  # page bodies of many MB pass through this process too
         if spider.since:
             logger.info("date window: articles published since %s", spider.since.isoformat())
         return spider
@@ -102,7 +106,7 @@ class NewsSpider(scrapy.Spider):
         for url in site.start_urls:
             yield self._page_request(site, Link(url), "start_url")
         for url in site.feeds:
-            yield scrapy.Request(url, self.parse_feed, meta=_meta(site, "feed", depth_reset=True))
+            yield self._request(url, self.parse_feed, _meta(site, "feed", depth_reset=True))
         for url in site.sitemaps:
             if url == "robots":
                 yield from (self._robots_request(site, origin) for origin in _origins(site))
@@ -111,18 +115,40 @@ class NewsSpider(scrapy.Spider):
 
     def _robots_request(self, site: Site, origin: str) -> scrapy.Request:
         meta = _meta(site, "robots", depth_reset=True)
-        return scrapy.Request(f"{origin}/robots.txt", self.parse_robots, meta=meta)
+        return self._request(f"{origin}/robots.txt", self.parse_robots, meta)
 
     def _sitemap_request(self, site: Site, url: str, depth: int) -> scrapy.Request:
         meta = _meta(site, "sitemap", depth_reset=True, sitemap_depth=depth)
-        return scrapy.Request(url, self.parse_sitemap, meta=meta)
+        return self._request(url, self.parse_sitemap, meta)
 
     def _page_request(self, site: Site, link: Link, source: str, **more) -> scrapy.Request:
         meta = _meta(site, "page", source=source, **more)
         if source in ("feed", "sitemap"):
             meta.update(hint=link, depth_reset=True)  # a feed entry is a seed, like a start URL
         self._requested.add(hash(link.url))
-        return scrapy.Request(link.url, self.parse_page, meta=meta)
+        return self._request(link.url, self.parse_page, meta)
+
+    def _request(self, url: str, callback: Callable, meta: dict) -> scrapy.Request:
+        return scrapy.Request(url, callback, meta=meta, errback=self.parse_failure)
+
+    def parse_failure(self, failure: Failure) -> list | Failure:
+        """Errback of every request: an ignored request or HTTP error status ends here.
+
+        Counted and logged as Scrapy's HttpErrorMiddleware does, but not raised again: a
+        raised failure's traceback and the frames it holds refer to each other, so the
+        response would stay in memory until Python's cycle collector runs. Other failures
+        (time-outs, refused connections) go on to be logged by Scrapy.
+        """
+        if failure.check(HttpError):
+            self._ignore_http_error(failure.value.response)
+        return [] if failure.check(IgnoreRequest) else failure
+
+    def _ignore_http_error(self, response: Response) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("httperror/response_ignored_count")
+        stats.inc_value(f"httperror/response_ignored_status_count/{response.status}")
+        logger.info("Ignoring response %(response)r: HTTP status code is not handled or not allowed",
+                    {"response": response})
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)

@@ -12,6 +12,7 @@ starts afresh.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
@@ -29,6 +30,9 @@ from newscrawl.spiders.pages import PageHandler, PageJob, PageResult
 logger = logging.getLogger(__name__)
 
 PARENT_CHECK_SECONDS = 0.5
+#: glibc's mallopt() parameter, and the size from which a buffer gets memory mapped on its own.
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD_BYTES = 1024 * 1024
 _handler: PageHandler | None = None  # a worker process's handler, set when it starts
 
 
@@ -78,10 +82,25 @@ class PagePool:
         done.errback(Failure(error))
 
 
+def map_big_buffers() -> bool:
+    """Have malloc map each buffer of a MiB or more on its own, so it returns to the system
+    when freed; whether it could (glibc only).
+
+    glibc raises its threshold to the largest mapped buffer freed (up to 32 MiB): after one
+    30 MB page, the next hostile pages' bodies and texts land in the heap, which they fragment,
+    and the process keeps their memory. A fixed threshold keeps the peak to what is alive.
+    """
+    try:
+        return bool(ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
+    except (OSError, AttributeError):
+        return False
+
+
 def _start_worker(handler: PageHandler, parent: int) -> None:
     """Worker start: keep the handler, leave signals to the crawl, die with the crawl."""
     global _handler
     _handler = handler
+    map_big_buffers()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_exit_without_parent, args=(parent,), daemon=True).start()
