@@ -48,17 +48,21 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"”»。！？]\s*$")
 # Words of a page that speaks to its reader to sell: "we", "our", "your" (English pages).
 _PITCH_WORDS = re.compile(r"\b(?:we|our|us|your|you)\b", re.IGNORECASE)
 _SLUG_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
-_PRICE = re.compile(r"[$€£¥]\s?\d|\d(?:[.,]\d\d)?\s?(?:€|EUR|USD)\b")
+# The patterns below open with a plain character, not a word boundary or a look-behind: the
+# regex engine then skips ahead to the characters that can start a match, three times faster.
+# A word boundary before a match is the look-behind just after its first letter.
+_PRICE = re.compile(r"[$€£¥\d](?:(?<=[$€£¥])\s?\d|(?<=\d)(?:[.,]\d\d)?\s?(?:€|EUR|USD)\b)")
 _SHOP_WORDS = re.compile(
     r"add to (?:cart|basket|bag)|buy now|in stock|out of stock|checkout|free shipping|"
     r"book (?:a|your) (?:demo|call|consultation)|request a quote|get a quote|free trial|"
     r"sign up free|contact sales|schedule a",
 )  # searched in the lower-cased text: several times faster than IGNORECASE
 _FORUM_WORDS = re.compile(
-    r"\b(?:replies|reply|posts?: \d|joined:?|quote|thread|upvote|answered|accepted answer|"
-    r"last post|members? online)\b",
+    r"(?:r(?<!\wr)epl(?:ies|y)|p(?<!\wp)osts?: \d|j(?<!\wj)oined:?|q(?<!\wq)uote|t(?<!\wt)hread|"
+    r"u(?<!\wu)pvote|a(?<!\wa)nswered|a(?<!\wa)ccepted answer|l(?<!\wl)ast post|"
+    r"m(?<!\wm)embers? online)\b",
 )  # lower-cased text too
-_BYLINE_WORDS = re.compile(r"\b(?:by|von|par|por|door)\s+[A-Z]", re.UNICODE)
+_BYLINE_WORDS = re.compile(r"(?:b(?<!\wb)y|v(?<!\wv)on|p(?<!\wp)ar|p(?<!\wp)or|d(?<!\wd)oor)\s+[A-Z]")
 # Tags counted, by the signal they count in; an <input type="hidden"> is not counted.
 _COUNTED_TAGS = {
     "form": "forms", "input": "inputs", "select": "inputs", "button": "inputs",
