@@ -69,13 +69,17 @@ _COUNTED_TAGS = {
     "article": "articles", "time": "times", "h2": "h2", "h3": "h2", "p": "paragraphs",
     "li": "list_items", "img": "images", "table": "tables", "pre": "code", "code": "code",
 }
-# The text a reader sees: <body>'s text nodes, less what scripts and styles hold.
+# The text a reader sees: <body>'s text nodes, less what scripts and styles hold. Spelled
+# with descendant:: rather than //: libxml2 then walks each subtree once instead of merging the
+# text of every link into the result, which costs a link-heavy page twice the time.
 _SHOWN_TEXT = etree.XPath(
-    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
+    "/descendant::body/descendant::text()"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript)]",
     smart_strings=False,
 )
 _LINK_TEXT = etree.XPath(
-    "//body//a//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
+    "/descendant::body/descendant::a/descendant::text()"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript)]",
     smart_strings=False,
 )
 SAMPLE_CHARS = 100_000  # the shown text read for prices, shop, forum and byline words
