@@ -12,7 +12,6 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lxml import etree
 
 #: The page-type model: boosted decision trees over :mod:`newscrawl.extraction.page_features`,
 #: fitted by ``python -m newscrawl.evaluation.train``. Read as a package resource: a deployed
@@ -115,34 +114,13 @@ def url_shape(url: str) -> str:
     return "article" if _ARTICLE_SHAPE.search(path) else ""
 
 
-def link_density(root: etree._Element) -> float:
-    """Share of the visible text of ``<body>`` that sits inside links.
+def link_density(text_chars: int, link_chars: int) -> float:
+    """Share of a page's shown text, ``text_chars`` long, that sits inside links.
 
-    >>> from lxml import html
-    >>> link_density(html.document_fromstring("<p>two words <a>two links</a></p>"))
-    0.5
-    >>> link_density(html.document_fromstring("<body></body>"))
-    0.0
+    >>> link_density(16, 8), link_density(0, 0)
+    (0.5, 0.0)
     """
-    text = _text_length([_BODY_TEXT(root)]) - _text_length(_CODE_TEXT(root))
-    linked = _text_length(_LINK_TEXT(root))
-    return round(linked / text, 3) if text > 0 else 0.0
-
-
-# All of <body>'s text in one string, less what scripts and styles hold: cheaper than
-# testing the ancestors of every text node. Plain strings: no smart-string back-references.
-_BODY_TEXT = etree.XPath("string(//body)")
-_CODE_TEXT = etree.XPath("//body//*[self::script or self::style or self::noscript]//text()",
-                         smart_strings=False)
-_LINK_TEXT = etree.XPath(
-    "//body//a//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
-    smart_strings=False,
-)
-
-
-def _text_length(texts: list[str]) -> int:
-    """Characters other than white space: fair to scripts that do not space words."""
-    return len("".join("".join(texts).split()))
+    return round(link_chars / text_chars, 3) if text_chars > 0 else 0.0
 
 
 def listing_reason(url: str, density: Callable[[], float]) -> str | None:

@@ -39,6 +39,12 @@ _CONTROL_CHARS = re.compile(f"[{re.escape(''.join(_CONTROL_CHAR_LIST))}]")
 _OPENING_TAG_RUN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){64,}")
 _LAST_OPENING_TAG = re.compile(r"<[A-Za-z][^<>]*>\s*$")
 _DETECTION_SAMPLE_BYTES = 65_536
+# lxml.html's elements, looked up in C: lxml.html's own lookup calls Python for every element
+# the tree hands out, to give forms and inputs classes of their own that no extractor uses.
+_HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
+    pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity,
+)
 # Encodings that detection may name for a page that is neither UTF-8 nor declared. Latin-script
 # legacy encodings are left out: detection confuses them, and cp1252 decodes them best.
 _DETECTABLE = frozenset({
@@ -188,7 +194,8 @@ def _parse_tree(text: str, url: str = "") -> lxml_html.HtmlElement | None:
 
 def _parse_whole(text: str) -> lxml_html.HtmlElement | None:
     """Parse ``text``; ``None`` when the parser stopped before the end (a fatal error)."""
-    parser = lxml_html.HTMLParser(remove_comments=True, huge_tree=True)
+    parser = etree.HTMLParser(remove_comments=True, huge_tree=True)
+    parser.set_element_class_lookup(_HTML_CLASSES)
     try:
         root = lxml_html.document_fromstring(text or "<html></html>", parser=parser)
     except (etree.ParserError, ValueError):
