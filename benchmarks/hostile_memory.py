@@ -14,7 +14,6 @@ too, with a target of 400 MB for the crawl and its workers together.
 from __future__ import annotations
 
 import argparse
-import html
 import re
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from benchmarks.crawl import REPO, Crawl, loopback_site, run_crawl
-from benchmarks.site import HTML_TYPE, NOT_FOUND, TEXT_TYPE, Response, Template, _xml
+from benchmarks.site import HTML_TYPE, NOT_FOUND, Response, Site, Template
 
 HOSTILE_EVERY = 5
 HEAD = (b"<!DOCTYPE html><html><head><title>Hostile page</title></head><body><article>"
@@ -48,9 +47,9 @@ deny_url_patterns = ['^http://[^/]+/(?!$|news/[a-z0-9-]+-\\d+\\.html$)']
 """
 
 
-class HostileSite:
+class HostileSite(Site):
     """``pages`` pages: page ``i`` at ``/news/<shape>-<i>.html`` when ``i % 5 == 4``, else corpus
-    page ``i`` at ``/news/story-<i>.html``; the same ``respond`` as :class:`benchmarks.site.Site`.
+    page ``i`` at ``/news/story-<i>.html``; robots.txt and the sitemap of :class:`benchmarks.site.Site`.
 
     >>> site = HostileSite([Template(b"<p>a cat sat</p>", "cat", "https://e.com/a")], 10, "http://h")
     >>> [site.page_path(i) for i in (0, 4, 9)]
@@ -64,9 +63,7 @@ class HostileSite:
     """
 
     def __init__(self, templates: list[Template], pages: int, base_url: str):
-        self.templates = templates
-        self.pages = pages
-        self.base_url = base_url
+        super().__init__(templates, pages, base_url)
         self._bodies: dict[str, bytes] = {}
 
     def page_path(self, number: int) -> str:
@@ -95,14 +92,6 @@ class HostileSite:
     def _home(self) -> Response:
         return Response(200, HTML_TYPE, b"<!DOCTYPE html><html><body><h1>Hostile bench</h1></body></html>")
 
-    def _robots(self) -> Response:
-        robots = f"User-agent: *\nAllow: /\nSitemap: {self.base_url}/sitemap.xml\n"
-        return Response(200, TEXT_TYPE, robots.encode())
-
-    def _sitemap(self) -> Response:
-        urls = "".join(f"<url><loc>{html.escape(self.base_url + self.page_path(i))}</loc></url>"
-                       for i in range(self.pages))
-        return _xml(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
 
 
 def crawl_hostile(pages: int, corpus: Path, workdir: Path | None = None) -> Crawl:
