@@ -2,18 +2,22 @@
 
 Enabled with ``-s EXTENSIONS='{"tests.live_responses.LiveResponses": 0}'``. It keeps a weak
 reference to every response received and, as each response arrives, counts those still
-alive, without collecting garbage first: a response kept by a reference cycle or by a
-traceback counts until Python's cycle collector happens to run, as it costs memory until
-then. The largest count goes to the stats as ``tests/live_responses/max``, next to
-``CONCURRENT_REQUESTS``: a crawl that frees each response once it is processed keeps it
-near that bound, whatever the number of pages. Responses whose whole text the downloader
-middlewares decoded (Scrapy caches it on the response) are counted as
-``tests/live_responses/decoded``: pages are parsed in worker processes, so the crawl's
-process should hold their bytes only.
+alive that the scraper no longer holds (queued for or in processing). Python's cycle
+collector is off in the crawl from the first response on, so a response kept by a
+reference cycle or by a traceback stays counted for good, however busy the machine (with
+the collector on, it would count only until a collection happened to run). The largest
+count goes to the stats as ``tests/live_responses/max``, next to ``CONCURRENT_REQUESTS``: a
+crawl that frees each response once it is processed keeps it within the responses the
+downloader is handing over, whatever the number of pages and however long the page
+workers take (the scraper's own queue is bounded by ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``).
+Responses whose whole text the downloader middlewares decoded (Scrapy caches it on the
+response) are counted as ``tests/live_responses/decoded``: pages are parsed in worker
+processes, so the crawl's process should hold their bytes only.
 """
 
 from __future__ import annotations
 
+import gc
 import weakref
 
 from scrapy import signals
@@ -38,12 +42,16 @@ class LiveResponses:
         return extension
 
     def response_received(self, response: Response) -> None:
+        gc.disable()
         if getattr(response, "_cached_ubody", None) is not None:
             self.crawler.stats.inc_value(DECODED)
         self.alive.add(weakref.ref(response, self.alive.discard))
-        if len(self.alive) > self.most:
-            self.most = len(self.alive)
+        slot = self.crawler.engine.scraper.slot
+        past_processing = len(self.alive) - len(slot.queue) - len(slot.active)
+        if past_processing > self.most:
+            self.most = past_processing
             self.crawler.stats.set_value(STAT, self.most)
 
     def spider_closed(self) -> None:
         self.crawler.stats.set_value(STAT, self.most)
+        gc.enable()

@@ -1,6 +1,8 @@
 """No response outlives its processing (issue 13): a real crawl of section pages that are
-dropped as ``NotAnArticle``, each linking to pages the server answers 404, keeps about
-``CONCURRENT_REQUESTS`` responses alive at once however many it fetches.
+dropped as ``NotAnArticle``, each linking to pages the server answers 404, holds no response
+past its processing: at most the ``CONCURRENT_REQUESTS`` the downloader is handing over, however
+many it fetches and however slow the page workers are (tests/live_responses.py counts them with
+the cycle collector off, so a cycle that keeps one is found whatever the timing).
 
 Before the fix, a raised ``HttpError`` (in a reference cycle with the Twisted failure that
 carried it) and the drop's log arguments (holding the exception, whose traceback holds the
@@ -68,7 +70,7 @@ def test_responses_do_not_outlive_their_processing(crawl):
     stats = crawl.stats
     assert stats["httperror/response_ignored_status_count/404"] >= SECTIONS * MISSING_PER_SECTION
     assert stats["item_dropped_reasons_count/NotAnArticle"] >= SECTIONS
-    assert stats[STAT] <= 3 * CONCURRENCY, stats[STAT]
+    assert stats[STAT] <= CONCURRENCY, stats[STAT]
 
 
 def test_no_page_is_decoded_in_the_crawl_process_and_meta_refresh_is_followed(server, crawl):
