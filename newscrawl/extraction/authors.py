@@ -48,6 +48,8 @@ _ROLE_NOUNS = frozenset("""
     reporter writer correspondent editor columnist journalist photographer producer contributor
     redakteur redakteurin korrespondent korrespondentin reportero reportera periodista redactor
     redactora journaliste rédacteur rédactrice admin administrator webmaster
+    specialist analyst director manager coordinator consultant strategist educator officer
+    engineer scientist researcher advisor adviser
 """.split())
 _ROLE_WORDS = _ROLE_NOUNS | frozenset("""
     reporters writers staff senior chief correspondents
@@ -95,6 +97,8 @@ def split_authors(value: object) -> list[str]:
     ['Felix Schröder', 'Jörg Soldwisch', 'dpa']
     >>> split_authors("By Priya Raman, Technology correspondent")
     ['Priya Raman']
+    >>> split_authors("Ann Lee, Senior Director"), split_authors("Jo Roe, Garden Educator")
+    (['Ann Lee'], ['Jo Roe'])
     >>> split_authors("Andrew Gerrand 4 August 2010"), split_authors("Ann Lee Aug. 4, 2010")
     (['Andrew Gerrand'], ['Ann Lee'])
     """

@@ -17,6 +17,7 @@ _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
 _MAX_NAME_WORDS = 5
 _MAX_PREFIXED_CHARS = 100
+_MAX_BOX_NAME_CHARS = 60
 _MARKED = (
     "@itemprop='author' or @rel='author'"
     " or (self::a and (contains(@href, '/author') or contains(@href, '/autor')))"
@@ -30,6 +31,11 @@ _ATTRIBUTED = "[@class or @id or @itemprop or @rel or self::a]"
 _AFTER_HEADLINE = etree.XPath(f"following::*{_ATTRIBUTED}[{_MARKED} or {_NAMED}]")
 _ANYWHERE = etree.XPath(f"//body//*{_ATTRIBUTED}[{_MARKED} or {_NAMED}]")
 _HEADLINE = etree.XPath("(//h1)[1]")
+_AUTHOR_NAME_CLASS = etree.XPath(
+    "//body//*[contains(translate(@class, 'AUTHORNME', 'authornme'), 'author')"
+    " and contains(translate(@class, 'AUTHORNME', 'authornme'), 'name')]"
+    f"[string-length(normalize-space()) < {_MAX_BOX_NAME_CHARS}]"
+)
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
              "by", "written by", "posted by")
 # "Written by" opens a short text anywhere: an author box at the foot of the page.
@@ -62,7 +68,7 @@ _EXCLUDED = re.compile(
 _BY = re.compile(r"^(?:by|von|por|par|door|av|af|di)\b\s*:?", re.IGNORECASE)
 _BLOCK_LABELS = frozenset({"p", "div", "dt", "h2", "h3", "h4", "h5", "h6"})
 _LABEL_WORDS = re.compile(
-    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|by|(?:written|article|post|posted) by|text|texte|"
+    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|author\(s\)|contributors?|by|(?:written|article|post|posted) by|text|texte|"
     r"auteur|auteurs|autore|autori|door|reporter|journalist|redakteur(?:in)?)\s*:?$",
     re.IGNORECASE,
 )
@@ -90,7 +96,24 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
             break
     if best:
         return best[1]
-    return prefixed_names(root, split) or labelled_names(root, split)
+    return prefixed_names(root, split) or labelled_names(root, split) or author_box_names(root, split)
+
+
+def author_box_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
+    """The name in an author box, the element whose class says it is the author's name
+    (``author-box__name``, ``authorName``): blog platforms print the author there, away from
+    the headline, when they print no byline.
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<div><p>Story</p><div class="author-box"><h4 class="author-box__name"> Liz Kenny </h4><p>Liz writes about consulting and more.</p></div></div>')
+    >>> author_box_names(page, lambda text: [text])
+    ['Liz Kenny']
+    """
+    for element in _AUTHOR_NAME_CLASS(root)[:_MAX_CANDIDATES]:
+        names = [name for name in split(" ".join(" ".join(element.itertext()).split())) if is_visible_name(name)]
+        if names:
+            return names
+    return []
 
 
 def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
@@ -137,6 +160,9 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     >>> page = html.fromstring('<div><p>Story.</p><h3>Written by Cassidy Horton</h3><p>Cassidy writes.</p></div>')
     >>> labelled_names(page, lambda text: [text.removeprefix("Written by ")])
     ['Cassidy Horton']
+    >>> page = html.fromstring('<div><p>Tips</p><div><strong>Contributors:</strong> Janet Loughrey</div></div>')
+    >>> labelled_names(page, lambda text: [text])
+    ['Janet Loughrey']
     """
     for element in _SHORT_TEXTS(root):
         own = " ".join(element.text_content().split())
