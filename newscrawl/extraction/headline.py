@@ -27,6 +27,8 @@ _LONG_WORD = 5
 # How a tail added to a title starts: a separator, or a comma, before more words.
 _TAIL_START = re.compile(r"\s*(?:[|–—»›·•:/*,⋆★]|-{1,2}|::)(?:\s|$)|\s+(?=[(\[])|(?<=[?!])\s+")  # letters: a word this long is the story's, not grammar
 _WORDS = re.compile(r"\w+")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1(?![\w*])")
 
 
 def strip_site_suffix(title: object, names: list[str] | tuple[str, ...] = ()) -> str | None:
@@ -84,7 +86,21 @@ def extract_headline(doc: Document) -> str | None:
     if chosen and not _is_news(doc):
         chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
     first = strip_site_suffix(first_heading(doc), names)
-    return chosen or heading_unless_masthead(first, names) or page_title or first
+    return without_markdown(chosen or heading_unless_masthead(first, names) or page_title or first)
+
+
+def without_markdown(title: str | None) -> str | None:
+    """The title without the Markdown its CMS left in the ``<title>`` and social titles (the
+    page's h1 shows them rendered): a heading's leading ``#``, emphasis stars around words.
+
+    >>> without_markdown("## Regolith Binding via Data Fusion"), without_markdown("*A Treatise on Coffee* (1792)")
+    ('Regolith Binding via Data Fusion', 'A Treatise on Coffee (1792)')
+    >>> without_markdown("F*** the rules: #1 in sales"), without_markdown(None)
+    ('F*** the rules: #1 in sales', None)
+    """
+    if not title:
+        return title
+    return _MARKDOWN_EMPHASIS.sub(r"\2", _MARKDOWN_HEADING.sub("", title)) or title
 
 
 def prefer_social(structured: str | None, socials: list[str], page_title: str | None) -> str | None:
