@@ -31,9 +31,10 @@ _ATTRIBUTED = "[@class or @id or @itemprop or @rel or self::a]"
 _AFTER_HEADLINE = etree.XPath(f"following::*{_ATTRIBUTED}[{_MARKED} or {_NAMED}]")
 _ANYWHERE = etree.XPath(f"//body//*{_ATTRIBUTED}[{_MARKED} or {_NAMED}]")
 _HEADLINE = etree.XPath("(//h1)[1]")
+# "uthor" and "ame" match author and name in any capitalisation ("author-box__name", "authorName").
 _AUTHOR_NAME_CLASS = etree.XPath(
-    "//body//*[contains(translate(@class, 'AUTHORNME', 'authornme'), 'author')"
-    " and contains(translate(@class, 'AUTHORNME', 'authornme'), 'name')]"
+    "//body//*[@class][contains(@class, 'uthor') or contains(@class, 'UTHOR')]"
+    "[contains(@class, 'ame') or contains(@class, 'AME')]"
     f"[string-length(normalize-space()) < {_MAX_BOX_NAME_CHARS}]"
 )
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
