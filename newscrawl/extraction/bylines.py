@@ -38,7 +38,7 @@ _AUTHOR_NAME_CLASS = etree.XPath(
     f"[string-length(normalize-space()) < {_MAX_BOX_NAME_CHARS}]"
 )
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
-             "by", "written by", "posted by")
+             "by", "written by", "posted by", "By:", "by:")
 # "Written by" opens a short text anywhere: an author box at the foot of the page.
 _SIGNED = re.compile(r"^(?:Written|Posted|Article) [bB]y ")
 # "By" opens the element's own text, or is all of it ("<span>By <a>Ann</a></span>"). Texts
@@ -130,6 +130,12 @@ def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     >>> page = html.fromstring('<div><h1>T</h1><p><b>Live</b>By Jo Doe</p></div>')
     >>> prefixed_names(page, lambda text: text.removeprefix("By ").split(", "))
     ['Jo Doe']
+
+    A colon may follow the "By", and the name may be a text of its own:
+
+    >>> page = html.fromstring('<div><h1>T</h1><p>by: <!-- -->Ziyi Xu<!-- -->, Dec 17</p></div>')
+    >>> prefixed_names(page, lambda text: text.removeprefix("by: ").split(" , "))
+    ['Ziyi Xu']
     """
     headline = _HEADLINE(root)
     for element in _PREFIXED(headline[0]) if headline else ():
