@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from newscrawl.extraction.bylines import byline_names
+from newscrawl.extraction.bylines import author_box_names, byline_names
 from newscrawl.extraction.document import Document
 from newscrawl.extraction.structured import article_objects, meta_contents, resolve_reference, site_names
 from newscrawl.extraction.values import clean_text, name_key, names_match
@@ -148,7 +148,16 @@ def jsonld_author_names(doc: Document, value: object, depth: int = 0) -> list[st
 def extract_authors(doc: Document) -> list[str]:
     """The article's authors: JSON-LD first, then ``<meta>`` names, then visible bylines.
 
-    Names that are only the site's own name give way to a person named elsewhere.
+    Names that are only the site's own name give way to a person named elsewhere: in a
+    byline, else in an author box.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = ('<meta property="og:site_name" content="Levitate Media"><script type="application/ld+json">'
+    ...         '{"@type": "BlogPosting", "author": {"@type": "Organization", "name": "Levitate Media"}}</script>'
+    ...         '<h1>Short video</h1><p class="byline">Insights from</p><p>Story.</p>'
+    ...         '<div class="blogpost-author-name">Liza Burke</div>')
+    >>> extract_authors(parse_document(html, "https://levitatemedia.com/learn/video"))
+    ['Liza Burke']
     """
     structured = structured_author_names(doc)
     if any(not _mentions_site(name, doc) for name in structured):
@@ -157,7 +166,9 @@ def extract_authors(doc: Document) -> list[str]:
     personal = unique_names(name for value in meta_values for name in split_authors(value))
     personal = personal or byline_names(doc.root, split_authors)
     if structured:
-        personal = [name for name in personal if looks_like_person(name)]
+        personal = [name for name in personal if looks_like_person(name)] or [
+            name for name in author_box_names(doc.root, split_authors) if looks_like_person(name)
+        ]
     return personal or structured or meta_author_names(doc)
 
 
