@@ -48,8 +48,6 @@ _ROLE_NOUNS = frozenset("""
     reporter writer correspondent editor columnist journalist photographer producer contributor
     redakteur redakteurin korrespondent korrespondentin reportero reportera periodista redactor
     redactora journaliste rédacteur rédactrice admin administrator webmaster
-    specialist analyst director manager coordinator consultant strategist educator officer
-    engineer scientist researcher advisor adviser
 """.split())
 _ROLE_WORDS = _ROLE_NOUNS | frozenset("""
     reporters writers staff senior chief correspondents
@@ -57,6 +55,7 @@ _ROLE_WORDS = _ROLE_NOUNS | frozenset("""
     fotos foto video videos text texte graphics grafik illustration illustrations
     political special freelance associate assistant deputy managing news sports business
     autor autorin author authors ph.d phd founder co-founder cofounder ceo lead reviewer
+    director manager coordinator specialist analyst consultant strategist
     envoyé envoyée spéciale spécial updated aktualisiert published veröffentlicht am um uhr on
     quelle source stand
     monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag
@@ -97,7 +96,7 @@ def split_authors(value: object) -> list[str]:
     ['Felix Schröder', 'Jörg Soldwisch', 'dpa']
     >>> split_authors("By Priya Raman, Technology correspondent")
     ['Priya Raman']
-    >>> split_authors("Ann Lee, Senior Director"), split_authors("Jo Roe, Garden Educator")
+    >>> split_authors("Ann Lee, Senior Director"), split_authors("Jo Roe, Chief Strategist")
     (['Ann Lee'], ['Jo Roe'])
     >>> split_authors("Andrew Gerrand 4 August 2010"), split_authors("Ann Lee Aug. 4, 2010")
     (['Andrew Gerrand'], ['Ann Lee'])

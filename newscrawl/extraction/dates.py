@@ -274,32 +274,15 @@ def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], 
     '2021-08-12'
     >>> prefer_shown("2025-07-05T00:04:00+00:00", [ShownDate("2025-07-04")], lambda: {"2025-07-04"})
     '2025-07-05T00:04:00+00:00'
-
-    A shown day that is the structured day read the other way round ("10/12/2023" printed
-    month first on a page whose locale reads it day first) is that day:
-
-    >>> prefer_shown("2023-10-12T19:38:01+00:00", [ShownDate("2023-12-10")], lambda: set())
-    '2023-10-12T19:38:01+00:00'
     """
     first = next((date for date in shown if not date.updated), None)
-    if first is None or _days_apart(structured, first.day) <= 1 or _swapped(first.day) == structured[:10]:
+    if first is None or _days_apart(structured, first.day) <= 1:
         return structured
     return structured if structured[:10] in printed() else first.day
 
 
 def _days_apart(first: str, second: str) -> int:
     return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second)).days)
-
-
-def _swapped(day: str) -> str:
-    """The day read with month and day the other way round ("10/12/2023" read in the other
-    order): the same date as a structured one that reads it so, not another day.
-
-    >>> _swapped("2023-12-10"), _swapped("2023-05-31")
-    ('2023-10-12', '2023-05-31')
-    """
-    year, month, day_of_month = day.split("-")
-    return f"{year}-{day_of_month}-{month}" if int(day_of_month) <= 12 else day
 
 
 def day_shown_and_in_url(shown: list[ShownDate], url_day: str | None) -> str | None:
