@@ -164,6 +164,9 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     >>> page = html.fromstring('<div><h3>Article by</h3><p>Lisa D. Ellis</p><button>Subscribe</button></div>')
     >>> labelled_names(page, lambda text: [text])
     ['Lisa D. Ellis']
+    >>> page = html.fromstring('<div><h6>Author(s)</h6><ul><li><a>John A. Alic</a></li><li><a>Edward S. Rubin</a></li></ul></div>')
+    >>> labelled_names(page, lambda text: text.split(", "))
+    ['John A. Alic', 'Edward S. Rubin']
     >>> page = html.fromstring('<div><p>Story.</p><h3>Written by Cassidy Horton</h3><p>Cassidy writes.</p></div>')
     >>> labelled_names(page, lambda text: [text.removeprefix("Written by ")])
     ['Cassidy Horton']
@@ -191,7 +194,8 @@ def _labelled_text(label: etree._Element, parent: etree._Element, own: str) -> s
     of its parent's text."""
     following = label.getnext()
     if label.tag in _BLOCK_LABELS and not (label.tail or "").strip() and following is not None:
-        return " ".join(" ".join(following.itertext()).split())
+        items = following.findall("li") if following.tag in ("ul", "ol") else [following]
+        return ", ".join(" ".join(" ".join(item.itertext()).split()) for item in items)
     return " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
 
 
