@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from newscrawl.extraction.bylines import byline_names
+from newscrawl.extraction.bylines import author_box_names, byline_names
 from newscrawl.extraction.document import Document
 from newscrawl.extraction.structured import article_objects, meta_contents, resolve_reference, site_names
 from newscrawl.extraction.values import clean_text, name_key, names_match
@@ -55,6 +55,7 @@ _ROLE_WORDS = _ROLE_NOUNS | frozenset("""
     fotos foto video videos text texte graphics grafik illustration illustrations
     political special freelance associate assistant deputy managing news sports business
     autor autorin author authors ph.d phd founder co-founder cofounder ceo lead reviewer
+    director manager coordinator specialist analyst consultant strategist
     envoyé envoyée spéciale spécial updated aktualisiert published veröffentlicht am um uhr on
     quelle source stand
     monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag
@@ -95,6 +96,8 @@ def split_authors(value: object) -> list[str]:
     ['Felix Schröder', 'Jörg Soldwisch', 'dpa']
     >>> split_authors("By Priya Raman, Technology correspondent")
     ['Priya Raman']
+    >>> split_authors("Ann Lee, Senior Director"), split_authors("Jo Roe, Chief Strategist")
+    (['Ann Lee'], ['Jo Roe'])
     >>> split_authors("Andrew Gerrand 4 August 2010"), split_authors("Ann Lee Aug. 4, 2010")
     (['Andrew Gerrand'], ['Ann Lee'])
     """
@@ -144,7 +147,16 @@ def jsonld_author_names(doc: Document, value: object, depth: int = 0) -> list[st
 def extract_authors(doc: Document) -> list[str]:
     """The article's authors: JSON-LD first, then ``<meta>`` names, then visible bylines.
 
-    Names that are only the site's own name give way to a person named elsewhere.
+    Names that are only the site's own name give way to a person named elsewhere: in a
+    byline, else in an author box.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = ('<meta property="og:site_name" content="Levitate Media"><script type="application/ld+json">'
+    ...         '{"@type": "BlogPosting", "author": {"@type": "Organization", "name": "Levitate Media"}}</script>'
+    ...         '<h1>Short video</h1><p class="byline">Insights from</p><p>Story.</p>'
+    ...         '<div class="blogpost-author-name">Liza Burke</div>')
+    >>> extract_authors(parse_document(html, "https://levitatemedia.com/learn/video"))
+    ['Liza Burke']
     """
     structured = structured_author_names(doc)
     if any(not _mentions_site(name, doc) for name in structured):
@@ -153,7 +165,9 @@ def extract_authors(doc: Document) -> list[str]:
     personal = unique_names(name for value in meta_values for name in split_authors(value))
     personal = personal or byline_names(doc.root, split_authors)
     if structured:
-        personal = [name for name in personal if looks_like_person(name)]
+        personal = [name for name in personal if looks_like_person(name)] or [
+            name for name in author_box_names(doc.root, split_authors) if looks_like_person(name)
+        ]
     return personal or structured or meta_author_names(doc)
 
 

@@ -17,6 +17,7 @@ _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
 _MAX_NAME_WORDS = 5
 _MAX_PREFIXED_CHARS = 100
+_MAX_BOX_NAME_CHARS = 60
 _MARKED = (
     "@itemprop='author' or @rel='author'"
     " or (self::a and (contains(@href, '/author') or contains(@href, '/autor')))"
@@ -30,8 +31,14 @@ _ATTRIBUTED = "[@class or @id or @itemprop or @rel or self::a]"
 _AFTER_HEADLINE = etree.XPath(f"following::*{_ATTRIBUTED}[{_MARKED} or {_NAMED}]")
 _ANYWHERE = etree.XPath(f"//body//*{_ATTRIBUTED}[{_MARKED} or {_NAMED}]")
 _HEADLINE = etree.XPath("(//h1)[1]")
+# "uthor" and "ame" match author and name in any capitalisation ("author-box__name", "authorName").
+_AUTHOR_NAME_CLASS = etree.XPath(
+    "//body//*[@class][contains(@class, 'uthor') or contains(@class, 'UTHOR')]"
+    "[contains(@class, 'ame') or contains(@class, 'AME')]"
+    f"[string-length(normalize-space()) < {_MAX_BOX_NAME_CHARS}]"
+)
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
-             "by", "written by", "posted by")
+             "by", "written by", "posted by", "By:", "by:")
 # "Written by" opens a short text anywhere: an author box at the foot of the page.
 _SIGNED = re.compile(r"^(?:Written|Posted|Article) [bB]y ")
 # "By" opens the element's own text, or is all of it ("<span>By <a>Ann</a></span>"). Texts
@@ -62,7 +69,7 @@ _EXCLUDED = re.compile(
 _BY = re.compile(r"^(?:by|von|por|par|door|av|af|di)\b\s*:?", re.IGNORECASE)
 _BLOCK_LABELS = frozenset({"p", "div", "dt", "h2", "h3", "h4", "h5", "h6"})
 _LABEL_WORDS = re.compile(
-    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|by|(?:written|article|post|posted) by|text|texte|"
+    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|author\(s\)|contributors?|by|(?:written|article|post|posted) by|text|texte|"
     r"auteur|auteurs|autore|autori|door|reporter|journalist|redakteur(?:in)?)\s*:?$",
     re.IGNORECASE,
 )
@@ -90,7 +97,24 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
             break
     if best:
         return best[1]
-    return prefixed_names(root, split) or labelled_names(root, split)
+    return prefixed_names(root, split) or labelled_names(root, split) or author_box_names(root, split)
+
+
+def author_box_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
+    """The name in an author box, the element whose class says it is the author's name
+    (``author-box__name``, ``authorName``): blog platforms print the author there, away from
+    the headline, when they print no byline.
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<div><p>Story</p><div class="author-box"><h4 class="author-box__name"> Liz Kenny </h4><p>Liz writes about consulting and more.</p></div></div>')
+    >>> author_box_names(page, lambda text: [text])
+    ['Liz Kenny']
+    """
+    for element in _AUTHOR_NAME_CLASS(root)[:_MAX_CANDIDATES]:
+        names = [name for name in split(" ".join(" ".join(element.itertext()).split())) if is_visible_name(name)]
+        if names:
+            return names
+    return []
 
 
 def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
@@ -106,6 +130,12 @@ def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     >>> page = html.fromstring('<div><h1>T</h1><p><b>Live</b>By Jo Doe</p></div>')
     >>> prefixed_names(page, lambda text: text.removeprefix("By ").split(", "))
     ['Jo Doe']
+
+    A colon may follow the "By", and the name may be a text of its own:
+
+    >>> page = html.fromstring('<div><h1>T</h1><p>by: <!-- -->Ziyi Xu<!-- -->, Dec 17</p></div>')
+    >>> prefixed_names(page, lambda text: text.removeprefix("by: ").split(" , "))
+    ['Ziyi Xu']
     """
     headline = _HEADLINE(root)
     for element in _PREFIXED(headline[0]) if headline else ():
@@ -134,9 +164,15 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     >>> page = html.fromstring('<div><h3>Article by</h3><p>Lisa D. Ellis</p><button>Subscribe</button></div>')
     >>> labelled_names(page, lambda text: [text])
     ['Lisa D. Ellis']
+    >>> page = html.fromstring('<div><h6>Author(s)</h6><ul><li><a>John A. Alic</a></li><li><a>Edward S. Rubin</a></li></ul></div>')
+    >>> labelled_names(page, lambda text: text.split(", "))
+    ['John A. Alic', 'Edward S. Rubin']
     >>> page = html.fromstring('<div><p>Story.</p><h3>Written by Cassidy Horton</h3><p>Cassidy writes.</p></div>')
     >>> labelled_names(page, lambda text: [text.removeprefix("Written by ")])
     ['Cassidy Horton']
+    >>> page = html.fromstring('<div><p>Tips</p><div><strong>Contributors:</strong> Janet Loughrey</div></div>')
+    >>> labelled_names(page, lambda text: [text])
+    ['Janet Loughrey']
     """
     for element in _SHORT_TEXTS(root):
         own = " ".join(element.text_content().split())
@@ -158,7 +194,8 @@ def _labelled_text(label: etree._Element, parent: etree._Element, own: str) -> s
     of its parent's text."""
     following = label.getnext()
     if label.tag in _BLOCK_LABELS and not (label.tail or "").strip() and following is not None:
-        return " ".join(" ".join(following.itertext()).split())
+        items = following.findall("li") if following.tag in ("ul", "ol") else [following]
+        return ", ".join(" ".join(" ".join(item.itertext()).split()) for item in items)
     return " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
 
 

@@ -27,6 +27,8 @@ _LONG_WORD = 5
 # How a tail added to a title starts: a separator, or a comma, before more words.
 _TAIL_START = re.compile(r"\s*(?:[|–—»›·•:/*,⋆★]|-{1,2}|::)(?:\s|$)|\s+(?=[(\[])|(?<=[?!])\s+")  # letters: a word this long is the story's, not grammar
 _WORDS = re.compile(r"\w+")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1(?![\w*])")
 
 
 def strip_site_suffix(title: object, names: list[str] | tuple[str, ...] = ()) -> str | None:
@@ -53,7 +55,21 @@ def strip_site_suffix(title: object, names: list[str] | tuple[str, ...] = ()) ->
             return _join(parts[:cut], separators)
     if len(parts) > 1 and _names_site(parts[0], keys) and len(parts[0].split()) <= _MAX_SUFFIX_WORDS:
         return _join(parts[1:], separators[1:])
-    return text
+    return without_host_name(text, names)
+
+
+def without_host_name(title: str, names: list[str] | tuple[str, ...]) -> str:
+    """The title without the site's host name that opens it with no separator after it
+    ("davidbau.com Vibe Coding"): a host name is never the start of a story's headline.
+
+    >>> without_host_name("davidbau.com Vibe Coding", ["davidbau.com", "davidbau"])
+    'Vibe Coding'
+    >>> without_host_name("Apple unveils a phone", ["apple.com", "apple"]), without_host_name("davidbau.com", ["davidbau.com"])
+    ('Apple unveils a phone', 'davidbau.com')
+    """
+    first, _, rest = title.partition(" ")
+    hosts = {name.casefold() for name in names if "." in name}
+    return rest.strip() if rest.strip() and first.casefold() in hosts else title
 
 
 def extract_headline(doc: Document) -> str | None:
@@ -84,7 +100,37 @@ def extract_headline(doc: Document) -> str | None:
     if chosen and not _is_news(doc):
         chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
     first = strip_site_suffix(first_heading(doc), names)
-    return chosen or heading_unless_masthead(first, names) or page_title or first
+    shown_first = spelled_as_title(heading_unless_masthead(first, names), page_title)
+    return without_markdown(chosen or shown_first or page_title or first)
+
+
+def spelled_as_title(heading: str | None, page_title: str | None) -> str | None:
+    """The page title when it has the very characters of the heading but for case and spaces:
+    the title keeps the words apart and in their case, where the h1 may be styled (capitals,
+    words set in elements of their own, glued in its text).
+
+    >>> spelled_as_title("WEEKENDCODING AGENT", "Weekend Coding Agent"), spelled_as_title("Storm hits", "Weather")
+    ('Weekend Coding Agent', 'Storm hits')
+    >>> spelled_as_title("What's next in 2025?", "What's next in 2025")
+    "What's next in 2025?"
+    """
+    if heading and page_title and _unspaced(heading) == _unspaced(page_title):
+        return page_title
+    return heading
+
+
+def without_markdown(title: str | None) -> str | None:
+    """The title without the Markdown its CMS left in the ``<title>`` and social titles (the
+    page's h1 shows them rendered): a heading's leading ``#``, emphasis stars around words.
+
+    >>> without_markdown("## Regolith Binding via Data Fusion"), without_markdown("*A Treatise on Coffee* (1792)")
+    ('Regolith Binding via Data Fusion', 'A Treatise on Coffee (1792)')
+    >>> without_markdown("F*** the rules: #1 in sales"), without_markdown(None)
+    ('F*** the rules: #1 in sales', None)
+    """
+    if not title:
+        return title
+    return _MARKDOWN_EMPHASIS.sub(r"\2", _MARKDOWN_HEADING.sub("", title)) or title
 
 
 def prefer_social(structured: str | None, socials: list[str], page_title: str | None) -> str | None:
@@ -323,6 +369,10 @@ def first_heading(doc: Document) -> str | None:
 
 def _first(value: object) -> object:
     return value[0] if isinstance(value, list) and value else value
+
+
+def _unspaced(text: str) -> str:
+    return "".join(_key(text).split())
 
 
 def _key(text: str) -> str:

@@ -58,7 +58,7 @@ _DATE = re.compile(
     r"(?:\b(?P<day>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?P<month>[^\W\d_]{3,9})\.?,?\s+(?:de\s+)?" + _YEAR
     + r"|(?:(?<=[a-z])(?=[A-Z])|\b)(?P<month2>" + _MONTH_NAME + r")\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+"
     + _YEAR.replace("year", "year2")
-    + r"|\b(?P<iso>(?:19|20)\d\d)-(?P<isomonth>\d\d)-(?P<isoday>\d\d)"
+    + r"|\b(?P<iso>(?:19|20)\d\d)(?P<isosep>[-./])(?P<isomonth>\d\d)(?P=isosep)(?P<isoday>\d\d)(?:T\d\d)?"
     + r"|\b(?P<d1>\d{1,2})(?P<sep>[./])\s?(?P<d2>\d{1,2})(?P=sep)\s?(?P<year3>(?:19|20)\d\d)"
     + r"|\b(?P<cjk>(?:19|20)\d\d)\s*[年년]\s*(?P<cjkmonth>\d{1,2})\s*[月월]\s*(?P<cjkday>\d{1,2})"
     + r")\b(?!\s*[%$€£])"
@@ -161,6 +161,11 @@ def printed_day(text: str, month_first: bool = True) -> str | None:
     ('2026-11-12', '2024-05-03', '2024-05-05')
     >>> printed_day("Published 03/11/2026", month_first=False), printed_day("Chapter 12 2024") is None
     ('2026-11-03', True)
+
+    Year first, with dashes, dots or slashes, and a time of day glued on as ISO 8601 writes it:
+
+    >>> printed_day("Published: 2025.12.17 |"), printed_day("2022-11-23T08:10+02:00"), printed_day("2025/12/17")
+    ('2025-12-17', '2022-11-23', '2025-12-17')
     """
     return next((day for day in map(lambda m: _as_iso(m, month_first), _DATE.finditer(text)) if day), None)
 
