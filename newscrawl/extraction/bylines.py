@@ -9,7 +9,8 @@ author boxes are skipped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice
 
 from lxml import etree
 
@@ -17,19 +18,10 @@ _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
 _MAX_NAME_WORDS = 5
 _MAX_PREFIXED_CHARS = 100
-_MARKED = (
-    "@itemprop='author' or @rel='author'"
-    " or (self::a and (contains(@href, '/author') or contains(@href, '/autor')))"
-)
-_NAMED = " or ".join(  # "uthor" and "yline" match any capitalisation of author and byline
-    f"contains({attr}, '{word}')" for attr in ("@class", "@id") for word in ("yline", "uthor", "YLINE", "UTHOR")
-)
-# Elements that can be marked or named at all: a cheap first filter that spares most
-# elements the dozen string tests.
-_ATTRIBUTED = "[@class or @id or @itemprop or @rel or self::a]"
-_AFTER_HEADLINE = etree.XPath(f"following::*{_ATTRIBUTED}[{_MARKED} or {_NAMED}]")
-_ANYWHERE = etree.XPath(f"//body//*{_ATTRIBUTED}[{_MARKED} or {_NAMED}]")
+_NAMED_WORDS = ("yline", "uthor", "YLINE", "UTHOR")  # any capitalisation of byline and author
+_AUTHOR_PATHS = ("/author", "/autor")
 _HEADLINE = etree.XPath("(//h1)[1]")
+_BODY = etree.XPath("(//body)[1]")
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
              "by", "written by", "posted by")
 # "Written by" opens a short text anywhere: an author box at the foot of the page.
@@ -173,9 +165,49 @@ def is_visible_name(name: str) -> bool:
 
 
 def _candidates(root: etree._Element) -> list[etree._Element]:
+    """The first elements marked or named as a byline after the ``<h1>``, else in the whole body.
+
+    The page is read only as far as needed: an XPath would test every element of a big page.
+    """
     headline = _HEADLINE(root)
-    after = _AFTER_HEADLINE(headline[0])[:_MAX_CANDIDATES] if headline else []
-    return after or _ANYWHERE(root)[:_MAX_CANDIDATES]
+    after = _first_bylines(_following(headline[0])) if headline else []
+    body = _BODY(root)
+    return after or (_first_bylines(body[0].iterdescendants(etree.Element)) if body else [])
+
+
+def _first_bylines(elements: Iterator[etree._Element]) -> list[etree._Element]:
+    return list(islice(filter(_is_marked_or_named, elements), _MAX_CANDIDATES))
+
+
+def _following(element: etree._Element) -> Iterator[etree._Element]:
+    """The elements after ``element`` and outside it, in document order (XPath's ``following::*``).
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<div><p>a<b>b</b></p><h1>T<i>i</i></h1><p><a>c</a></p></div><ul><li>d</li></ul>')
+    >>> [e.tag for e in _following(page.find(".//h1"))]
+    ['p', 'a', 'ul', 'li']
+    """
+    while element is not None:
+        for sibling in element.itersiblings():
+            yield from sibling.iter(etree.Element)
+        element = element.getparent()
+
+
+def _is_marked_or_named(element: etree._Element) -> bool:
+    """Whether an element is marked as an author's (``itemprop``, ``rel``, a link to an author
+    page) or named as a byline or an author by its class or id.
+
+    >>> from lxml import html
+    >>> [_is_marked_or_named(html.fromstring(tag)) for tag in (
+    ...     '<span class="ArticleByline">', '<div id="post-author">', '<a href="/autor/ann">',
+    ...     '<span rel="author">', '<div class="by line">', '<p>')]
+    [True, True, True, True, False, False]
+    """
+    attributes = element.attrib
+    named = f"{attributes.get('class', '')} {attributes.get('id', '')}"
+    href = attributes.get("href", "") if element.tag == "a" else ""
+    return (any(word in named for word in _NAMED_WORDS) or _is_marked(element)
+            or any(path in href for path in _AUTHOR_PATHS))
 
 
 def _texts(element: etree._Element) -> list[str]:
