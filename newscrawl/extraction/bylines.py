@@ -14,6 +14,8 @@ from itertools import islice
 
 from lxml import etree
 
+from newscrawl.extraction.document import following_elements
+
 _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
 _MAX_NAME_WORDS = 5
@@ -39,9 +41,10 @@ _PREFIXED = etree.XPath(
 _FIRST_TEXT = etree.XPath("normalize-space(text()[1])")
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
 # Short texts that may be a label ("Autor:", "Written by") or sign the article ("Written by Ann Lee"):
-# one pass over the page serves both.
+# one pass over the page serves both. Only the parents of texts are tested: libxml2 tests an
+# element's name in a predicate several times slower than it walks the tree.
 _SHORT_TEXTS = etree.XPath(
-    "//body//*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p"
+    "/descendant::body/descendant::text()[normalize-space()]/parent::*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p"
     " or self::div or self::li or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
     f"[normalize-space(text()[1])][string-length(normalize-space()) < {_MAX_PREFIXED_CHARS}]"
 )
@@ -170,27 +173,13 @@ def _candidates(root: etree._Element) -> list[etree._Element]:
     The page is read only as far as needed: an XPath would test every element of a big page.
     """
     headline = _HEADLINE(root)
-    after = _first_bylines(_following(headline[0])) if headline else []
+    after = _first_bylines(following_elements(headline[0])) if headline else []
     body = _BODY(root)
     return after or (_first_bylines(body[0].iterdescendants(etree.Element)) if body else [])
 
 
 def _first_bylines(elements: Iterator[etree._Element]) -> list[etree._Element]:
     return list(islice(filter(_is_marked_or_named, elements), _MAX_CANDIDATES))
-
-
-def _following(element: etree._Element) -> Iterator[etree._Element]:
-    """The elements after ``element`` and outside it, in document order (XPath's ``following::*``).
-
-    >>> from lxml import html
-    >>> page = html.fromstring('<div><p>a<b>b</b></p><h1>T<i>i</i></h1><p><a>c</a></p></div><ul><li>d</li></ul>')
-    >>> [e.tag for e in _following(page.find(".//h1"))]
-    ['p', 'a', 'ul', 'li']
-    """
-    while element is not None:
-        for sibling in element.itersiblings():
-            yield from sibling.iter(etree.Element)
-        element = element.getparent()
 
 
 def _is_marked_or_named(element: etree._Element) -> bool:
