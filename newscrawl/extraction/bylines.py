@@ -20,8 +20,8 @@ _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
 _MAX_NAME_WORDS = 5
 _MAX_PREFIXED_CHARS = 100
-_NAMED_WORDS = ("yline", "uthor", "YLINE", "UTHOR")  # any capitalisation of byline and author
-_AUTHOR_PATHS = ("/author", "/autor")
+_NAMED = re.compile("yline|uthor|YLINE|UTHOR")  # any capitalisation of byline and author
+_AUTHOR_PATH = re.compile("/auth?or")
 _HEADLINE = etree.XPath("(//h1)[1]")
 _BODY = etree.XPath("(//body)[1]")
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
@@ -192,11 +192,9 @@ def _is_marked_or_named(element: etree._Element) -> bool:
     ...     '<span rel="author">', '<div class="by line">', '<p>')]
     [True, True, True, True, False, False]
     """
-    attributes = element.attrib
-    named = f"{attributes.get('class', '')} {attributes.get('id', '')}"
-    href = attributes.get("href", "") if element.tag == "a" else ""
-    return (any(word in named for word in _NAMED_WORDS) or _is_marked(element)
-            or any(path in href for path in _AUTHOR_PATHS))
+    named = f"{element.get('class', '')} {element.get('id', '')}"
+    return (_NAMED.search(named) is not None or _is_marked(element)
+            or (element.tag == "a" and _AUTHOR_PATH.search(element.get("href", "")) is not None))
 
 
 def _texts(element: etree._Element) -> list[str]:
