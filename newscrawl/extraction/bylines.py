@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from itertools import islice
+from itertools import islice, takewhile
 
 from lxml import etree
 
@@ -171,11 +171,15 @@ def _candidates(root: etree._Element) -> list[etree._Element]:
     """The first elements marked or named as a byline after the ``<h1>``, else in the whole body.
 
     The page is read only as far as needed: an XPath would test every element of a big page.
+    With none after the ``<h1>``, the body is read up to the first element after it.
     """
     headline = _HEADLINE(root)
     after = _first_bylines(following_elements(headline[0])) if headline else []
     body = _BODY(root)
-    return after or (_first_bylines(body[0].iterdescendants(etree.Element)) if body else [])
+    if after or not body:
+        return after
+    end = next(following_elements(headline[0]), None) if headline else None
+    return _first_bylines(takewhile(lambda element: element is not end, body[0].iterdescendants(etree.Element)))
 
 
 def _first_bylines(elements: Iterator[etree._Element]) -> list[etree._Element]:
