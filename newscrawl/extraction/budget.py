@@ -61,7 +61,7 @@ def fit_source(text: str, limits: Limits) -> tuple[str, tuple[str, ...]]:
     """
     hit = ()
     most = limits.max_text_chars
-    if most and len(text) > most:
+    if most and len(text) > most and _may_hold_long_run(text, most):
         clipped = _long_run(most).sub(lambda run: clip(run.group(), most), text)
         if len(clipped) < len(text):
             text, hit = clipped, (TEXT,)
@@ -72,6 +72,21 @@ def fit_source(text: str, limits: Limits) -> tuple[str, tuple[str, ...]]:
     if limits.max_source_chars and len(text) > limits.max_source_chars:
         text, hit = text[:limits.max_source_chars], (*hit, SOURCE)
     return text, hit
+
+
+def _may_hold_long_run(text: str, most: int) -> bool:
+    """Whether ``text`` may hold a run of over ``most`` characters between ``<`` and ``>``.
+
+    Such a run covers the middle of a text shorter than twice ``most``: a ``<`` or ``>`` there
+    rules it out without the pass of :func:`_long_run` over the whole page.
+
+    >>> _may_hold_long_run("<p>" + "x" * 10 + "</p>", 8), _may_hold_long_run("<p>xxxx</p>" * 2, 12)
+    (True, False)
+    >>> _may_hold_long_run("<p>xx</p>" * 10, 4)
+    True
+    """
+    middle = text[len(text) - most - 1:most + 1]
+    return len(text) >= 2 * most + 2 or not ("<" in middle or ">" in middle)
 
 
 @cache

@@ -9,34 +9,28 @@ author boxes are skipped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice, takewhile
 
 from lxml import etree
+
+from newscrawl.extraction.document import following_elements
 
 _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
 _MAX_NAME_WORDS = 5
 _MAX_PREFIXED_CHARS = 100
 _MAX_BOX_NAME_CHARS = 60
-_MARKED = (
-    "@itemprop='author' or @rel='author'"
-    " or (self::a and (contains(@href, '/author') or contains(@href, '/autor')))"
-)
-_NAMED = " or ".join(  # "uthor" and "yline" match any capitalisation of author and byline
-    f"contains({attr}, '{word}')" for attr in ("@class", "@id") for word in ("yline", "uthor", "YLINE", "UTHOR")
-)
-# Elements that can be marked or named at all: a cheap first filter that spares most
-# elements the dozen string tests.
-_ATTRIBUTED = "[@class or @id or @itemprop or @rel or self::a]"
-_AFTER_HEADLINE = etree.XPath(f"following::*{_ATTRIBUTED}[{_MARKED} or {_NAMED}]")
-_ANYWHERE = etree.XPath(f"//body//*{_ATTRIBUTED}[{_MARKED} or {_NAMED}]")
-_HEADLINE = etree.XPath("(//h1)[1]")
 # "uthor" and "ame" match author and name in any capitalisation ("author-box__name", "authorName").
 _AUTHOR_NAME_CLASS = etree.XPath(
     "//body//*[@class][contains(@class, 'uthor') or contains(@class, 'UTHOR')]"
     "[contains(@class, 'ame') or contains(@class, 'AME')]"
     f"[string-length(normalize-space()) < {_MAX_BOX_NAME_CHARS}]"
 )
+_NAMED = re.compile("yline|uthor|YLINE|UTHOR")  # any capitalisation of byline and author
+_AUTHOR_PATH = re.compile("/auth?or")
+_HEADLINE = etree.XPath("(//h1)[1]")
+_BODY = etree.XPath("(//body)[1]")
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
              "by", "written by", "posted by", "By:", "by:")
 # "Written by" opens a short text anywhere: an author box at the foot of the page.
@@ -54,9 +48,10 @@ _PREFIXED = etree.XPath(
 _FIRST_TEXT = etree.XPath("normalize-space(text()[1])")
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
 # Short texts that may be a label ("Autor:", "Written by") or sign the article ("Written by Ann Lee"):
-# one pass over the page serves both.
+# one pass over the page serves both. Only the parents of texts are tested: libxml2 tests an
+# element's name in a predicate several times slower than it walks the tree.
 _SHORT_TEXTS = etree.XPath(
-    "//body//*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p"
+    "/descendant::body/descendant::text()[normalize-space()]/parent::*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p"
     " or self::div or self::li or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
     f"[normalize-space(text()[1])][string-length(normalize-space()) < {_MAX_PREFIXED_CHARS}]"
 )
@@ -210,9 +205,37 @@ def is_visible_name(name: str) -> bool:
 
 
 def _candidates(root: etree._Element) -> list[etree._Element]:
+    """The first elements marked or named as a byline after the ``<h1>``, else in the whole body.
+
+    The page is read only as far as needed: an XPath would test every element of a big page.
+    With none after the ``<h1>``, the body is read up to the first element after it.
+    """
     headline = _HEADLINE(root)
-    after = _AFTER_HEADLINE(headline[0])[:_MAX_CANDIDATES] if headline else []
-    return after or _ANYWHERE(root)[:_MAX_CANDIDATES]
+    after = _first_bylines(following_elements(headline[0])) if headline else []
+    body = _BODY(root)
+    if after or not body:
+        return after
+    end = next(following_elements(headline[0]), None) if headline else None
+    return _first_bylines(takewhile(lambda element: element is not end, body[0].iterdescendants(etree.Element)))
+
+
+def _first_bylines(elements: Iterator[etree._Element]) -> list[etree._Element]:
+    return list(islice(filter(_is_marked_or_named, elements), _MAX_CANDIDATES))
+
+
+def _is_marked_or_named(element: etree._Element) -> bool:
+    """Whether an element is marked as an author's (``itemprop``, ``rel``, a link to an author
+    page) or named as a byline or an author by its class or id.
+
+    >>> from lxml import html
+    >>> [_is_marked_or_named(html.fromstring(tag)) for tag in (
+    ...     '<span class="ArticleByline">', '<div id="post-author">', '<a href="/autor/ann">',
+    ...     '<span rel="author">', '<div class="by line">', '<p>')]
+    [True, True, True, True, False, False]
+    """
+    named = f"{element.get('class', '')} {element.get('id', '')}"
+    return (_NAMED.search(named) is not None or _is_marked(element)
+            or (element.tag == "a" and _AUTHOR_PATH.search(element.get("href", "")) is not None))
 
 
 def _texts(element: etree._Element) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
@@ -212,3 +213,17 @@ def _last_tag(run: re.Match) -> str:
     '<p class="x">text'
     """
     return _LAST_OPENING_TAG.search(run.group(0)).group(0)
+
+
+def following_elements(element: etree._Element) -> Iterator[etree._Element]:
+    """The elements after ``element`` and outside it, in document order (XPath's ``following::*``),
+    read lazily: a search that stops at its first finds does not walk the rest of the page.
+
+    >>> page = lxml_html.fromstring('<div><p>a<b>b</b></p><h1>T<i>i</i></h1><p><a>c</a></p></div><ul><li>d</li></ul>')
+    >>> [e.tag for e in following_elements(page.find(".//h1"))]
+    ['p', 'a', 'ul', 'li']
+    """
+    while element is not None:
+        for sibling in element.itersiblings():
+            yield from sibling.iter(etree.Element)
+        element = element.getparent()

@@ -72,16 +72,11 @@ _COUNTED_TAGS = {
 # The text a reader sees: <body>'s text nodes, less what scripts and styles hold. Spelled
 # with descendant:: rather than //: libxml2 then walks each subtree once instead of merging the
 # text of every link into the result, which costs a link-heavy page twice the time.
-_SHOWN_TEXT = etree.XPath(
-    "/descendant::body/descendant::text()"
-    "[not(ancestor::script or ancestor::style or ancestor::noscript)]",
-    smart_strings=False,
-)
-_LINK_TEXT = etree.XPath(
-    "/descendant::body/descendant::a/descendant::text()"
-    "[not(ancestor::script or ancestor::style or ancestor::noscript)]",
-    smart_strings=False,
-)
+# The parser keeps a script's or a style's content as one text child, so their text is found
+# by its parent; only <noscript>, which holds elements, needs the walk up the ancestors.
+_NOT_CODE = "[not(parent::script or parent::style)][not(ancestor::noscript)]"
+_SHOWN_TEXT = etree.XPath(f"/descendant::body/descendant::text(){_NOT_CODE}", smart_strings=False)
+_LINK_TEXT = etree.XPath(f"/descendant::body/descendant::a/descendant::text(){_NOT_CODE}", smart_strings=False)
 SAMPLE_CHARS = 100_000  # the shown text read for prices, shop, forum and byline words
 
 
@@ -95,6 +90,10 @@ def page_signals(doc: Document) -> dict[str, float]:
     >>> s = page_signals(doc)
     >>> s["forms"], s["inputs"], s["paragraphs"], s["prices"], s["page_words"]
     (0.693, 0.693, 0.693, 0.693, 1.099)
+    >>> doc = parse_document("<body><p>Two words</p><noscript><p><b>Enable</b> $1</p></noscript></body>",
+    ...                      "https://e.com/")
+    >>> page_signals(doc)["page_words"], page_signals(doc)["prices"]
+    (1.099, 0.0)
     """
     root = doc.root
     shown = _SHOWN_TEXT(root)
