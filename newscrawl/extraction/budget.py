@@ -5,8 +5,12 @@ A hostile page (a 50 MB text node, a million tiny elements) once cost a gigabyte
 ``<`` and ``>`` (a text node, or a tag with its attributes) is clipped to its head and tail, the
 source after the last opening tag allowed is left out, and so is the source past a length. The page
 then gives a record of what fits; the record names the limits it hit in ``metadata.overBudget``.
-The time limit, in CPU seconds, is checked between extraction's steps: a page over it keeps what
-came before.
+The time limit, in CPU seconds, is hard where it can be: :func:`cpu_deadline` arms a CPU timer
+(``setitimer(ITIMER_PROF)``) whose signal raises :class:`OutOfTime` inside the step that runs over,
+in the main thread of a process that leaves ``SIGPROF`` alone (the crawl's page workers, a
+command). Elsewhere (another thread, a profiler owning ``SIGPROF``) the limit is checked between
+extraction's steps. Either way a page over it keeps what came before. A signal interrupts Python
+code and regular expressions, not one call into lxml: a parse or an XPath query ends first.
 
 A limit of 0 is no limit.
 """
@@ -14,6 +18,10 @@ A limit of 0 is no limit.
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
@@ -93,3 +101,50 @@ def clip(run: str, most: int) -> str:
         return run
     head = most - most // 2
     return run[:head] + run[len(run) - most // 2:]
+
+
+class OutOfTime(Exception):
+    """Raised inside extraction when the page's CPU time limit has passed (:func:`cpu_deadline`)."""
+
+
+@contextmanager
+def cpu_deadline(seconds: float) -> Iterator[bool]:
+    """Raise :class:`OutOfTime` in this block once the process has spent ``seconds`` of CPU time
+    in it; gives whether the timer is armed (the main thread, ``SIGPROF`` unused, ``seconds`` > 0).
+
+    The timer fires once: what runs after it has fired (the record put together from what the
+    steps gave) is not interrupted.
+
+    >>> with cpu_deadline(0.05) as armed:
+    ...     while armed:
+    ...         pass
+    Traceback (most recent call last):
+    ...
+    newscrawl.extraction.budget.OutOfTime: over 0.05 s of CPU time
+    >>> with cpu_deadline(0) as armed:
+    ...     armed
+    False
+    """
+    if not (seconds > 0 and _timer_free()):
+        yield False
+        return
+    previous = signal.signal(signal.SIGPROF, _out_of_time(seconds))
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield True
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def _timer_free() -> bool:
+    """Whether this thread may arm the CPU timer: signal handlers are the main thread's, and
+    another ``SIGPROF`` handler (a profiler's) is left alone."""
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGPROF) == signal.SIG_DFL)
+
+
+def _out_of_time(seconds: float):
+    def handler(signum, frame):
+        raise OutOfTime(f"over {seconds:g} s of CPU time")
+    return handler
