@@ -3,7 +3,8 @@
 :class:`PagePool` runs a :class:`~newscrawl.spiders.pages.PageHandler` on
 ``NEWSCRAWL_EXTRACT_PROCESSES`` worker processes (0: in the crawl's own process) and
 gives the reactor a Deferred per page: the reactor thread only downloads, schedules and
-publishes. Workers start with the first page, ignore SIGINT and SIGTERM (the crawl shuts
+publishes. A page goes to the workers when one is free, so none waits pickled in this process
+beside the response it came from. Workers start with the first page, ignore SIGINT and SIGTERM (the crawl shuts
 them down when it closes, after its last page), and exit by themselves within a second
 when the crawl's process is gone, however it ended (SIGKILL included): no orphans. A worker
 that dies fails the pages it held (each counted as a spider error by Scrapy) and the pool
@@ -19,6 +20,7 @@ import os
 import signal
 import threading
 import time
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -43,17 +45,32 @@ class PagePool:
         self.handler = handler
         self.processes = processes
         self._executor: ProcessPoolExecutor | None = None
+        self._waiting: deque[tuple[PageJob, defer.Deferred]] = deque()
+        self._running = 0
 
     def handle(self, job: PageJob) -> defer.Deferred:
-        """A Deferred that fires with the job's :class:`PageResult`."""
+        """A Deferred that fires with the job's :class:`PageResult`.
+
+        A job goes to the workers when one is free: a job handed over earlier would wait in the
+        executor's queue pickled, a copy of the page beside the response's own bytes.
+        """
         if self.processes < 1:
             return defer.maybeDeferred(self.handler, job)
+        done = defer.Deferred()
+        self._waiting.append((job, done))
+        self._submit_waiting()
+        return done
+
+    def _submit_waiting(self) -> None:
         from twisted.internet import reactor  # the one Scrapy installed
 
-        done, executor = defer.Deferred(), self._pool()
-        future = executor.submit(_handle, job)
-        future.add_done_callback(lambda f: reactor.callFromThread(self._settle, done, f, executor))
-        return done
+        while self._waiting and self._running < self.processes:
+            job, done = self._waiting.popleft()
+            executor = self._pool()
+            future = executor.submit(_handle, job)
+            self._running += 1
+            future.add_done_callback(
+                lambda f, d=done, e=executor: reactor.callFromThread(self._settle, d, f, e))
 
     def close(self) -> None:
         """Stop the workers once they have finished what they hold."""
@@ -71,15 +88,17 @@ class PagePool:
         return self._executor
 
     def _settle(self, done: defer.Deferred, future: Future, executor: ProcessPoolExecutor) -> None:
+        self._running -= 1
         error = future.exception()
-        if error is None:
-            done.callback(future.result())
-            return
         if isinstance(error, BrokenProcessPool) and self._executor is executor:
             logger.error("a page worker process died; starting new ones: %s", error)
             self._executor = None
             executor.shutdown(wait=False, cancel_futures=True)
-        done.errback(Failure(error))
+        self._submit_waiting()
+        if error is None:
+            done.callback(future.result())
+        else:
+            done.errback(Failure(error))
 
 
 def map_big_buffers() -> bool:
