@@ -34,6 +34,7 @@ SOURCE, ELEMENTS, TEXT, SECONDS = "source", "elements", "text", "seconds"
 _OPENING_TAG = re.compile(r"<[A-Za-z]")
 _BYTES_PER_CHAR = 4  # the most bytes of one character, in UTF-8 (and UTF-32)
 _HEAD_BYTES = 1024  # where a NUL byte says UTF-16 or UTF-32
+_MARGIN = 8  # bytes kept beyond half the text limit, at each end of a long run
 
 
 @dataclass(frozen=True)
@@ -85,36 +86,43 @@ def fit_source(text: str, limits: Limits) -> tuple[str, tuple[str, ...]]:
 
 
 def fit_body(body: bytes, limits: Limits) -> bytes:
-    """``body`` with each run of bytes between ``<`` and ``>`` too long to fit
-    ``max_text_chars`` characters in any encoding cut to a head and a tail that still hold
-    more than those characters: what :func:`fit_source` then keeps of the decoded page is the same,
-    and a hostile page's bytes cost a worker (and the pipe to it) a fraction of its size.
+    """``body`` with each run of bytes between ``<`` and ``>`` too long for ``max_text_chars``
+    cut to a head and a tail that still hold more than those characters: what :func:`fit_source`
+    keeps of the decoded page is the same, and a hostile page's bytes cost a worker (and the pipe
+    to it) a fraction of their size.
 
-    Cuts fall at UTF-8 character starts, and a page that may not be in an ASCII-compatible
-    encoding (a NUL byte in its head, UTF-16 and -32) or a run holding an ISO-2022 escape is
-    left whole.
+    In a run of ASCII bytes, head and tail keep just over half the limit in bytes; in another,
+    room for four bytes a character, cut where a UTF-8 character starts. A page that may
+    not be in an ASCII-compatible encoding (a NUL byte in its head: UTF-16, UTF-32) and a run
+    holding an ISO-2022 escape are left whole.
 
-    >>> fit_body(b"<p>" + b"x" * 200 + b"</p>", Limits(max_text_chars=10)) == b"<p>" + b"x" * 56 + b"</p>"
+    >>> fit_body(b"<p>" + b"x" * 200 + b"</p>", Limits(max_text_chars=10)) == b"<p>" + b"x" * 26 + b"</p>"
     True
     >>> fit_body("<p>é</p>".encode("utf-16"), Limits(max_text_chars=1)) == "<p>é</p>".encode("utf-16")
     True
     """
     most = limits.max_text_chars
-    if not most or len(body) <= _BYTES_PER_CHAR * most or b"\0" in body[:_HEAD_BYTES]:
+    if not most or len(body) <= most or b"\0" in body[:_HEAD_BYTES]:
         return body
-    keep = _BYTES_PER_CHAR * most + 16
-    return _long_byte_run(keep).sub(lambda run: _clip_bytes(run.group(), keep), body)
+    half = most // 2 + _MARGIN
+    return _long_byte_run(2 * half).sub(lambda run: _clip_bytes(run.group(), half), body)
 
 
-def _clip_bytes(run: bytes, keep: int) -> bytes:
-    """``run``'s head and tail of about ``keep // 2`` bytes each, cut where a character starts;
-    whole when what would be cut holds an escape (a stateful encoding)."""
-    head, tail = keep // 2, len(run) - keep // 2
-    while head and run[head] & 0xC0 == 0x80:  # a UTF-8 continuation byte
-        head -= 1
-    while run[tail] & 0xC0 == 0x80:
-        tail += 1
-    return run if b"\x1b" in run[head:tail] else run[:head] + run[tail:]
+def _clip_bytes(run: bytes, half: int) -> bytes:
+    """``run`` cut to ``half`` bytes at each end when it is ASCII (a byte a character); else to
+    room for ``half`` characters of four bytes at each end, cut where a character starts; else whole."""
+    if run.isascii():
+        cut = run[:half] + run[len(run) - half:]
+    elif len(run) > 2 * (wide := _BYTES_PER_CHAR * half):
+        head, tail = wide, len(run) - wide
+        while run[head] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+            head -= 1
+        while run[tail] & 0xC0 == 0x80:
+            tail += 1
+        cut = run[:head] + run[tail:]
+    else:
+        return run
+    return run if b"\x1b" in run[half:len(run) - half] else cut
 
 
 @cache

@@ -84,7 +84,7 @@ class PageBytesLimit:
             await maybe_deferred_to_future(waiter.addTimeout(WAIT_SECONDS, _reactor()))
         except defer.TimeoutError:
             self._waiters.remove(waiter)
-            logger.warning("no room for a big page after %s s; asking again: %s", WAIT_SECONDS, request.url)
+            logger.info("no room for a big page after %s s; asking again: %s", WAIT_SECONDS, request.url)
         again = request.replace(dont_filter=True)
         again.meta[_WAITED] = True
         return again
