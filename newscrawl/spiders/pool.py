@@ -35,6 +35,8 @@ PARENT_CHECK_SECONDS = 0.5
 #: glibc's mallopt() parameter, and the size from which a buffer gets memory mapped on its own.
 M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD_BYTES = 1024 * 1024
+#: A page of this many bytes or more leaves its worker's heap trimmed (:func:`trim_heap`).
+TRIM_AFTER_BYTES = 1024 * 1024
 _handler: PageHandler | None = None  # a worker process's handler, set when it starts
 
 
@@ -132,5 +134,20 @@ def _exit_without_parent(parent: int) -> None:
     os._exit(0)
 
 
+def trim_heap() -> bool:
+    """Give the heap's free memory back to the system (glibc's ``malloc_trim``); whether it could.
+
+    A hostile page leaves a worker's heap holey: freed, but kept by the process (a worker at rest
+    went from 61 MB to 99 MB over two rounds of the benchmark's hostile pages, 63 MB once trimmed).
+    """
+    try:
+        return bool(ctypes.CDLL(None).malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
 def _handle(job: PageJob) -> PageResult:
-    return _handler(job)
+    result = _handler(job)
+    if len(job.body) >= TRIM_AFTER_BYTES:
+        trim_heap()
+    return result
