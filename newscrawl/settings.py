@@ -53,6 +53,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.safety_redirect.SafeRedirectMiddleware": 600,
     # NEWSCRAWL_ARCHIVE: page responses as the spider reads them, to WARC files.
     "newscrawl.archive.middleware.ArchiveMiddleware": 570,
+    # Big pages held by the crawl's process at once (NEWSCRAWL_MAX_HELD_PAGE_BYTES); sees a
+    # download stopped for want of room before any other middleware does.
+    "newscrawl.middlewares.page_bytes.PageBytesLimit": 950,
 }
 # Incremental crawls: article pages already published are not requested again.
 SPIDER_MIDDLEWARES = {
@@ -92,6 +95,8 @@ NEWSCRAWL_EXTRACT_MAX_SOURCE_CHARS = 8 * 1024 * 1024
 NEWSCRAWL_EXTRACT_MAX_ELEMENTS = 50_000
 NEWSCRAWL_EXTRACT_MAX_TEXT_CHARS = 4_000_000
 NEWSCRAWL_EXTRACT_MAX_SECONDS = 10.0
+# Bytes of big pages (1 MiB or more) the crawl's process downloads or holds at once; 0: no limit.
+NEWSCRAWL_MAX_HELD_PAGE_BYTES = 32 * 1024 * 1024
 NEWSCRAWL_RETRY_AFTER_MAX = 60
 NEWSCRAWL_RETRY_BACKOFF = 1.0
 NEWSCRAWL_STATE_URI = "sqlite:///state/newscrawl.db"

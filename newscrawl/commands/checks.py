@@ -67,6 +67,7 @@ SETTING_RULES: dict[str, Rule] = {
     "NEWSCRAWL_EXTRACT_MAX_ELEMENTS": Rule("int", low=0),
     "NEWSCRAWL_EXTRACT_MAX_TEXT_CHARS": Rule("int", low=0),
     "NEWSCRAWL_EXTRACT_MAX_SECONDS": NON_NEGATIVE,
+    "NEWSCRAWL_MAX_HELD_PAGE_BYTES": Rule("int", low=0),  # 0: no limit
     "NEWSCRAWL_ARCHIVE_DIR": Rule("text"),
     "NEWSCRAWL_ARCHIVE_MAX_BYTES": AT_LEAST_ONE,
     "NEWSCRAWL_ARCHIVE_WORKERS": Rule("int", low=0),  # 0: one per core

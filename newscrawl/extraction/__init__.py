@@ -7,10 +7,11 @@ package is internal: document (decode + parse once), links (the page's links as 
 finds them), structured (JSON-LD, meta), metadata with headline/authors/bylines/dates/
 language, body (+ body_blocks, body_scoring, body_jsonld, boilerplate, vocabulary),
 classify, and record, which runs the item loader (loader, processors) into the fields
-of items and judges the page type once; budget holds a page's :class:`Limits`.
+of items and judges the page type once; budget holds a page's :class:`Limits`, and
+:func:`fit_body`, which cuts what a page's bytes hold beyond them before they travel.
 """
 
-from newscrawl.extraction.budget import Limits
+from newscrawl.extraction.budget import Limits, fit_body
 from newscrawl.extraction.record import ExtractedPage, extract_article, extract_page
 
-__all__ = ["ExtractedPage", "Limits", "extract_article", "extract_page"]
+__all__ = ["ExtractedPage", "Limits", "extract_article", "extract_page", "fit_body"]

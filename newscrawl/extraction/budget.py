@@ -5,8 +5,12 @@ A hostile page (a 50 MB text node, a million tiny elements) once cost a gigabyte
 ``<`` and ``>`` (a text node, or a tag with its attributes) is clipped to its head and tail, the
 source after the last opening tag allowed is left out, and so is the source past a length. The page
 then gives a record of what fits; the record names the limits it hit in ``metadata.overBudget``.
-The time limit, in CPU seconds, is checked between extraction's steps: a page over it keeps what
-came before.
+The time limit, in CPU seconds, is hard where it can be: :func:`cpu_deadline` arms a CPU timer
+(``setitimer(ITIMER_PROF)``) whose signal raises :class:`OutOfTime` inside the step that runs over,
+in the main thread of a process that leaves ``SIGPROF`` alone (the crawl's page workers, a
+command). Elsewhere (another thread, a profiler owning ``SIGPROF``) the limit is checked between
+extraction's steps. Either way a page over it keeps what came before. A signal interrupts Python
+code and regular expressions, not one call into lxml: a parse or an XPath query ends first.
 
 A limit of 0 is no limit.
 """
@@ -14,6 +18,10 @@ A limit of 0 is no limit.
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
@@ -24,6 +32,9 @@ from newscrawl import settings as defaults
 SOURCE, ELEMENTS, TEXT, SECONDS = "source", "elements", "text", "seconds"
 
 _OPENING_TAG = re.compile(r"<[A-Za-z]")
+_BYTES_PER_CHAR = 4  # the most bytes of one character, in UTF-8 (and UTF-32)
+_HEAD_BYTES = 1024  # where a NUL byte says UTF-16 or UTF-32
+_MARGIN = 8  # bytes kept beyond half the text limit, at each end of a long run
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,52 @@ def _may_hold_long_run(text: str, most: int) -> bool:
     return len(text) >= 2 * most + 2 or not ("<" in middle or ">" in middle)
 
 
+def fit_body(body: bytes, limits: Limits) -> bytes:
+    """``body`` with each run of bytes between ``<`` and ``>`` too long for ``max_text_chars``
+    cut to a head and a tail that still hold more than those characters: what :func:`fit_source`
+    keeps of the decoded page is the same, and a hostile page's bytes cost a worker (and the pipe
+    to it) a fraction of their size.
+
+    In a run of ASCII bytes, head and tail keep just over half the limit in bytes; in another,
+    room for four bytes a character, cut where a UTF-8 character starts. A page that may
+    not be in an ASCII-compatible encoding (a NUL byte in its head: UTF-16, UTF-32) and a run
+    holding an ISO-2022 escape are left whole.
+
+    >>> fit_body(b"<p>" + b"x" * 200 + b"</p>", Limits(max_text_chars=10)) == b"<p>" + b"x" * 26 + b"</p>"
+    True
+    >>> fit_body("<p>é</p>".encode("utf-16"), Limits(max_text_chars=1)) == "<p>é</p>".encode("utf-16")
+    True
+    """
+    most = limits.max_text_chars
+    if not most or len(body) <= most or b"\0" in body[:_HEAD_BYTES]:
+        return body
+    half = most // 2 + _MARGIN
+    return _long_byte_run(2 * half).sub(lambda run: _clip_bytes(run.group(), half), body)
+
+
+def _clip_bytes(run: bytes, half: int) -> bytes:
+    """``run`` cut to ``half`` bytes at each end when it is ASCII (a byte a character); else to
+    room for ``half`` characters of four bytes at each end, cut where a character starts; else whole."""
+    if run.isascii():
+        cut = run[:half] + run[len(run) - half:]
+    elif len(run) > 2 * (wide := _BYTES_PER_CHAR * half):
+        head, tail = wide, len(run) - wide
+        while run[head] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+            head -= 1
+        while run[tail] & 0xC0 == 0x80:
+            tail += 1
+        cut = run[:head] + run[tail:]
+    else:
+        return run
+    return run if b"\x1b" in run[half:len(run) - half] else cut
+
+
+@cache
+def _long_byte_run(most: int) -> re.Pattern:
+    """:func:`_long_run` for bytes."""
+    return re.compile(rb"(?<![^<>])[^<>]{%d,}" % (most + 1))
+
+
 @cache
 def _long_run(most: int) -> re.Pattern:
     """A run of over ``most`` characters between ``<`` and ``>``, matched from its start only
@@ -108,3 +165,50 @@ def clip(run: str, most: int) -> str:
         return run
     head = most - most // 2
     return run[:head] + run[len(run) - most // 2:]
+
+
+class OutOfTime(Exception):
+    """Raised inside extraction when the page's CPU time limit has passed (:func:`cpu_deadline`)."""
+
+
+@contextmanager
+def cpu_deadline(seconds: float) -> Iterator[bool]:
+    """Raise :class:`OutOfTime` in this block once the process has spent ``seconds`` of CPU time
+    in it; gives whether the timer is armed (the main thread, ``SIGPROF`` unused, ``seconds`` > 0).
+
+    The timer fires once: what runs after it has fired (the record put together from what the
+    steps gave) is not interrupted.
+
+    >>> with cpu_deadline(0.05) as armed:
+    ...     while armed:
+    ...         pass
+    Traceback (most recent call last):
+    ...
+    newscrawl.extraction.budget.OutOfTime: over 0.05 s of CPU time
+    >>> with cpu_deadline(0) as armed:
+    ...     armed
+    False
+    """
+    if not (seconds > 0 and _timer_free()):
+        yield False
+        return
+    previous = signal.signal(signal.SIGPROF, _out_of_time(seconds))
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield True
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def _timer_free() -> bool:
+    """Whether this thread may arm the CPU timer: signal handlers are the main thread's, and
+    another ``SIGPROF`` handler (a profiler's) is left alone."""
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGPROF) == signal.SIG_DFL)
+
+
+def _out_of_time(seconds: float):
+    def handler(signum, frame):
+        raise OutOfTime(f"over {seconds:g} s of CPU time")
+    return handler

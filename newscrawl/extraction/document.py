@@ -17,17 +17,19 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from charset_normalizer import from_bytes
 from lxml import etree, html as lxml_html
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
-from newscrawl.extraction.budget import SECONDS, Limits, fit_source
+from newscrawl.extraction.budget import SECONDS, Limits, OutOfTime, fit_source
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Declared encodings that servers often claim for pages that are really UTF-8.
@@ -87,6 +89,30 @@ class Document:
             self.over_budget.append(SECONDS)
             return True
         return False
+
+    def run_step(self, name: str, step: Callable[..., T], *args, default: T) -> T:
+        """``step(*args)``; ``default`` when the page is out of time before the step starts, or
+        while it runs (the hard limit raised :class:`OutOfTime` in it), noting the limit.
+
+        >>> doc = parse_document("<p>x</p>", "https://e.com/")
+        >>> doc.run_step("count", len, "abc", default=0), doc.run_step("late", _raise_out_of_time, default=0)
+        (3, 0)
+        >>> doc.over_budget, doc.run_step("count", len, "abc", default=0)
+        (['seconds'], 0)
+        """
+        if self.out_of_time():
+            return default
+        try:
+            return step(*args)
+        except OutOfTime:
+            logger.warning("extraction interrupted in its %s step, over %s s of CPU time; keeping what "
+                           "came before: %s", name, self.limits.max_seconds, self.url)
+            self.over_budget.append(SECONDS)
+            return default
+
+
+def _raise_out_of_time() -> None:
+    raise OutOfTime("a doctest's step")
 
 
 def decode_html(html: str | bytes, content_type: str | None = None) -> str:

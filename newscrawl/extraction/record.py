@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone as dt_timezone
 from urllib.parse import urlsplit
 
 from newscrawl.config import is_xpath
 from newscrawl.extraction.body import extract_body
-from newscrawl.extraction.budget import Limits
+from newscrawl.extraction.budget import SECONDS, Limits, OutOfTime, cpu_deadline
 from newscrawl.extraction.classify import listing_reason, page_type
 from newscrawl.extraction.dates import reads_month_first, utc_moment
 from newscrawl.extraction.document import Document, parse_document
@@ -20,6 +21,7 @@ from newscrawl.extraction.loader import ArticleLoader
 from newscrawl.extraction.processors import word_count
 from newscrawl.urls import canonical_url, is_http_url, record_id
 
+logger = logging.getLogger(__name__)
 _METADATA_FIELDS = (
     "headline", "description", "authors", "datePublished", "dateModified", "inLanguage",
     "publisher", "articleSection", "keywords",
@@ -43,6 +45,7 @@ class ExtractedPage:
     whole: bool = True
     listing: str | None = None
     hinted: tuple[str, ...] = ()
+    out_of_time: bool = False
 
 
 def extract_article(
@@ -103,17 +106,32 @@ def extract_page(
     >>> page.links, page.record["metadata"]["pageType"], page.listing
     (['https://e.com/a'], 'other', None)
     """
-    doc = parse_document(html, url, content_type, limits or Limits())
-    found = page_links(doc, html, content_type) if links else []
-    if not record:
-        return ExtractedPage(None, found, doc.whole)
-    article, hinted, features = _record_with_hints(doc, selectors or {}, timezone, hints or {}, listed)
+    limits, found = limits or Limits(), []
+    try:  # around the deadline: its one signal may come as it is disarmed
+        with cpu_deadline(limits.max_seconds):
+            doc = parse_document(html, url, content_type, limits)
+            found = page_links(doc, html, content_type) if links else []
+            if not record:
+                return ExtractedPage(None, found, doc.whole)
+            article, hinted, features = _record_with_hints(doc, selectors or {}, timezone, hints or {}, listed)
+    except OutOfTime:
+        logger.warning("extraction interrupted, over %s s of CPU time; no record: %s", limits.max_seconds, url)
+        return ExtractedPage(_out_of_time_record(url) if record else None, found, out_of_time=True)
     listing = None
     if article["metadata"]["pageType"] == "article":
         listing = listing_reason(url, lambda: features["link_density"])  # read before pruning
         if listing:
             article["metadata"]["pageType"] = "other"
-    return ExtractedPage(article, found, doc.whole, listing, hinted)
+    return ExtractedPage(article, found, doc.whole, listing, hinted, SECONDS in doc.over_budget)
+
+
+def _out_of_time_record(url: str) -> dict:
+    """The record of a page whose time ran out outside the steps that may be skipped: its URL alone."""
+    record = empty_record()
+    _add_identity(record, url, {})
+    record["metadata"] = _record_metadata("other", [SECONDS])
+    set_published_utc(record)
+    return record
 
 
 def extract_features(html: str | bytes, url: str, *, listed: bool = False) -> dict[str, float]:
@@ -134,7 +152,7 @@ def _record_with_hints(
     loader = ArticleLoader(timezone=timezone, month_first=reads_month_first(doc))
     for field_name, query in selectors.items():
         loader.add_value(field_name, _selected_values(doc, field_name, query))
-    metadata = {} if doc.out_of_time() else extract_metadata(doc, timezone)
+    metadata = doc.run_step("metadata", extract_metadata, doc, timezone, default={})
     for field_name in _METADATA_FIELDS:
         if not loader.get_collected_values(field_name):
             loader.add_value(field_name, metadata.get(field_name))
@@ -142,8 +160,8 @@ def _record_with_hints(
                    if value and not loader.get_collected_values(name))
     for field_name in hinted:
         loader.add_value(field_name, hints[field_name])
-    if not (loader.get_collected_values("articleBody") or doc.out_of_time()):
-        loader.add_value("articleBody", "\n".join(extract_body(doc)))
+    if not loader.get_collected_values("articleBody"):
+        loader.add_value("articleBody", "\n".join(doc.run_step("body", extract_body, doc, default=[])))
     record = empty_record() | loader.load_item()
     _add_identity(record, doc.url, metadata)
     record["wordCount"] = word_count(record["articleBody"])

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
+OVER_TIME = "seconds"  # metadata.overBudget of a page over NEWSCRAWL_EXTRACT_MAX_SECONDS
+
+
+class ExtractionOutOfTime(DropItem):
+    """The page's time limit (``NEWSCRAWL_EXTRACT_MAX_SECONDS``) ran out before extraction had its body."""
+
 
 class NotAnArticle(DropItem):
     """Extraction judged the page an index, tag, author or other non-article page."""
@@ -25,6 +31,8 @@ class ValidatePipeline:
 
     def process_item(self, item: dict) -> dict:
         url = item.get("url")
+        if not item.get("articleBody") and OVER_TIME in item["metadata"].get("overBudget", ()):
+            raise ExtractionOutOfTime(f"extraction ran out of time before the body text: {url}")
         if item["metadata"].get("pageType") != "article":
             raise NotAnArticle(f"not an article: {url}", log_level="DEBUG")
         if not item.get("headline"):

@@ -41,7 +41,7 @@ from newscrawl.discovery.sources import (
 )
 from newscrawl.discovery.window import DateWindow, parse_since
 from newscrawl.distributed import begin_seeding, finish_seeding
-from newscrawl.extraction import Limits
+from newscrawl.extraction import Limits, fit_body
 from newscrawl.middlewares.incremental import count_skipped_published
 from newscrawl.spiders.pages import PageHandler, PageJob, PageResult
 from newscrawl.spiders.pool import PagePool, map_big_buffers
@@ -77,9 +77,9 @@ class NewsSpider(scrapy.Spider):
         context.sites, context.window, context.site_for_url = spider.sites, spider.window, spider.site_for_url
         spider.depth_limit = settings.getint("DEPTH_LIMIT")
         spider.state = context.state if settings.getbool("NEWSCRAWL_INCREMENTAL") else None
+        spider.limits = Limits.from_settings(settings)
         handler = PageHandler(spider.sites, spider.window,
-                              settings.getbool("NEWSCRAWL_SKIP_NON_PAGE_LINKS"),
-                              Limits.from_settings(settings))
+                              settings.getbool("NEWSCRAWL_SKIP_NON_PAGE_LINKS"), spider.limits)
         spider.pages = PagePool(handler, settings.getint("NEWSCRAWL_EXTRACT_PROCESSES"))
         map_big_buffers()  # page bodies of many MB pass through this process too
         if spider.since:
@@ -226,7 +226,8 @@ class NewsSpider(scrapy.Spider):
         hints = hint.hints if hint else None
         follow = not self.depth_limit or response.meta.get("depth", 0) < self.depth_limit
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        return PageJob(response.url, response.body, content_type, site.name, hints, follow)
+        body = fit_body(response.body, self.limits)  # a hostile page's runs cut before they travel
+        return PageJob(response.url, body, content_type, site.name, hints, follow)
 
     def _link_requests(self, site: Site, result: PageResult) -> list[scrapy.Request]:
         """Requests for the links not requested in this run yet nor published before."""

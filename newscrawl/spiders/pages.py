@@ -90,6 +90,8 @@ class PageHandler:
         events = Counter()
         if not page.whole:
             events["not_parsed_whole"] += 1
+        if page.out_of_time:
+            events["out_of_time"] += 1
         links = self._followed(site, page.links, events)
         if not is_article:
             events["not_article_url"] += 1

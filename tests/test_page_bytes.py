@@ -1,0 +1,53 @@
+"""The crawl cuts a hostile page's long runs out of its bytes before a worker gets them
+(:func:`newscrawl.extraction.fit_body`); the record is the same as from the whole page."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawl.extraction import Limits, extract_page, fit_body
+
+LIMITS = Limits(max_text_chars=50_000)
+HEAD = "<!doctype html><html><head><title>Long runs</title>{meta}</head><body><article><h1>Long runs</h1>"
+PARAGRAPH = "<p>The harbour authority said the ferry fares would stay the same all winter.</p>"
+
+
+def page(run: str, encoding: str = "utf-8", meta: str = "", attribute: bool = False) -> bytes:
+    long_run = f'<div data-x="{run}"></div>' if attribute else f"<p>{run}</p>"
+    html = HEAD.format(meta=meta) + PARAGRAPH * 3 + long_run + PARAGRAPH + "</article></body></html>"
+    return html.encode(encoding)
+
+
+CASES = {
+    "ascii text node": page("word " * 100_000),
+    "two-byte characters": page("café über " * 40_000),
+    "three- and four-byte characters": page("漢字😀 " * 60_000),
+    "cp1252, undeclared": page("café über " * 40_000, "cp1252"),
+    "cp1252, declared": page("naïve " * 50_000, "cp1252", '<meta charset="windows-1252">'),
+    "attribute": page("a" * 600_000, attribute=True),
+    "shift_jis": page("東京で会議 " * 50_000, "shift_jis"),
+}
+
+
+def record(body: bytes) -> dict:
+    extracted = extract_page(body, "https://e.com/2026/11/long.html", limits=LIMITS, links=True)
+    extracted.record["metadata"].pop("dateDownloaded")
+    return extracted.record
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_fitted_bytes_give_the_same_record(name):
+    body = CASES[name]
+    fitted = fit_body(body, LIMITS)
+    assert len(fitted) < len(body)
+    assert record(fitted) == record(body)
+
+
+def test_a_page_that_may_be_utf_16_is_left_whole():
+    body = page("word " * 100_000, "utf-16-le")
+    assert fit_body(body, LIMITS) is body
+
+
+def test_a_page_without_long_runs_is_the_same_object():
+    body = page("word " * 100)
+    assert fit_body(body, LIMITS) is body
