@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
-from newscrawl.extraction.vocabulary import COMMENT_FORM_HINT, COMMENT_SECTION_START, PROMPT
+from newscrawl.extraction.vocabulary import (
+    COMMENT_FORM_HINT, COMMENT_SECTION_START, CONSENT_NOTICE, PROMPT,
+)
 
 _SPACES = re.compile(r"[^\S\n]+")
 _LINES = re.compile(r"\s*\n\s*")
@@ -57,15 +59,20 @@ def strip_comment_section(paragraphs: list[str]) -> list[str]:
 
 
 def strip_prompts(paragraphs: list[str]) -> list[str]:
-    """Drop short share, newsletter and advertisement prompts.
+    """Drop short share, newsletter and advertisement prompts, and cookie consent banners.
 
     >>> strip_prompts(["Share this:", "Share this story with care, said the editor, "
     ...                "because the rest of the sentence is long enough to be text."])
     ['Share this story with care, said the editor, because the rest of the sentence is long enough to be text.']
+    >>> strip_prompts(["It rained.", "This website uses cookies to improve your experience. "
+    ...                "We'll assume you're ok with this, but you can opt-out if you wish."])
+    ['It rained.']
+    >>> strip_prompts(["Cookies help a site remember you, the report says."])
+    ['Cookies help a site remember you, the report says.']
     """
     return [
         p for p in paragraphs
-        if not (PROMPT.match(p) and len(p.split()) <= _PROMPT_MAX_WORDS)
+        if not (PROMPT.match(p) and len(p.split()) <= _PROMPT_MAX_WORDS or CONSENT_NOTICE.match(p))
     ]
 
 

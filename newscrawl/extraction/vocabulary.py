@@ -98,3 +98,12 @@ PROMPT = re.compile(
     r"(?:advertisement|anzeige|publicidad|publicité|werbung)\b)",
     re.IGNORECASE,
 )
+# A cookie consent banner, at any length: never article text, wherever it stands.
+CONSENT_NOTICE = re.compile(
+    r"^(?:(?:this|our) (?:web)?site uses cookies|we use (?:\w+ ){0,3}cookies|"
+    r"the cookie settings on this|by (?:clicking|continuing|using)\b.{0,80}\bcookies|"
+    r"(?:diese|unsere) (?:web)?seite (?:verwendet|nutzt) cookies|wir (?:verwenden|nutzen) cookies|"
+    r"ce site utilise des cookies|nous utilisons des cookies|"
+    r"este sitio (?:web )?utiliza cookies|utilizamos cookies|questo sito utilizza (?:i )?cookie)",
+    re.IGNORECASE,
+)
