@@ -59,12 +59,14 @@ _SHOP_WORDS = re.compile(
 )  # searched in the lower-cased text: several times faster than IGNORECASE
 # Calls to hire or enrol a page makes of a service, a course or a firm (lower-cased text too).
 _SERVICE_WORDS = re.compile(
-    r"(?:g(?<!\wg)et (?:started|in touch|a free)|c(?<!\wc)ontact us|c(?<!\wc)all (?:us|now|today)|"
-    r"f(?<!\wf)ree (?:consultation|estimate|quote|assessment)|s(?<!\ws)chedule (?:a|your)|"
-    r"r(?<!\wr)equest (?:a|an|more|info)|a(?<!\wa)pply (?:now|today)|e(?<!\we)nroll? (?:now|today)|"
-    r"o(?<!\wo)ur (?:services|team|clients|experts|process)|w(?<!\ww)hy (?:choose|us)|"
-    r"t(?<!\wt)estimonials?|c(?<!\wc)ase stud(?:y|ies)|t(?<!\wt)uition)\b",
+    r"\b(?:get (?:started|in touch|a free)|contact us|call (?:us|now|today)|"
+    r"free (?:consultation|estimate|quote|assessment)|schedule (?:a|your)|"
+    r"request (?:a|an|more|info)|apply (?:now|today)|enroll? (?:now|today)|"
+    r"our (?:services|team|clients|experts|process)|why (?:choose|us)|"
+    r"testimonials?|case stud(?:y|ies)|tuition)\b",
 )
+# _PITCH_WORDS for lower-cased text, opening with a plain letter (see above): five times faster.
+_READER_WORDS = re.compile(r"(?:w(?<!\ww)e|o(?<!\wo)ur|u(?<!\wu)s|y(?<!\wy)our?)\b")
 _FORUM_WORDS = re.compile(
     r"(?:r(?<!\wr)epl(?:ies|y)|p(?<!\wp)osts?: \d|j(?<!\wj)oined:?|q(?<!\wq)uote|t(?<!\wt)hread|"
     r"u(?<!\wu)pvote|a(?<!\wa)nswered|a(?<!\wa)ccepted answer|l(?<!\wl)ast post|"
@@ -119,21 +121,21 @@ def page_signals(doc: Document) -> dict[str, float]:
         shop_words=_squash(len(_SHOP_WORDS.findall(lowered))),
         forum_words=_squash(len(_FORUM_WORDS.findall(lowered))),
         service_words=_squash(len(_SERVICE_WORDS.findall(lowered))),
-        page_pitch=_pitch(text),
+        page_pitch=_pitch(lowered),
         bylines=_squash(len(_BYLINE_WORDS.findall(text))),
     )
     return signals
 
 
-def _pitch(text: str) -> float:
-    """How much a text speaks to its reader ("we", "our", "you"), 0 to 1: a fifth of its
-    words or more is 1.
+def _pitch(lowered: str) -> float:
+    """How much a lower-cased text speaks to its reader ("we", "our", "you"), 0 to 1: a fifth
+    of its words or more is 1.
 
-    >>> _pitch("We fix your roof. Call us."), _pitch("The council met."), _pitch("")
+    >>> _pitch("we fix your roof. call us."), _pitch("the council met in youth hall."), _pitch("")
     (1.0, 0.0, 0.0)
     """
-    words = len(text.split())
-    return round(min(len(_PITCH_WORDS.findall(text)) / words, 0.2) * 5, 3) if words else 0.0
+    words = len(lowered.split())
+    return round(min(len(_READER_WORDS.findall(lowered)) / words, 0.2) * 5, 3) if words else 0.0
 
 
 def _tag_counts(root: etree._Element) -> dict[str, int]:
