@@ -107,3 +107,12 @@ CONSENT_NOTICE = re.compile(
     r"este sitio (?:web )?utiliza cookies|utilizamos cookies|questo sito utilizza (?:i )?cookie)",
     re.IGNORECASE,
 )
+# A call to subscribe or follow, found anywhere in a short last paragraph: the site's, not the
+# article's (several languages).
+CLOSING_CALL = re.compile(
+    r"\b(?:sign(?:ing)? up|sign-up|subscribe|subscription|abonnieren|anmelden|abonnez|"
+    r"inscr[ií]be|suscr[ií]be|iscriviti|follow (?:us|\w+(?: \w+){0,4}) on (?:facebook|twitter|x|"
+    r"instagram|google news|linkedin)|(?:straight |directly )?(?:to|in|into|through) your "
+    r"(?:inbox|letterbox|mailbox))\b",
+    re.IGNORECASE,
+)
