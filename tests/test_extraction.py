@@ -91,3 +91,22 @@ def test_comments_under_a_plain_comments_heading_are_not_body():
     assert "Sentence 11 of the council story" in record["articleBody"]
     assert "Great piece" not in record["articleBody"]
     assert "I disagree" not in record["articleBody"]
+
+
+def test_cookie_consent_banner_inside_the_article_is_not_body():
+    """aeb-dev pages (WordPress consent plugins) ended their body with the banner's text."""
+    banner = ("<p>This website uses cookies to improve your experience. We'll assume you're ok "
+              "with this, but you can opt-out if you wish. Accept Read More</p>")
+    page = PAGE.replace("</div></article>", f"{banner}</div></article>")
+    body = extract_article(page, "https://e.example/2026/11/night-buses")["articleBody"]
+    assert PARAGRAPHS[-1] in body
+    assert "uses cookies" not in body
+
+
+def test_closing_call_to_subscribe_is_not_body():
+    """aeb-dev and fundus-dev pages ended their body with the site's newsletter call."""
+    call = "<p>Get the latest updates right in your inbox. Subscribe to The Herald's newsletters.</p>"
+    page = PAGE.replace("</div></article>", f"<p>{PARAGRAPHS[0]}</p>{call}</div></article>")
+    body = extract_article(page, "https://e.example/2026/11/night-buses")["articleBody"]
+    assert body.endswith(PARAGRAPHS[0])
+    assert "Subscribe" not in body

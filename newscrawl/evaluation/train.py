@@ -34,7 +34,7 @@ from newscrawl.extraction.classify import MODEL_FILE, PageTypeModel, leaf_value
 from newscrawl.extraction.record import extract_features
 
 DEFAULT_ROOT = Path("../shared/corpus")
-ROUNDS = 40  # trees
+ROUNDS = 60  # trees
 DEPTH = 3  # splits from root to leaf
 LEARNING_RATE = 0.3
 L2_PENALTY = 1.0  # on leaf values

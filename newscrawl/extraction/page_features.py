@@ -57,6 +57,16 @@ _SHOP_WORDS = re.compile(
     r"book (?:a|your) (?:demo|call|consultation)|request a quote|get a quote|free trial|"
     r"sign up free|contact sales|schedule a",
 )  # searched in the lower-cased text: several times faster than IGNORECASE
+# Calls to hire or enrol a page makes of a service, a course or a firm (lower-cased text too).
+_SERVICE_WORDS = re.compile(
+    r"\b(?:get (?:started|in touch|a free)|contact us|call (?:us|now|today)|"
+    r"free (?:consultation|estimate|quote|assessment)|schedule (?:a|your)|"
+    r"request (?:a|an|more|info)|apply (?:now|today)|enroll? (?:now|today)|"
+    r"our (?:services|team|clients|experts|process)|why (?:choose|us)|"
+    r"testimonials?|case stud(?:y|ies)|tuition)\b",
+)
+# _PITCH_WORDS for lower-cased text, opening with a plain letter (see above): five times faster.
+_READER_WORDS = re.compile(r"(?:w(?<!\ww)e|o(?<!\wo)ur|u(?<!\wu)s|y(?<!\wy)our?)\b")
 _FORUM_WORDS = re.compile(
     r"(?:r(?<!\wr)epl(?:ies|y)|p(?<!\wp)osts?: \d|j(?<!\wj)oined:?|q(?<!\wq)uote|t(?<!\wt)hread|"
     r"u(?<!\wu)pvote|a(?<!\wa)nswered|a(?<!\wa)ccepted answer|l(?<!\wl)ast post|"
@@ -94,6 +104,9 @@ def page_signals(doc: Document) -> dict[str, float]:
     ...                      "https://e.com/")
     >>> page_signals(doc)["page_words"], page_signals(doc)["prices"]
     (1.099, 0.0)
+    >>> doc = parse_document("<p>Why choose us? Get a free quote, or contact us today.</p>", "https://e.com/")
+    >>> page_signals(doc)["service_words"]
+    1.386
     """
     root = doc.root
     shown = _SHOWN_TEXT(root)
@@ -106,9 +119,22 @@ def page_signals(doc: Document) -> dict[str, float]:
         prices=_squash(len(_PRICE.findall(text))),
         shop_words=_squash(len(_SHOP_WORDS.findall(lowered))),
         forum_words=_squash(len(_FORUM_WORDS.findall(lowered))),
+        service_words=_squash(len(_SERVICE_WORDS.findall(lowered))),
+        page_pitch=_pitch(lowered),
         bylines=_squash(len(_BYLINE_WORDS.findall(text))),
     )
     return signals
+
+
+def _pitch(lowered: str) -> float:
+    """How much a lower-cased text speaks to its reader ("we", "our", "you"), 0 to 1: a fifth
+    of its words or more is 1.
+
+    >>> _pitch("we fix your roof. call us."), _pitch("the council met in youth hall."), _pitch("")
+    (1.0, 0.0, 0.0)
+    """
+    words = len(lowered.split())
+    return round(min(len(_READER_WORDS.findall(lowered)) / words, 0.2) * 5, 3) if words else 0.0
 
 
 def _tag_counts(root: etree._Element) -> dict[str, int]:

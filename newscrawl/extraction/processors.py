@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
-from newscrawl.extraction.vocabulary import COMMENT_FORM_HINT, COMMENT_SECTION_START, PROMPT
+from newscrawl.extraction.vocabulary import (
+    CLOSING_CALL, COMMENT_FORM_HINT, COMMENT_SECTION_START, CONSENT_NOTICE, PROMPT,
+)
 
 _SPACES = re.compile(r"[^\S\n]+")
 _LINES = re.compile(r"\s*\n\s*")
@@ -16,6 +18,10 @@ _LINES = re.compile(r"\s*\n\s*")
 _BOM = "\ufeff"
 
 _PROMPT_MAX_WORDS = 15  # longer paragraphs that start like a prompt are article text
+# A last paragraph of at most this many words asking to subscribe is the site's call, when
+# the body has at least this many paragraphs.
+_CLOSING_CALL_MAX_WORDS = 40
+_CLOSING_CALL_MIN_PARAGRAPHS = 4
 
 
 def fold_whitespace(value: str) -> str | None:
@@ -57,16 +63,38 @@ def strip_comment_section(paragraphs: list[str]) -> list[str]:
 
 
 def strip_prompts(paragraphs: list[str]) -> list[str]:
-    """Drop short share, newsletter and advertisement prompts.
+    """Drop short share, newsletter and advertisement prompts, and cookie consent banners.
 
     >>> strip_prompts(["Share this:", "Share this story with care, said the editor, "
     ...                "because the rest of the sentence is long enough to be text."])
     ['Share this story with care, said the editor, because the rest of the sentence is long enough to be text.']
+    >>> strip_prompts(["It rained.", "This website uses cookies to improve your experience. "
+    ...                "We'll assume you're ok with this, but you can opt-out if you wish."])
+    ['It rained.']
+    >>> strip_prompts(["Cookies help a site remember you, the report says."])
+    ['Cookies help a site remember you, the report says.']
     """
     return [
         p for p in paragraphs
-        if not (PROMPT.match(p) and len(p.split()) <= _PROMPT_MAX_WORDS)
+        if not (PROMPT.match(p) and len(p.split()) <= _PROMPT_MAX_WORDS or CONSENT_NOTICE.match(p))
     ]
+
+
+def strip_closing_call(paragraphs: list[str]) -> list[str]:
+    """Drop a short last paragraph that asks the reader to subscribe or to follow the site.
+
+    >>> text = ["One.", "Two.", "Three.", "Get the latest updates right in your inbox."]
+    >>> strip_closing_call(text)
+    ['One.', 'Two.', 'Three.']
+    >>> strip_closing_call(text[1:]) == text[1:]
+    True
+    """
+    if len(paragraphs) < _CLOSING_CALL_MIN_PARAGRAPHS:
+        return paragraphs
+    last = paragraphs[-1]
+    if len(last.split()) <= _CLOSING_CALL_MAX_WORDS and CLOSING_CALL.search(last):
+        return paragraphs[:-1]
+    return paragraphs
 
 
 def clean_body(text: str) -> str | None:
@@ -77,7 +105,7 @@ def clean_body(text: str) -> str | None:
     >>> clean_body(clean_body("A\\n\\nB")) == clean_body("A\\n\\nB")
     True
     """
-    paragraphs = strip_prompts(strip_comment_section(split_paragraphs(text)))
+    paragraphs = strip_closing_call(strip_prompts(strip_comment_section(split_paragraphs(text))))
     return "\n\n".join(paragraphs) or None
 
 

@@ -98,3 +98,21 @@ PROMPT = re.compile(
     r"(?:advertisement|anzeige|publicidad|publicité|werbung)\b)",
     re.IGNORECASE,
 )
+# A cookie consent banner, at any length: never article text, wherever it stands.
+CONSENT_NOTICE = re.compile(
+    r"^(?:(?:this|our) (?:web)?site uses cookies|we use (?:\w+ ){0,3}cookies|"
+    r"the cookie settings on this|by (?:clicking|continuing|using)\b.{0,80}\bcookies|"
+    r"(?:diese|unsere) (?:web)?seite (?:verwendet|nutzt) cookies|wir (?:verwenden|nutzen) cookies|"
+    r"ce site utilise des cookies|nous utilisons des cookies|"
+    r"este sitio (?:web )?utiliza cookies|utilizamos cookies|questo sito utilizza (?:i )?cookie)",
+    re.IGNORECASE,
+)
+# A call to subscribe or follow, found anywhere in a short last paragraph: the site's, not the
+# article's (several languages).
+CLOSING_CALL = re.compile(
+    r"\b(?:sign(?:ing)? up|sign-up|subscribe|subscription|abonnieren|anmelden|abonnez|"
+    r"inscr[ií]be|suscr[ií]be|iscriviti|follow (?:us|\w+(?: \w+){0,4}) on (?:facebook|twitter|x|"
+    r"instagram|google news|linkedin)|(?:straight |directly )?(?:to|in|into|through) your "
+    r"(?:inbox|letterbox|mailbox))\b",
+    re.IGNORECASE,
+)
