@@ -452,3 +452,14 @@ def test_listing_of_the_sites_own_stories_is_not_read_as_a_listicle() -> None:
     intro = "<p>All the stories we wrote this week about the city's bridges.</p>"
     body = body_of(f"<html><body><h1>Bridges</h1><main>{intro}{cards}</main></body></html>")
     assert not any("excerpt" in line for line in body)
+
+
+def test_a_second_look_parses_the_page_within_its_own_limits_not_the_defaults():
+    from newscrawl.extraction.body import _cards_as_text, _second_look
+    from newscrawl.extraction.budget import Limits
+
+    long_text = "word " * 900_000  # 4.5 million characters: over the default text limit
+    doc = parse_document(f"<html><body><p>{long_text}</p></body></html>", "https://e.com/a",
+                         limits=Limits(max_text_chars=0))
+    for look in (_second_look, _cards_as_text):
+        assert sum(len(block.text) for block in look(doc, set())) > len(long_text) - 10

@@ -118,7 +118,8 @@ def _second_look(doc: Document, headlines: set[str]) -> list[Block]:
     For whole pages where the first look found (almost) nothing: a wrapper named like
     furniture ("under-menu", "sidebar-enabled") may have taken the article with it.
     """
-    return _dom_blocks(parse_document(doc.text, doc.url).root, headlines, by_name=False)[0]
+    return _dom_blocks(parse_document(doc.text, doc.url, limits=doc.limits).root, headlines,
+                       by_name=False)[0]
 
 
 def _cards_as_text(doc: Document, headlines: set[str]) -> list[Block]:
@@ -127,7 +128,8 @@ def _cards_as_text(doc: Document, headlines: set[str]) -> list[Block]:
     For whole pages where teaser cards hold much more text than the body found: in a
     listicle each item is a linked heading and its paragraph, like a teaser of another page.
     """
-    return _dom_blocks(parse_document(doc.text, doc.url).root, headlines, find_teasers=False)[0]
+    return _dom_blocks(parse_document(doc.text, doc.url, limits=doc.limits).root, headlines,
+                       find_teasers=False)[0]
 
 
 def script_html(page: str) -> lxml_html.HtmlElement | None:
