@@ -33,6 +33,7 @@ HOLD_SECONDS = 30.0
 #: Pause between the bytes of a ``drip`` answer.
 DRIP_INTERVAL = 0.5
 MODES = ("send", "stall", "drip", "reset")
+HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
 @dataclass(frozen=True)
@@ -186,3 +187,27 @@ def start(root: Path, faults: dict[str, Fault] | None = None) -> DiscoveryServer
     server = DiscoveryServer(root, faults)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def start_linked(root: Path, faults: dict[str, Fault]) -> DiscoveryServer:
+    """:func:`start`, with a home page ``/`` that links to every path of ``faults``."""
+    home = "".join(f'<a href="{path}">{path}</a> ' for path in faults)
+    return start(root, {**faults, "/": Fault(200, HTML, body=f"<html><body>{home}</body></html>")})
+
+
+def story(number: int, padding: int = 0) -> str:
+    """An article page of six paragraphs, headline "Ferry fares frozen, story N", with a comment
+    of ``padding`` bytes before the article when asked (a big page)."""
+    paragraphs = "".join(f"<p>Story {number}, paragraph {n}: the ferry fares stay the same all "
+                         f"winter, the harbour authority said after the council met.</p>" for n in range(6))
+    comment = f"<!-- {'x' * padding} -->" if padding else ""
+    return (f"<!doctype html><html><head><title>Story {number}</title></head><body>{comment}<article>"
+            f"<h1>Ferry fares frozen, story {number}</h1>{paragraphs}</article></body></html>")
+
+
+def site_config(folder: Path, name: str, server: DiscoveryServer) -> Path:
+    """A sites file in ``folder`` naming one site: the server's host, crawled from its home page."""
+    path = folder / "sites.toml"
+    path.write_text(f'[[site]]\nname = "{name}"\ndomains = ["127.0.0.1"]\n'
+                    f'start_urls = ["{server.base_url}/"]\n')
+    return path

@@ -12,19 +12,10 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import run_crawl
-from tests.fault_server import DiscoveryServer, Fault, start
+from tests.fault_server import HTML, DiscoveryServer, Fault, site_config, start_linked, story
 
-HTML = {"Content-Type": "text/html; charset=utf-8"}
 MIB = 1024 * 1024
 BIG, SMALL = 6, 4
-
-
-def article(number: int, padding: int = 0) -> str:
-    paragraphs = "".join(f"<p>Story {number}, paragraph {n}: the ferry fares stay the same all "
-                         f"winter, the harbour authority said after the council met.</p>" for n in range(6))
-    comment = f"<!-- {'x' * padding} -->" if padding else ""
-    return (f"<!doctype html><html><head><title>Story {number}</title></head><body>{comment}<article>"
-            f"<h1>Ferry fares frozen, story {number}</h1>{paragraphs}</article></body></html>")
 
 
 def big_path(number: int) -> str:
@@ -33,20 +24,17 @@ def big_path(number: int) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[DiscoveryServer]:
-    faults = {big_path(n): Fault(200, HTML, body=article(n, 2 * MIB)) for n in range(BIG)}
-    faults.update({f"/2026/11/small-{n}.html": Fault(200, HTML, body=article(BIG + n))
+    faults = {big_path(n): Fault(200, HTML, body=story(n, 2 * MIB)) for n in range(BIG)}
+    faults.update({f"/2026/11/small-{n}.html": Fault(200, HTML, body=story(BIG + n))
                    for n in range(SMALL)})
-    home = "".join(f'<a href="{path}">{path}</a> ' for path in faults)
-    faults["/"] = Fault(200, HTML, body=f"<html><body>{home}</body></html>")
-    server = start(tmp_path_factory.mktemp("empty-site"), faults)
+    server = start_linked(tmp_path_factory.mktemp("empty-site"), faults)
     yield server
     server.shutdown()
 
 
 def test_big_pages_without_room_wait_and_are_all_published(server, tmp_path):
-    (tmp_path / "sites.toml").write_text(
-        f'[[site]]\nname = "big"\ndomains = ["127.0.0.1"]\nstart_urls = ["{server.base_url}/"]\n')
-    crawl = run_crawl(tmp_path / "sites.toml", tmp_path, NEWSCRAWL_MAX_HELD_PAGE_BYTES=str(3 * MIB))
+    crawl = run_crawl(site_config(tmp_path, "big", server), tmp_path,
+                      NEWSCRAWL_MAX_HELD_PAGE_BYTES=str(3 * MIB))
     assert crawl.returncode == 0, crawl.output[-3000:]
     assert "no room for a big page" not in crawl.output  # each got room when a held page went
     deferred = crawl.stats["newscrawl/page_bytes/deferred"]

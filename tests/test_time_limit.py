@@ -18,9 +18,8 @@ import pytest
 from newscrawl import extract_article
 from newscrawl.extraction import Limits
 from tests.conftest import run_crawl
-from tests.fault_server import DiscoveryServer, Fault, start
+from tests.fault_server import HTML, DiscoveryServer, Fault, site_config, start_linked, story
 
-HTML = {"Content-Type": "text/html; charset=utf-8"}
 ARTICLES = 5
 SLOW_PATH = "/2026/11/slow.html"
 
@@ -32,28 +31,17 @@ def slow_page(paragraphs: int) -> bytes:
             + b"</article></body></html>")
 
 
-def article(number: int) -> str:
-    paragraphs = "".join(f"<p>Story {number}, paragraph {n}: the ferry fares stay the same all "
-                         f"winter, the harbour authority said after the council met.</p>" for n in range(6))
-    return (f"<!doctype html><html><head><title>Story {number}</title></head><body><article>"
-            f"<h1>Ferry fares frozen, story {number}</h1>{paragraphs}</article></body></html>")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[DiscoveryServer]:
-    faults = {f"/2026/11/story-{n}.html": Fault(200, HTML, body=article(n)) for n in range(ARTICLES)}
+    faults = {f"/2026/11/story-{n}.html": Fault(200, HTML, body=story(n)) for n in range(ARTICLES)}
     faults[SLOW_PATH] = Fault(200, HTML, body=slow_page(150_000))
-    home = "".join(f'<a href="{path}">{path}</a> ' for path in faults)
-    faults["/"] = Fault(200, HTML, body=f"<html><body>{home}</body></html>")
-    server = start(tmp_path_factory.mktemp("empty-site"), faults)
+    server = start_linked(tmp_path_factory.mktemp("empty-site"), faults)
     yield server
     server.shutdown()
 
 
 def test_a_slow_step_is_interrupted_and_the_page_dropped_with_its_reason(server, tmp_path):
-    (tmp_path / "sites.toml").write_text(
-        f'[[site]]\nname = "slow"\ndomains = ["127.0.0.1"]\nstart_urls = ["{server.base_url}/"]\n')
-    crawl = run_crawl(tmp_path / "sites.toml", tmp_path, NEWSCRAWL_EXTRACT_PROCESSES="1",
+    crawl = run_crawl(site_config(tmp_path, "slow", server), tmp_path, NEWSCRAWL_EXTRACT_PROCESSES="1",
                       NEWSCRAWL_EXTRACT_MAX_SECONDS="1", NEWSCRAWL_EXTRACT_MAX_ELEMENTS="0")
     assert crawl.returncode == 0, crawl.output[-3000:]
     assert crawl.stats["item_dropped_reasons_count/ExtractionOutOfTime"] == 1
