@@ -3,10 +3,9 @@
 :class:`PagePool` runs a :class:`~newscrawl.spiders.pages.PageHandler` on
 ``NEWSCRAWL_EXTRACT_PROCESSES`` worker processes (0: in the crawl's own process) and
 gives the reactor a Deferred per page: the reactor thread only downloads, schedules and
-publishes. The workers hold at most :data:`JOBS_PER_WORKER` pages each (the one handled and
-the next, ready when it is done); the others wait here as their responses' bytes alone, not
-pickled beside them. Workers start with the first page, ignore SIGINT and SIGTERM (the crawl
-shuts them down when it closes, after its last page), and exit by themselves within a second
+publishes. A page goes to the workers when one is free, so none waits pickled in this process
+beside the response it came from. Workers start with the first page, ignore SIGINT and SIGTERM (the crawl shuts
+them down when it closes, after its last page), and exit by themselves within a second
 when the crawl's process is gone, however it ended (SIGKILL included): no orphans. A worker
 that dies fails the pages it held (each counted as a spider error by Scrapy) and the pool
 starts afresh.
@@ -38,11 +37,6 @@ M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD_BYTES = 1024 * 1024
 #: A page of this many bytes or more leaves its worker's heap trimmed (:func:`trim_heap`).
 TRIM_AFTER_BYTES = 1024 * 1024
-#: Pages handed to the workers at once, per worker: with one, a worker idles while its result
-#: goes back through the reactor and the next page comes: 0.85-0.86 of plain Scrapy's pages/s
-#: with one process, 0.90-0.94 with two; with two per worker 0.96 and 1.06
-#: (``python -m benchmarks --only crawl --articles 150``, quiet machine, same session).
-JOBS_PER_WORKER = 2
 _handler: PageHandler | None = None  # a worker process's handler, set when it starts
 
 
@@ -59,9 +53,8 @@ class PagePool:
     def handle(self, job: PageJob) -> defer.Deferred:
         """A Deferred that fires with the job's :class:`PageResult`.
 
-        A job goes to the workers when they hold fewer than :data:`JOBS_PER_WORKER` each: one
-        handed over earlier would wait in the executor's queue pickled, a copy of the page
-        beside the response's own bytes.
+        A job goes to the workers when one is free: a job handed over earlier would wait in the
+        executor's queue pickled, a copy of the page beside the response's own bytes.
         """
         if self.processes < 1:
             return defer.maybeDeferred(self.handler, job)
@@ -73,7 +66,7 @@ class PagePool:
     def _submit_waiting(self) -> None:
         from twisted.internet import reactor  # the one Scrapy installed
 
-        while self._waiting and self._running < JOBS_PER_WORKER * self.processes:
+        while self._waiting and self._running < self.processes:
             job, done = self._waiting.popleft()
             executor = self._pool()
             future = executor.submit(_handle, job)
