@@ -193,16 +193,16 @@ def _sample_memory(process: subprocess.Popen, site: LoopbackSite) -> list[Memory
         if time.monotonic() > deadline:
             process.kill()
             raise RuntimeError("crawl timed out")
-        memory = _proc_memory(process.pid)
+        memory = proc_memory(process.pid)
         if memory:
-            children = [m for m in map(_proc_memory, _children(process.pid)) if m]
+            children = [m for m in map(proc_memory, child_pids(process.pid)) if m]
             samples.append(MemorySample(site.served(), *memory, sum(m[0] for m in children),
                                         sum(m[1] for m in children)))
         time.sleep(SAMPLE_SECONDS)
     return samples
 
 
-def _proc_memory(pid: int) -> tuple[float, float] | None:
+def proc_memory(pid: int) -> tuple[float, float] | None:
     """(VmRSS, VmHWM) of a process in MB; None once it has gone."""
     try:
         lines = Path(f"/proc/{pid}/status").read_text().splitlines()
@@ -214,7 +214,7 @@ def _proc_memory(pid: int) -> tuple[float, float] | None:
     return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
 
 
-def _children(pid: int) -> list[int]:
+def child_pids(pid: int) -> list[int]:
     """The process ids of ``pid``'s children."""
     children = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):

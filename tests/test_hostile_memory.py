@@ -29,24 +29,16 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.crawl import child_pids, proc_memory
 from benchmarks.hostile_memory import SHAPES
 from tests.conftest import FAST, REPO, crawl_command
-from tests.fault_server import DiscoveryServer, Fault, start
+from tests.fault_server import HTML, DiscoveryServer, Fault, site_config, start_linked, story
 
 PAGES = 60
 HOSTILE_EVERY = 5
-MIB = 1024 * 1024
-BOUND = 400 * MIB
-HTML = {"Content-Type": "text/html; charset=utf-8"}
+BOUND_MIB = 400
 SAMPLE_SECONDS = 0.05
 CRAWL_TIMEOUT_SECONDS = 600
-
-
-def article(number: int) -> str:
-    paragraphs = "".join(f"<p>Story {number}, paragraph {n}: the ferry fares stay the same all "
-                         f"winter, the harbour authority said after the council met.</p>" for n in range(6))
-    return (f"<!doctype html><html><head><title>Story {number}</title></head><body><article>"
-            f"<h1>Ferry fares frozen, story {number}</h1>{paragraphs}</article></body></html>")
 
 
 @cache
@@ -56,41 +48,22 @@ def hostile(shape: str) -> bytes:
 
 def page(number: int) -> Fault:
     if number % HOSTILE_EVERY != HOSTILE_EVERY - 1:
-        return Fault(200, HTML, body=article(number))
+        return Fault(200, HTML, body=story(number))
     shape = list(SHAPES)[number // HOSTILE_EVERY % len(SHAPES)]
     return Fault(200, HTML, body=hostile(shape))
 
 
-def memory(pid: int) -> tuple[int, int]:
-    """(VmRSS, VmHWM) of a process in bytes; (0, 0) once it has gone."""
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except OSError:
-        return 0, 0
-    values = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in lines if line.startswith("Vm")}
-    return values.get("VmRSS", 0), values.get("VmHWM", 0)
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            found += [int(child) for child in task.read_text().split()]
-        except OSError:
-            pass
-    return found
-
-
-def crawl_sampled(command: list[str], log: Path) -> tuple[int, int, int]:
+def crawl_sampled(command: list[str], log: Path) -> tuple[int, float, float]:
     """Run the crawl; its exit status, its own peak, and the highest RSS of it and its page
-    workers sampled together."""
+    workers sampled together, in MiB."""
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=REPO, stdout=output, stderr=subprocess.STDOUT)
     deadline, own_peak, together = time.monotonic() + CRAWL_TIMEOUT_SECONDS, 0, 0
     while process.poll() is None and time.monotonic() < deadline:
-        rss, hwm = memory(process.pid)
+        rss, hwm = proc_memory(process.pid) or (0, 0)
         own_peak = max(own_peak, hwm)
-        together = max(together, rss + sum(memory(child)[0] for child in children(process.pid)))
+        workers = (proc_memory(child) for child in child_pids(process.pid))
+        together = max(together, rss + sum(worker[0] for worker in workers if worker))
         time.sleep(SAMPLE_SECONDS)
     if process.poll() is None:
         process.kill()
@@ -100,19 +73,15 @@ def crawl_sampled(command: list[str], log: Path) -> tuple[int, int, int]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[DiscoveryServer]:
     faults = {f"/2026/11/story-{n}.html": page(n) for n in range(PAGES)}
-    home = "".join(f'<a href="{path}">{path}</a> ' for path in faults)
-    faults["/"] = Fault(200, HTML, body=f"<html><body>{home}</body></html>")
-    server = start(tmp_path_factory.mktemp("empty-site"), faults)
+    server = start_linked(tmp_path_factory.mktemp("empty-site"), faults)
     yield server
     server.shutdown()
 
 
 @pytest.mark.hostile_memory
 def test_a_crawl_of_hostile_pages_stays_under_400_mb(server, tmp_path):
-    (tmp_path / "sites.toml").write_text(
-        f'[[site]]\nname = "hostile-fifth"\ndomains = ["127.0.0.1"]\nstart_urls = ["{server.base_url}/"]\n')
     out = tmp_path / "output"
-    command = crawl_command(tmp_path / "sites.toml", None, **FAST, NEWSCRAWL_OUTPUT_DIR=str(out),
+    command = crawl_command(site_config(tmp_path, "hostile-fifth", server), None, **FAST, NEWSCRAWL_OUTPUT_DIR=str(out),
                             NEWSCRAWL_STATE_URI=f"sqlite:///{tmp_path / 'state' / 'newscrawl.db'}")
     status, own_peak, together = crawl_sampled(command, tmp_path / "crawl.log")
     assert status == 0, (tmp_path / "crawl.log").read_text(errors="replace")[-3000:]
@@ -121,5 +90,5 @@ def test_a_crawl_of_hostile_pages_stays_under_400_mb(server, tmp_path):
     assert stats["newscrawl/extraction/over_budget/text"] >= hostile_pages // len(SHAPES)
     assert stats["newscrawl/extraction/over_budget/elements"] >= hostile_pages // len(SHAPES)
     assert stats["newscrawl/publish/records"] >= PAGES - hostile_pages
-    assert own_peak < BOUND, own_peak / MIB
-    assert together < BOUND, together / MIB
+    assert own_peak < BOUND_MIB, own_peak
+    assert together < BOUND_MIB, together
