@@ -3,12 +3,12 @@
 :class:`PagePool` runs a :class:`~newscrawl.spiders.pages.PageHandler` on
 ``NEWSCRAWL_EXTRACT_PROCESSES`` worker processes (0: in the crawl's own process) and
 gives the reactor a Deferred per page: the reactor thread only downloads, schedules and
-publishes. A page goes to the workers when one is free, so none waits pickled in this process
-beside the response it came from. Workers start with the first page, ignore SIGINT and SIGTERM (the crawl shuts
-them down when it closes, after its last page), and exit by themselves within a second
-when the crawl's process is gone, however it ended (SIGKILL included): no orphans. A worker
-that dies fails the pages it held (each counted as a spider error by Scrapy) and the pool
-starts afresh.
+publishes. A page goes to the workers when one is free, so none waits pickled in this
+process beside the response it came from. Workers start with the first page, ignore SIGINT
+and SIGTERM (the crawl shuts them down when it closes, after its last page), and exit by
+themselves within a second when the crawl's process is gone, however it ended (SIGKILL
+included): no orphans. A worker that dies fails the pages it held (each counted as a spider
+error by Scrapy) and the pool starts afresh.
 """
 
 from __future__ import annotations
