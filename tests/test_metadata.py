@@ -576,3 +576,9 @@ def test_written_by_box_at_the_foot_of_the_page():
     html = page(body=f"<h1>Money habits</h1><p>{'Story text. ' * 20}</p>"
                      "<div><h3>Written by Cassidy Horton</h3><p>Cassidy Horton is a finance writer.</p></div>")
     assert metadata(html, url=BLOG_URL)["authors"] == ["Cassidy Horton"]
+
+
+def test_by_line_after_a_child_element_in_pretty_printed_markup():
+    body = ('<h1>Candidate experience</h1><div class="node__meta">\n    <time>03/01/2017</time>\n'
+            '    by Agatha Caleo\n</div><p>Story.</p>')
+    assert metadata(page(body=body))["authors"] == ["Agatha Caleo"]

@@ -35,17 +35,18 @@ _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Writ
              "by", "written by", "posted by", "By:", "by:")
 # "Written by" opens a short text anywhere: an author box at the foot of the page.
 _SIGNED = re.compile(r"^(?:Written|Posted|Article) [bB]y ")
-# "By" opens the element's own text, or is all of it ("<span>By <a>Ann</a></span>"). Texts
+# "By" opens the element's own text (its first text that is not blank: pretty-printed markup
+# puts blanks before a child element), or is all of it ("<span>By <a>Ann</a></span>"). Texts
 # that do not start with the first letter of one of the words are passed over first.
 _BY_INITIALS = "".join(sorted({by[0] for by in _BY_WORDS}))
 _PREFIXED = etree.XPath(
     "following::*[self::p or self::span or self::div or self::li]"
-    f"[normalize-space(text()[1]) and contains('{_BY_INITIALS}', substring(normalize-space(text()[1]), 1, 1))]["
-    + " or ".join(f"starts-with(normalize-space(text()[1]), '{by} ') or normalize-space(text()[1]) = '{by}'"
+    f"[text()[normalize-space()] and contains('{_BY_INITIALS}', substring(normalize-space(text()[normalize-space()]), 1, 1))]["
+    + " or ".join(f"starts-with(normalize-space(text()[normalize-space()]), '{by} ') or normalize-space(text()[normalize-space()]) = '{by}'"
                   for by in _BY_WORDS)
     + "][position() <= 6]"
 )
-_FIRST_TEXT = etree.XPath("normalize-space(text()[1])")
+_FIRST_TEXT = etree.XPath("normalize-space(text()[normalize-space()])")
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
 # Short texts that may be a label ("Autor:", "Written by") or sign the article ("Written by Ann Lee"):
 # one pass over the page serves both. Only the parents of texts are tested: libxml2 tests an
