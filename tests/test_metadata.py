@@ -582,3 +582,10 @@ def test_by_line_after_a_child_element_in_pretty_printed_markup():
     body = ('<h1>Candidate experience</h1><div class="node__meta">\n    <time>03/01/2017</time>\n'
             '    by Agatha Caleo\n</div><p>Story.</p>')
     assert metadata(page(body=body))["authors"] == ["Agatha Caleo"]
+
+
+def test_byline_gives_the_name_its_name_element_holds_not_the_title_after_it():
+    body = ('<h1>Pests</h1><div class="author-line"><span class="author-label">Written By:</span> '
+            '<span class="author-name">Celeste Longacre</span> Gardener &amp; Astrologer</div>'
+            '<div class="byline"><span class="author-name">Edited by <b class="author-name">Bo Li</b></span></div>')
+    assert metadata(page(body=body))["authors"] == ["Celeste Longacre"]

@@ -48,6 +48,14 @@ _PREFIXED = etree.XPath(
 )
 _FIRST_TEXT = etree.XPath("normalize-space(text()[normalize-space()])")
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
+# Inside a byline, the element that holds only the name: its class says so ("author-name",
+# "authorName"), or it links to the author's page.
+_NAME_ELEMENTS = etree.XPath(
+    ".//*[@class][contains(@class, 'uthor') or contains(@class, 'UTHOR')][contains(@class, 'ame') or contains(@class, 'AME')]"
+    "[normalize-space()]"
+)
+_OTHER_CREDIT = re.compile(r"\s*(?!by\b)\w+(?:\s+\w+)?\s+by\b", re.IGNORECASE)
+_AUTHOR_LINKS = etree.XPath(".//a[@rel='author' or contains(@href, '/author/')][normalize-space()]")
 # Short texts that may be a label ("Autor:", "Written by") or sign the article ("Written by Ann Lee"):
 # one pass over the page serves both. Only the parents of texts are tested: libxml2 tests an
 # element's name in a predicate several times slower than it walks the tree.
@@ -240,9 +248,25 @@ def _is_marked_or_named(element: etree._Element) -> bool:
 
 
 def _texts(element: etree._Element) -> list[str]:
-    parts = _NAME_PARTS(element) or [element]
+    parts = _NAME_PARTS(element) or _author_name_elements(element) or [element]
     texts = [part.get("content") or " ".join(" ".join(part.itertext()).split()) for part in parts]
     return texts if sum(map(len, texts)) <= _MAX_BYLINE_CHARS else []
+
+
+def _author_name_elements(byline: etree._Element) -> list[etree._Element]:
+    """The elements of a byline that hold only an author's name, left out those crediting
+    someone else ("Updated by", "Fact checked by"); else its links to author pages.
+
+    >>> from lxml import html
+    >>> line = html.fromstring('<p>By <span class="author-name">Ann Lee</span>, Gardener & Writer '
+    ...                        '<span class="author-name">Updated by <b class="author-name">Bo Li</b></span></p>')
+    >>> [part.text for part in _author_name_elements(line)]
+    ['Ann Lee']
+    """
+    named = _NAME_ELEMENTS(byline)
+    credits = {part for part in named if _OTHER_CREDIT.match(part.text_content())}
+    kept = [part for part in named if part not in credits and credits.isdisjoint(part.iterancestors())]
+    return kept or _AUTHOR_LINKS(byline)
 
 
 def _is_marked(element: etree._Element) -> bool:
