@@ -589,3 +589,8 @@ def test_byline_gives_the_name_its_name_element_holds_not_the_title_after_it():
             '<span class="author-name">Celeste Longacre</span> Gardener &amp; Astrologer</div>'
             '<div class="byline"><span class="author-name">Edited by <b class="author-name">Bo Li</b></span></div>')
     assert metadata(page(body=body))["authors"] == ["Celeste Longacre"]
+
+
+def test_last_updated_line_at_the_foot_dates_a_page_that_gives_no_other():
+    body = "<h1>Webcams</h1>" + "<p>Story text goes on.</p>" * 40 + '<p style="text-align:right">Last updated: November 13, 2025</p>'
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2025-11-13"

@@ -19,7 +19,7 @@ from lxml import etree
 
 from newscrawl.extraction.document import Document, following_elements
 from newscrawl.extraction.shown_date import (
-    ShownDate, labelled_day, month_number, printed_day, printed_days, shown_dates,
+    ShownDate, labelled_day, labelled_update_day, month_number, printed_day, printed_days, shown_dates,
 )
 from newscrawl.extraction.structured import (
     article_object, jsonld_objects, jsonld_types, meta_content, meta_named, parsely_page,
@@ -244,7 +244,8 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     """The article's publication date: structured data, unless the page shows another day
     (see :func:`day_shown_and_in_url` and :func:`prefer_shown`); then the URL, then the day
     shown by the headline (one labelled as an update too), then dates printed in date elements;
-    last, the page's modification date (a page that gives only that one dates itself by it)."""
+    last, the page's modification date, given or printed after an "Updated" label (a page that
+    gives only that one dates itself by it)."""
     month_first = reads_month_first(doc)
     structured = _first_date((
         lambda: _jsonld_dates(doc, "datePublished"),
@@ -270,6 +271,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: visible_dates(doc, month_first),
         lambda: [labelled_day(doc, month_first)],
         lambda: [extract_modified(doc, timezone)],
+        lambda: [labelled_update_day(doc, month_first)],
     ), timezone, month_first)
 
 

@@ -105,6 +105,18 @@ def labelled_day(doc: Document, month_first: bool = True) -> str | None:
     return _everywhere(doc, month_first)[1]
 
 
+def labelled_update_day(doc: Document, month_first: bool = True) -> str | None:
+    """The first day printed anywhere after an "Updated", "Last modified" label: the day a page
+    that shows no other dates itself by.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = "<h2>Webcams</h2><p>" + "Text. " * 50 + "</p><p>Last updated: November 13, 2025</p>"
+    >>> labelled_update_day(parse_document(html, "https://e.com/"))
+    '2025-11-13'
+    """
+    return _everywhere(doc, month_first)[2]
+
+
 def printed_days(doc: Document, month_first: bool = True) -> set[str]:
     """Every day printed in the page's text (outside scripts and navigation) but not labelled as
     an update, as ``YYYY-MM-DD``.
@@ -131,15 +143,17 @@ def _near(doc: Document, month_first: bool) -> list[ShownDate]:
     return doc.cache[key]
 
 
-def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None]:
-    """Days printed anywhere but not as an update; the first one labelled as the publication day."""
+def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None, str | None]:
+    """Days printed anywhere but not as an update; the first one labelled as the publication
+    day; the first one labelled as an update."""
     key = ("printed_days", month_first)
     if key not in doc.cache:
         before, after = _page_texts(doc)
         everywhere = _dates_in(before + after, month_first, max_chars=None)
         printed = {date.day for date in everywhere if not date.updated}
         labelled = next((date.day for date in everywhere if date.published and not date.updated), None)
-        doc.cache[key] = (printed, labelled)
+        updated = next((date.day for date in everywhere if date.updated), None)
+        doc.cache[key] = (printed, labelled, updated)
     return doc.cache[key]
 
 
