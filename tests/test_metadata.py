@@ -594,3 +594,9 @@ def test_byline_gives_the_name_its_name_element_holds_not_the_title_after_it():
 def test_last_updated_line_at_the_foot_dates_a_page_that_gives_no_other():
     body = "<h1>Webcams</h1>" + "<p>Story text goes on.</p>" * 40 + '<p style="text-align:right">Last updated: November 13, 2025</p>'
     assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2025-11-13"
+
+
+def test_title_segment_naming_the_urls_section_goes():
+    head = '<meta property="og:title" content="Homestead gardening makes communities self-reliant | District">'
+    url = "https://www.example-news.com/district/343604"
+    assert metadata(page(head), url=url)["headline"] == "Homestead gardening makes communities self-reliant"

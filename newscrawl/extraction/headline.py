@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
@@ -102,7 +103,27 @@ def extract_headline(doc: Document) -> str | None:
         chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
     first = strip_site_suffix(first_heading(doc), names)
     shown_first = spelled_as_title(heading_unless_masthead(first, names), page_title)
-    return without_markdown(chosen or shown_first or page_title or first)
+    return without_section_suffix(without_markdown(chosen or shown_first or page_title or first), doc.url)
+
+
+def without_section_suffix(title: str | None, url: str) -> str | None:
+    """The title without a last segment that names the section the page's URL files it under
+    ("... | District" at ``/district/343604``): sites add their section as they add their name.
+
+    >>> without_section_suffix("Gardening makes communities self-reliant | District", "https://e.com/district/343604")
+    'Gardening makes communities self-reliant'
+    >>> without_section_suffix("Storm hits coast | Weather", "https://e.com/news/storm-hits-coast")
+    'Storm hits coast | Weather'
+    >>> without_section_suffix("Best laptops - 2024", "https://e.com/2024/05/best-laptops")
+    'Best laptops - 2024'
+    """
+    separators = _TITLE_SEPARATOR.findall(title or "")
+    if not separators:
+        return title
+    head, _, last = title.rpartition(separators[-1])
+    sections = {name_key(unquote(part)) for part in urlsplit(url).path.split("/")[:-1]}
+    section = name_key(last)
+    return head.rstrip() if head.strip() and section in sections - {""} and not section.isdigit() else title
 
 
 def spelled_as_title(heading: str | None, page_title: str | None) -> str | None:
