@@ -600,3 +600,10 @@ def test_title_segment_naming_the_urls_section_goes():
     head = '<meta property="og:title" content="Homestead gardening makes communities self-reliant | District">'
     url = "https://www.example-news.com/district/343604"
     assert metadata(page(head), url=url)["headline"] == "Homestead gardening makes communities self-reliant"
+
+
+def test_h1_of_a_theme_whose_body_class_mentions_breadcrumbs_is_the_page_heading():
+    head = '<meta property="og:title" content="How to Negotiate Salary - Center for Career Development">'
+    html = (f'<html lang="en"><head>{head}</head><body class="genesis-breadcrumbs-visible">'
+            '<div class="site-title"><h1>How to Negotiate Salary</h1></div><p>Story.</p></body></html>')
+    assert metadata(html)["headline"] == "How to Negotiate Salary"

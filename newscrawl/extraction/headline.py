@@ -16,10 +16,11 @@ _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—»›·•:/*]|-{1,2}|::)\s+|\s*[�
 _MAX_SUFFIX_WORDS = 6
 # The itemprop attributes are tested, not every element for one: libxml2 walks faster than it tests.
 _H1 = etree.XPath("/descendant::*/@itemprop[. = 'headline']/.. | /descendant::h1")
-# The page's own h1, not one in navigation (breadcrumbs often end with the headline as an h1).
+# The page's own h1, not one in navigation (breadcrumbs often end with the headline as an h1);
+# the <body>'s classes are the theme's flags ("genesis-breadcrumbs-visible"), not a breadcrumb.
 _ARTICLE_H1 = etree.XPath(
     "//h1[not(ancestor::nav or ancestor::li"
-    " or ancestor-or-self::*[contains(translate(@class, 'BREADCUM', 'breadcum'), 'breadcrumb')])]"
+    " or ancestor-or-self::*[not(self::body)][contains(translate(@class, 'BREADCUM', 'breadcum'), 'breadcrumb')])]"
 )
 # What ends a kicker written before the headline: "Rail strike: ...", "Rail strike / ...".
 _KICKER_END = re.compile(r"\S\s*(?:[:/|–—]|\s-)\s*$")
