@@ -607,3 +607,9 @@ def test_h1_of_a_theme_whose_body_class_mentions_breadcrumbs_is_the_page_heading
     html = (f'<html lang="en"><head>{head}</head><body class="genesis-breadcrumbs-visible">'
             '<div class="site-title"><h1>How to Negotiate Salary</h1></div><p>Story.</p></body></html>')
     assert metadata(html)["headline"] == "How to Negotiate Salary"
+
+
+def test_name_over_the_authors_bio_when_the_page_names_no_author_otherwise():
+    body = ('<h1>SEO tips</h1><p>Story text goes on.</p><div class="blog_author-wrapper"><img alt="">'
+            '<div class="text-weight-semibold">Lauren Vetter</div><p>Lauren Vetter is a marketer.</p></div>')
+    assert metadata(page(body=body))["authors"] == ["Lauren Vetter"]
