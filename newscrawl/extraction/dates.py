@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import date, datetime, timedelta, timezone as dt_timezone
 from functools import lru_cache
 from itertools import islice
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +27,8 @@ from newscrawl.extraction.structured import (
 from newscrawl.extraction.values import clean_text
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+#: The westmost and eastmost UTC offsets in use: a moment's day somewhere on Earth lies between.
+_UTC_OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
 _HAS_YEAR = re.compile(r"\d{4}")
 _HAS_TIME = re.compile(r"\d:\d\d|T\d\d")
 _DAY_FIRST = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.")
@@ -291,13 +293,25 @@ def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], 
     '2025-07-05T00:04:00+00:00'
     """
     first = next((date for date in shown if not date.updated), None)
-    if first is None or _days_apart(structured, first.day) <= 1:
+    if first is None or _same_day_somewhere(structured, first.day):
         return structured
     return structured if structured[:10] in printed() else first.day
 
 
-def _days_apart(first: str, second: str) -> int:
-    return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second)).days)
+def _same_day_somewhere(structured: str, day: str) -> bool:
+    """Whether ``day`` may be the structured date's day in some time zone (UTC-12 to UTC+14);
+    a structured date without a time of day and offset may be a day off either way.
+
+    >>> _same_day_somewhere("2025-07-05T00:04:00+00:00", "2025-07-04"), _same_day_somewhere("2025-12-19T22:02:58+00:00", "2025-12-18")
+    (True, False)
+    >>> _same_day_somewhere("2025-12-19", "2025-12-18"), _same_day_somewhere("2025-12-19T22:02:58", "2025-12-18")
+    (True, True)
+    """
+    moment = utc_moment(structured)
+    if moment is None or len(structured) <= 10 or datetime.fromisoformat(structured).tzinfo is None:
+        return abs((date.fromisoformat(structured[:10]) - date.fromisoformat(day)).days) <= 1
+    earliest, latest = (moment + offset for offset in _UTC_OFFSETS)
+    return earliest.date().isoformat() <= day <= latest.date().isoformat()
 
 
 def day_shown_and_in_url(shown: list[ShownDate], url_day: str | None) -> str | None:
