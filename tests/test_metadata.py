@@ -625,3 +625,9 @@ def test_day_shown_by_the_headline_a_day_off_in_another_time_zone_keeps_the_stru
     head = '<meta property="article:published_time" content="2025-07-05T00:04:00+00:00">'
     body = '<h1>Fireworks</h1><div>July 4, 2025</div><p>Story.</p>'
     assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2025-07-05T00:04:00+00:00"
+
+
+def test_scholarly_citation_authors_one_a_tag():
+    head = ('<meta name="DC.Creator" content="Jennifer Huberty"><meta name="citation_authors" content="Jennifer Huberty">'
+            '<meta name="citation_authors" content="Green, Jeni"><meta name="citation_authors" content="Chong Lee">')
+    assert metadata(page(head, "<h1>Yoga</h1><p>Abstract.</p>"))["authors"] == ["Jennifer Huberty", "Jeni Green", "Chong Lee"]

@@ -204,7 +204,19 @@ def meta_author_names(doc: Document) -> list[str]:
 def _meta_author_values(doc: Document) -> list[str]:
     values = meta_contents(doc, "author", "article:author", "article:author_name", "parsely-author",
                            "sailthru.author", "dc.creator", "dcterms.creator", "byl", "cxenseparse:author")
+    values += [first_name_first(value) for value in meta_contents(doc, "citation_author", "citation_authors")]
     return [value for value in values if not _is_url(value) and not _SLUG.match(value)]
+
+
+def first_name_first(name: str) -> str:
+    """A scholarly ``citation_author`` (one author a tag, Google Scholar's convention) as
+    "First Last": the tag may write "Last, First".
+
+    >>> first_name_first("Huberty, Jennifer"), first_name_first("Jeni Green")
+    ('Jennifer Huberty', 'Jeni Green')
+    """
+    last, comma, first = name.partition(",")
+    return f"{first.strip()} {last.strip()}" if comma and first.strip() and "," not in first else name
 
 
 def _is_cjk(char: str) -> bool:
