@@ -609,12 +609,6 @@ def test_h1_of_a_theme_whose_body_class_mentions_breadcrumbs_is_the_page_heading
     assert metadata(html)["headline"] == "How to Negotiate Salary"
 
 
-def test_name_over_the_authors_bio_when_the_page_names_no_author_otherwise():
-    body = ('<h1>SEO tips</h1><p>Story text goes on.</p><div class="blog_author-wrapper"><img alt="">'
-            '<div class="text-weight-semibold">Lauren Vetter</div><p>Lauren Vetter is a marketer.</p></div>')
-    assert metadata(page(body=body))["authors"] == ["Lauren Vetter"]
-
-
 def test_day_shown_by_the_headline_a_day_before_a_structured_time_no_time_zone_puts_on_that_day():
     head = '<meta property="article:published_time" content="2025-12-19T22:02:58+00:00">'
     body = '<h1>A new interpretability method</h1><div>Dec 18, 2025</div><p>Story.</p>'

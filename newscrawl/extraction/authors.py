@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from newscrawl.extraction.bylines import author_box_names, bio_names, byline_names
+from newscrawl.extraction.bylines import author_box_names, byline_names
 from newscrawl.extraction.document import Document
-from newscrawl.extraction.shown_date import texts_after_heading
 from newscrawl.extraction.structured import article_objects, meta_contents, resolve_reference, site_names
 from newscrawl.extraction.values import clean_text, name_key, names_match
 
@@ -169,7 +168,7 @@ def extract_authors(doc: Document) -> list[str]:
         personal = [name for name in personal if looks_like_person(name)] or [
             name for name in author_box_names(doc.root, split_authors) if looks_like_person(name)
         ]
-    return personal or structured or meta_author_names(doc) or bio_names(texts_after_heading(doc), looks_like_person)
+    return personal or structured or meta_author_names(doc)
 
 
 def looks_like_person(name: str) -> bool:

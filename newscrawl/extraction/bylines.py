@@ -71,8 +71,6 @@ _EXCLUDED = re.compile(
     re.IGNORECASE,
 )
 _BY = re.compile(r"^(?:by|von|por|par|door|av|af|di)\b\s*:?", re.IGNORECASE)
-# What follows an author's name where their bio opens: "Ann Lee is a...", "Ann Lee has...".
-_BIO_VERB = re.compile(r" (?:is|was|has|writes|joined|covers|works)\b")
 _BLOCK_LABELS = frozenset({"p", "div", "dt", "h2", "h3", "h4", "h5", "h6"})
 _LABEL_WORDS = re.compile(
     r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|author\(s\)|contributors?|by|(?:written|article|post|posted) by|text|texte|"
@@ -104,21 +102,6 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
     if best:
         return best[1]
     return prefixed_names(root, split) or labelled_names(root, split) or author_box_names(root, split)
-
-
-def bio_names(texts: list[str], is_name: Callable[[str], bool]) -> list[str]:
-    """The name over an author's bio: a short text that ``is_name`` takes for a name, right
-    before a text that opens with it ("Lauren Vetter is a growth-focused marketer...").
-
-    >>> bio_names(["Story.", "Lauren Vetter", "Lauren Vetter is a marketer."], lambda text: True)
-    ['Lauren Vetter']
-    >>> bio_names(["Remote Work", "Remote work is here to stay."], lambda text: True)
-    []
-    """
-    for name, bio in zip(texts, texts[1:]):
-        if _BIO_VERB.match(bio[len(name):]) and bio.startswith(name) and is_name(name):
-            return [name]
-    return []
 
 
 def author_box_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:

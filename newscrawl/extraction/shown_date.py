@@ -157,17 +157,6 @@ def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None,
     return doc.cache[key]
 
 
-def texts_after_heading(doc: Document) -> list[str]:
-    """The page's texts after its headline (all of them without one), whitespace-folded,
-    outside scripts, navigation and captions; read once a page.
-
-    >>> from newscrawl.extraction.document import parse_document
-    >>> texts_after_heading(parse_document("<p>Menu</p><h1>Title</h1><p>Ann  Lee</p>", "https://e.com/"))
-    ['Ann Lee']
-    """
-    return _page_texts(doc)[1]
-
-
 def _page_texts(doc: Document) -> tuple[list[str], list[str]]:
     if "page_texts" not in doc.cache:
         doc.cache["page_texts"] = _texts_around(doc.root, _story_heading(doc))
