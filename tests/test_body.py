@@ -463,3 +463,16 @@ def test_a_second_look_parses_the_page_within_its_own_limits_not_the_defaults():
                          limits=Limits(max_text_chars=0))
     for look in (_second_look, _cards_as_text):
         assert sum(len(block.text) for block in look(doc, set())) > len(long_text) - 10
+
+
+def test_text_the_page_holds_twice_is_kept_once() -> None:
+    """A page with the article twice (one copy per screen size) gives it once."""
+    texts = [text * 4 for text in PARAGRAPHS]
+    copy = f"<div>{paragraphs(texts)}</div>"
+    assert body_of(f"<html><body><h1>Bridge closes</h1><article>{copy}{copy}</article>"
+                   "</body></html>") == texts
+
+
+def test_a_paragraph_repeated_alone_stays() -> None:
+    texts = [text * 4 for text in PARAGRAPHS]
+    assert body_of(article(texts=texts + texts[:1])) == texts + texts[:1]

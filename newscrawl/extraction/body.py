@@ -42,6 +42,9 @@ MIN_CARD_SHARE = 2
 # has a body to widen and this share of its subheading links lead to other sites.
 MIN_CARD_LOOK_GAIN = 1.5
 MIN_OFF_SITE_SHARE = 0.5
+# A run of blocks repeating an earlier run word for word, and holding this many characters,
+# is a second copy of the text (a mobile and a desktop version, a tab shown twice).
+MIN_REPEATED_RUN_CHARS = 1000
 _HEADING_LINKS = etree.XPath("//h2//a[@href] | //h3//a[@href] | //h4//a[@href]")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
@@ -72,7 +75,7 @@ def extract_body(doc: Document) -> list[str]:
     if not blocks:
         embedded = script_html(doc.text)
         blocks = [] if embedded is None else _dom_blocks(embedded, headlines)[0]
-    return [block.text for block in blocks]
+    return [block.text for block in _drop_repeated_runs(blocks)]
 
 
 def _chars(blocks: list[Block]) -> int:
@@ -302,3 +305,39 @@ def _drop_orphan_headings(blocks: list[Block]) -> list[Block]:
         if block.tag not in HEADINGS or after is None or after.tag not in HEADINGS
         or after.tag > block.tag
     ]
+
+
+def _drop_repeated_runs(blocks: list[Block]) -> list[Block]:
+    """Drop each run of blocks, starting with prose, that repeats an earlier run word for
+    word and holds :data:`MIN_REPEATED_RUN_CHARS`: the page holds its text twice.
+
+    A line repeated alone (a refrain, a recurring list label) stays.
+
+    >>> text = [Block(f"Paragraph {i} of the text, which runs on and on." * 5, "p", 0) for i in range(5)]
+    >>> len(_drop_repeated_runs(text + text)), len(_drop_repeated_runs(text + text[:1]))
+    (5, 6)
+    """
+    first: dict[str, int] = {}
+    kept: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        length = _repeat_length(blocks, first.get(blocks[i].text), i)
+        if length and _chars(blocks[i:i + length]) >= MIN_REPEATED_RUN_CHARS:
+            i += length
+            continue
+        first.setdefault(blocks[i].text, i)
+        kept.append(blocks[i])
+        i += 1
+    return kept
+
+
+def _repeat_length(blocks: list[Block], earlier: int | None, i: int) -> int:
+    """How many blocks from ``i`` on repeat those from ``earlier`` on (0 unless block ``i`` is
+    prose: runs of short lines, repeated everywhere, are not worth comparing)."""
+    if earlier is None or not is_prose(blocks[i]):
+        return 0
+    length = 0
+    while (i + length < len(blocks) and earlier + length < i
+           and blocks[earlier + length].text == blocks[i + length].text):
+        length += 1
+    return length
