@@ -419,6 +419,24 @@ def test_listicle_items_led_by_a_linked_heading_are_text() -> None:
     assert body[-2:] == [items[-1][0], items[-1][1]]
 
 
+def test_numbered_listicle_items_linking_within_the_site_are_text() -> None:
+    """Items numbered 1., 2., 3. are a list article's, even when they link to the site's own
+    pages (its products), and hold only a little more text than the intro."""
+    items = [
+        ("1. Corn plant", "Corn plant has an upright habit and strappy leaves, and it grows in "
+         "low light as well as in bright light, with little water."),
+        ("2. Pothos", "Pothos is a vining plant with heart-shaped leaves that trails from a "
+         "shelf and forgives the owner who forgets to water it."),
+        ("3. Mother fern", "This fern produces lush dark-green fronds with a shiny sheen, and it "
+         "likes a humid bathroom with a small window."),
+    ]
+    cards = "".join(f"<section><h2><a href='/plants/{i}'>{name}</a></h2><p>{text}</p></section>"
+                    for i, (name, text) in enumerate(items))
+    page = (f"<html><body><h1>Plants for low light</h1><article>{paragraphs()}{cards}</article>"
+            "</body></html>")
+    assert body_of(page)[-2:] == [items[-1][0], items[-1][1]]
+
+
 def test_table_inside_a_figure_is_kept() -> None:
     """A WordPress table block is a ``<figure>`` holding the table: figures, not a picture."""
     table = ("<figure class='wp-block-table'><table><tr><th>Year</th><th>Crossings a day</th></tr>"

@@ -37,15 +37,19 @@ MIN_CONFIDENT_CHARS = 300
 MIN_SECOND_LOOK_GAIN = 3
 # When teaser cards hold this many times the body's text, they may be the article's items
 # (a listicle: linked heading, then its paragraph)...
-MIN_CARD_SHARE = 2
+MIN_CARD_SHARE = 1
 # ...and a look that reads them as text is kept when this many times longer, if the page
 # has a body to widen and this share of its subheading links lead to other sites.
 MIN_CARD_LOOK_GAIN = 1.5
 MIN_OFF_SITE_SHARE = 0.5
+# ...or its linked subheadings are numbered in sequence for this many items (1., 2., 3.).
+MIN_NUMBERED_ITEMS = 3
 # A run of blocks repeating an earlier run word for word, and holding this many characters,
 # is a second copy of the text (a mobile and a desktop version, a tab shown twice).
 MIN_REPEATED_RUN_CHARS = 1000
 _HEADING_LINKS = etree.XPath("//h2//a[@href] | //h3//a[@href] | //h4//a[@href]")
+_LINKED_HEADINGS = etree.XPath("//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]]")
+_ITEM_NUMBER = re.compile(r"\s*#?(\d{1,3})\b")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
 
@@ -65,8 +69,7 @@ def extract_body(doc: Document) -> list[str]:
     headlines = _headlines(doc)
     article_body = jsonld_article_body(doc)  # before pruning, which drops the scripts
     blocks, teaser_chars = _dom_blocks(doc.root, headlines)
-    if (doc.whole and blocks and teaser_chars >= MIN_CARD_SHARE * _chars(blocks)
-            and _headings_link_off_site(doc.root, doc.url)):
+    if doc.whole and blocks and _may_be_listicle(doc, teaser_chars / _chars(blocks)):
         blocks = _longer(blocks, _cards_as_text(doc, headlines), MIN_CARD_LOOK_GAIN)
     if doc.whole and _chars(blocks) < MIN_CONFIDENT_CHARS:
         blocks = _longer(blocks, _second_look(doc, headlines), MIN_SECOND_LOOK_GAIN)
@@ -87,6 +90,12 @@ def _longer(blocks: list[Block], other: list[Block], gain: float) -> list[Block]
     return other if _chars(other) >= gain * _chars(blocks) else blocks
 
 
+def _may_be_listicle(doc: Document, card_share: float) -> bool:
+    """Whether teaser cards holding ``card_share`` times the body's text may be its items."""
+    return card_share >= MIN_CARD_SHARE and (
+        _headings_link_off_site(doc.root, doc.url) or _headings_numbered(doc.root))
+
+
 def _headings_link_off_site(root: etree._Element, url: str) -> bool:
     """Whether most links in subheadings lead to other sites: the items of a listicle (places,
     products, other blogs), not the stories of a listing, which link within the site.
@@ -100,6 +109,29 @@ def _headings_link_off_site(root: etree._Element, url: str) -> bool:
     hrefs = [a.get("href") or "" for a in _HEADING_LINKS(root)]
     off_site = sum(_site(href) not in ("", host) for href in hrefs)
     return bool(hrefs) and off_site >= MIN_OFF_SITE_SHARE * len(hrefs)
+
+
+def _headings_numbered(root: etree._Element) -> bool:
+    """Whether linked subheadings number :data:`MIN_NUMBERED_ITEMS` items in sequence: the
+    items of a listicle (linking to the site's own product or place pages), never a listing.
+
+    >>> root = lxml_html.fromstring('<div><h2><a href="/p/1">1. Corn plant</a></h2>'
+    ...     '<h2><a href="/p/2">2. Pothos</a></h2><h2><a href="/p/3">3. Fern</a></h2></div>')
+    >>> _headings_numbered(root)
+    True
+    >>> _headings_numbered(lxml_html.fromstring('<div><h2><a href="/a">2 dead in crash</a></h2>'
+    ...     '<h2><a href="/b">3 things to know</a></h2><h2><a href="/c">4 new bridges</a></h2></div>'))
+    False
+    """
+    run, previous = 0, 0
+    for heading in _LINKED_HEADINGS(root):
+        match = _ITEM_NUMBER.match(heading.text_content())
+        number = int(match.group(1)) if match else 0
+        run = run + 1 if run and number == previous + 1 else int(number == 1)
+        if run >= MIN_NUMBERED_ITEMS:
+            return True
+        previous = number
+    return False
 
 
 def _site(url: str) -> str:
