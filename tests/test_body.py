@@ -437,6 +437,15 @@ def test_numbered_listicle_items_linking_within_the_site_are_text() -> None:
     assert body_of(page)[-2:] == [items[-1][0], items[-1][1]]
 
 
+def test_schedule_of_short_lines_before_the_text_is_kept() -> None:
+    """A long run of short lines is a list (a schedule), not the furniture lines of a byline."""
+    rows = [f"September {day} 12pm-1pm Room 217" for day in range(10, 17)]
+    schedule = "".join(f"<div>{row}</div>" for row in rows)
+    page = (f"<html><body><h1>Yoga</h1><div class='main'><p>Schedule</p>{schedule}"
+            f"{paragraphs()}</div></body></html>")
+    assert body_of(page) == ["Schedule", *rows, *PARAGRAPHS]
+
+
 def test_table_inside_a_figure_is_kept() -> None:
     """A WordPress table block is a ``<figure>`` holding the table: figures, not a picture."""
     table = ("<figure class='wp-block-table'><table><tr><th>Year</th><th>Crossings a day</th></tr>"

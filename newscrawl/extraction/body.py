@@ -29,7 +29,8 @@ from newscrawl.extraction.structured import meta_content
 _CLOSING_LIST_TAGS = HEADINGS | {"li", "tr"}
 # A heading or label holding the headline and at most half as much again (a kicker) repeats it.
 MAX_HEADLINE_LINE = 1.5
-# This many short lines after the last prose are a closing list (tour dates, results).
+# This many short lines before the first or after the last prose are a list (tour dates,
+# results, a schedule), not furniture.
 MIN_CLOSING_LINES = 6
 # A body shorter than this is looked at a second time, without the class/id vocabulary...
 MIN_CONFIDENT_CHARS = 300
@@ -293,8 +294,8 @@ def _headlines(doc: Document) -> set[str]:
 def _trim_furniture_lines(blocks: list[Block]) -> list[Block]:
     """Drop the short lines (dates, bylines, labels) before the first and after the last prose.
 
-    Subheadings before the first prose stay (kicker, subtitle), and so does a closing
-    list after the last prose: list items, or a long run of short lines.
+    Subheadings before the first prose stay (kicker, subtitle), and so does a long run of
+    short lines (a schedule), before or after the prose; after it, list items stay too.
 
     >>> lines = [Block(t, "p", 0) for t in ("By Jo Doe", "It rained all day.", "Share")]
     >>> [b.text for b in _trim_furniture_lines(lines)]
@@ -309,7 +310,9 @@ def _trim_furniture_lines(blocks: list[Block]) -> list[Block]:
     prose = [i for i, block in enumerate(blocks) if is_prose(block)]
     if not prose:
         return blocks
-    head = [b for b in blocks[:prose[0]] if b.tag in HEADINGS]
+    head = blocks[:prose[0]]
+    if len(head) < MIN_CLOSING_LINES:
+        head = [b for b in head if b.tag in HEADINGS]
     end = prose[-1] + 1
     if len(blocks) - end >= MIN_CLOSING_LINES:
         return head + blocks[prose[0]:]
