@@ -446,6 +446,14 @@ def test_schedule_of_short_lines_before_the_text_is_kept() -> None:
     assert body_of(page) == ["Schedule", *rows, *PARAGRAPHS]
 
 
+def test_prose_after_the_element_holding_the_text_is_left_out() -> None:
+    """A bio or a call to action after the text's own element, in the article, is no text."""
+    bio = "<div class='box'><p>Jo Doe covers the city.</p></div>"
+    page = (f"<html><body><h1>Bridge closes</h1><article><div class='text'>{paragraphs()}</div>"
+            f"{bio}</article></body></html>")
+    assert body_of(page) == PARAGRAPHS
+
+
 def test_table_inside_a_figure_is_kept() -> None:
     """A WordPress table block is a ``<figure>`` holding the table: figures, not a picture."""
     table = ("<figure class='wp-block-table'><table><tr><th>Year</th><th>Crossings a day</th></tr>"

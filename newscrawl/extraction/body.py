@@ -15,6 +15,7 @@ from newscrawl.extraction.body_jsonld import jsonld_article_body, reconcile
 from newscrawl.extraction.body_scoring import (
     HEADINGS,
     best_span,
+    cut_tail,
     is_link_list,
     is_prose,
     lead_span,
@@ -243,7 +244,7 @@ def _dom_blocks(
     span = best_span(page, teasers)
     if span is None:
         return [], teaser_chars
-    span = widen(page, span, teasers)
+    span = cut_tail(page, widen(page, span, teasers), teasers)
     lead = lead_span(page, span)
     def kept(part: Span) -> list[Block]:
         return [
