@@ -454,6 +454,13 @@ def test_prose_after_the_element_holding_the_text_is_left_out() -> None:
     assert body_of(page) == PARAGRAPHS
 
 
+def test_subheading_linking_to_itself_is_kept() -> None:
+    """A subheading's permalink (``<a href="#id">``) is no link to elsewhere."""
+    heading = "<h3 id='repairs'><a href='#repairs'>Repairs</a></h3>"
+    page = article(inside=f"{heading}<p>{PARAGRAPHS[2]}</p>", texts=PARAGRAPHS[:2])
+    assert body_of(page) == [*PARAGRAPHS[:2], "Repairs", PARAGRAPHS[2]]
+
+
 def test_table_inside_a_figure_is_kept() -> None:
     """A WordPress table block is a ``<figure>`` holding the table: figures, not a picture."""
     table = ("<figure class='wp-block-table'><table><tr><th>Year</th><th>Crossings a day</th></tr>"
