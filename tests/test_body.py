@@ -419,6 +419,48 @@ def test_listicle_items_led_by_a_linked_heading_are_text() -> None:
     assert body[-2:] == [items[-1][0], items[-1][1]]
 
 
+def test_numbered_listicle_items_linking_within_the_site_are_text() -> None:
+    """Items numbered 1., 2., 3. are a list article's, even when they link to the site's own
+    pages (its products), and hold only a little more text than the intro."""
+    items = [
+        ("1. Corn plant", "Corn plant has an upright habit and strappy leaves, and it grows in "
+         "low light as well as in bright light, with little water."),
+        ("2. Pothos", "Pothos is a vining plant with heart-shaped leaves that trails from a "
+         "shelf and forgives the owner who forgets to water it."),
+        ("3. Mother fern", "This fern produces lush dark-green fronds with a shiny sheen, and it "
+         "likes a humid bathroom with a small window."),
+    ]
+    cards = "".join(f"<section><h2><a href='/plants/{i}'>{name}</a></h2><p>{text}</p></section>"
+                    for i, (name, text) in enumerate(items))
+    page = (f"<html><body><h1>Plants for low light</h1><article>{paragraphs()}{cards}</article>"
+            "</body></html>")
+    assert body_of(page)[-2:] == [items[-1][0], items[-1][1]]
+
+
+def test_schedule_of_short_lines_before_the_text_is_kept() -> None:
+    """A long run of short lines is a list (a schedule), not the furniture lines of a byline."""
+    rows = [f"September {day} 12pm-1pm Room 217" for day in range(10, 17)]
+    schedule = "".join(f"<div>{row}</div>" for row in rows)
+    page = (f"<html><body><h1>Yoga</h1><div class='main'><p>Schedule</p>{schedule}"
+            f"{paragraphs()}</div></body></html>")
+    assert body_of(page) == ["Schedule", *rows, *PARAGRAPHS]
+
+
+def test_prose_after_the_element_holding_the_text_is_left_out() -> None:
+    """A bio or a call to action after the text's own element, in the article, is no text."""
+    bio = "<div class='box'><p>Jo Doe covers the city.</p></div>"
+    page = (f"<html><body><h1>Bridge closes</h1><article><div class='text'>{paragraphs()}</div>"
+            f"{bio}</article></body></html>")
+    assert body_of(page) == PARAGRAPHS
+
+
+def test_subheading_linking_to_itself_is_kept() -> None:
+    """A subheading's permalink (``<a href="#id">``) is no link to elsewhere."""
+    heading = "<h3 id='repairs'><a href='#repairs'>Repairs</a></h3>"
+    page = article(inside=f"{heading}<p>{PARAGRAPHS[2]}</p>", texts=PARAGRAPHS[:2])
+    assert body_of(page) == [*PARAGRAPHS[:2], "Repairs", PARAGRAPHS[2]]
+
+
 def test_table_inside_a_figure_is_kept() -> None:
     """A WordPress table block is a ``<figure>`` holding the table: figures, not a picture."""
     table = ("<figure class='wp-block-table'><table><tr><th>Year</th><th>Crossings a day</th></tr>"
@@ -463,3 +505,16 @@ def test_a_second_look_parses_the_page_within_its_own_limits_not_the_defaults():
                          limits=Limits(max_text_chars=0))
     for look in (_second_look, _cards_as_text):
         assert sum(len(block.text) for block in look(doc, set())) > len(long_text) - 10
+
+
+def test_text_the_page_holds_twice_is_kept_once() -> None:
+    """A page with the article twice (one copy per screen size) gives it once."""
+    texts = [text * 4 for text in PARAGRAPHS]
+    copy = f"<div>{paragraphs(texts)}</div>"
+    assert body_of(f"<html><body><h1>Bridge closes</h1><article>{copy}{copy}</article>"
+                   "</body></html>") == texts
+
+
+def test_a_paragraph_repeated_alone_stays() -> None:
+    texts = [text * 4 for text in PARAGRAPHS]
+    assert body_of(article(texts=texts + texts[:1])) == texts + texts[:1]

@@ -15,6 +15,7 @@ from newscrawl.extraction.body_jsonld import jsonld_article_body, reconcile
 from newscrawl.extraction.body_scoring import (
     HEADINGS,
     best_span,
+    cut_tail,
     is_link_list,
     is_prose,
     lead_span,
@@ -29,7 +30,8 @@ from newscrawl.extraction.structured import meta_content
 _CLOSING_LIST_TAGS = HEADINGS | {"li", "tr"}
 # A heading or label holding the headline and at most half as much again (a kicker) repeats it.
 MAX_HEADLINE_LINE = 1.5
-# This many short lines after the last prose are a closing list (tour dates, results).
+# This many short lines before the first or after the last prose are a list (tour dates,
+# results, a schedule), not furniture.
 MIN_CLOSING_LINES = 6
 # A body shorter than this is looked at a second time, without the class/id vocabulary...
 MIN_CONFIDENT_CHARS = 300
@@ -37,12 +39,19 @@ MIN_CONFIDENT_CHARS = 300
 MIN_SECOND_LOOK_GAIN = 3
 # When teaser cards hold this many times the body's text, they may be the article's items
 # (a listicle: linked heading, then its paragraph)...
-MIN_CARD_SHARE = 2
+MIN_CARD_SHARE = 1
 # ...and a look that reads them as text is kept when this many times longer, if the page
 # has a body to widen and this share of its subheading links lead to other sites.
 MIN_CARD_LOOK_GAIN = 1.5
 MIN_OFF_SITE_SHARE = 0.5
+# ...or its linked subheadings are numbered in sequence for this many items (1., 2., 3.).
+MIN_NUMBERED_ITEMS = 3
+# A run of blocks repeating an earlier run word for word, and holding this many characters,
+# is a second copy of the text (a mobile and a desktop version, a tab shown twice).
+MIN_REPEATED_RUN_CHARS = 1000
 _HEADING_LINKS = etree.XPath("//h2//a[@href] | //h3//a[@href] | //h4//a[@href]")
+_LINKED_HEADINGS = etree.XPath("//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]]")
+_ITEM_NUMBER = re.compile(r"\s*#?(\d{1,3})\b")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
 
@@ -62,8 +71,7 @@ def extract_body(doc: Document) -> list[str]:
     headlines = _headlines(doc)
     article_body = jsonld_article_body(doc)  # before pruning, which drops the scripts
     blocks, teaser_chars = _dom_blocks(doc.root, headlines)
-    if (doc.whole and blocks and teaser_chars >= MIN_CARD_SHARE * _chars(blocks)
-            and _headings_link_off_site(doc.root, doc.url)):
+    if doc.whole and blocks and _may_be_listicle(doc, teaser_chars / _chars(blocks)):
         blocks = _longer(blocks, _cards_as_text(doc, headlines), MIN_CARD_LOOK_GAIN)
     if doc.whole and _chars(blocks) < MIN_CONFIDENT_CHARS:
         blocks = _longer(blocks, _second_look(doc, headlines), MIN_SECOND_LOOK_GAIN)
@@ -72,7 +80,7 @@ def extract_body(doc: Document) -> list[str]:
     if not blocks:
         embedded = script_html(doc.text)
         blocks = [] if embedded is None else _dom_blocks(embedded, headlines)[0]
-    return [block.text for block in blocks]
+    return [block.text for block in _drop_repeated_runs(blocks)]
 
 
 def _chars(blocks: list[Block]) -> int:
@@ -82,6 +90,12 @@ def _chars(blocks: list[Block]) -> int:
 def _longer(blocks: list[Block], other: list[Block], gain: float) -> list[Block]:
     """``other`` when it holds ``gain`` times the text of ``blocks``, else ``blocks``."""
     return other if _chars(other) >= gain * _chars(blocks) else blocks
+
+
+def _may_be_listicle(doc: Document, card_share: float) -> bool:
+    """Whether teaser cards holding ``card_share`` times the body's text may be its items."""
+    return card_share >= MIN_CARD_SHARE and (
+        _headings_link_off_site(doc.root, doc.url) or _headings_numbered(doc.root))
 
 
 def _headings_link_off_site(root: etree._Element, url: str) -> bool:
@@ -97,6 +111,29 @@ def _headings_link_off_site(root: etree._Element, url: str) -> bool:
     hrefs = [a.get("href") or "" for a in _HEADING_LINKS(root)]
     off_site = sum(_site(href) not in ("", host) for href in hrefs)
     return bool(hrefs) and off_site >= MIN_OFF_SITE_SHARE * len(hrefs)
+
+
+def _headings_numbered(root: etree._Element) -> bool:
+    """Whether linked subheadings number :data:`MIN_NUMBERED_ITEMS` items in sequence: the
+    items of a listicle (linking to the site's own product or place pages), never a listing.
+
+    >>> root = lxml_html.fromstring('<div><h2><a href="/p/1">1. Corn plant</a></h2>'
+    ...     '<h2><a href="/p/2">2. Pothos</a></h2><h2><a href="/p/3">3. Fern</a></h2></div>')
+    >>> _headings_numbered(root)
+    True
+    >>> _headings_numbered(lxml_html.fromstring('<div><h2><a href="/a">2 dead in crash</a></h2>'
+    ...     '<h2><a href="/b">3 things to know</a></h2><h2><a href="/c">4 new bridges</a></h2></div>'))
+    False
+    """
+    run, previous = 0, 0
+    for heading in _LINKED_HEADINGS(root):
+        match = _ITEM_NUMBER.match(heading.text_content())
+        number = int(match.group(1)) if match else 0
+        run = run + 1 if run and number == previous + 1 else int(number == 1)
+        if run >= MIN_NUMBERED_ITEMS:
+            return True
+        previous = number
+    return False
 
 
 def _site(url: str) -> str:
@@ -207,7 +244,7 @@ def _dom_blocks(
     span = best_span(page, teasers)
     if span is None:
         return [], teaser_chars
-    span = widen(page, span, teasers)
+    span = cut_tail(page, widen(page, span, teasers), teasers)
     lead = lead_span(page, span)
     def kept(part: Span) -> list[Block]:
         return [
@@ -258,8 +295,8 @@ def _headlines(doc: Document) -> set[str]:
 def _trim_furniture_lines(blocks: list[Block]) -> list[Block]:
     """Drop the short lines (dates, bylines, labels) before the first and after the last prose.
 
-    Subheadings before the first prose stay (kicker, subtitle), and so does a closing
-    list after the last prose: list items, or a long run of short lines.
+    Subheadings before the first prose stay (kicker, subtitle), and so does a long run of
+    short lines (a schedule), before or after the prose; after it, list items stay too.
 
     >>> lines = [Block(t, "p", 0) for t in ("By Jo Doe", "It rained all day.", "Share")]
     >>> [b.text for b in _trim_furniture_lines(lines)]
@@ -274,7 +311,9 @@ def _trim_furniture_lines(blocks: list[Block]) -> list[Block]:
     prose = [i for i, block in enumerate(blocks) if is_prose(block)]
     if not prose:
         return blocks
-    head = [b for b in blocks[:prose[0]] if b.tag in HEADINGS]
+    head = blocks[:prose[0]]
+    if len(head) < MIN_CLOSING_LINES:
+        head = [b for b in head if b.tag in HEADINGS]
     end = prose[-1] + 1
     if len(blocks) - end >= MIN_CLOSING_LINES:
         return head + blocks[prose[0]:]
@@ -302,3 +341,39 @@ def _drop_orphan_headings(blocks: list[Block]) -> list[Block]:
         if block.tag not in HEADINGS or after is None or after.tag not in HEADINGS
         or after.tag > block.tag
     ]
+
+
+def _drop_repeated_runs(blocks: list[Block]) -> list[Block]:
+    """Drop each run of blocks, starting with prose, that repeats an earlier run word for
+    word and holds :data:`MIN_REPEATED_RUN_CHARS`: the page holds its text twice.
+
+    A line repeated alone (a refrain, a recurring list label) stays.
+
+    >>> text = [Block(f"Paragraph {i} of the text, which runs on and on." * 5, "p", 0) for i in range(5)]
+    >>> len(_drop_repeated_runs(text + text)), len(_drop_repeated_runs(text + text[:1]))
+    (5, 6)
+    """
+    first: dict[str, int] = {}
+    kept: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        length = _repeat_length(blocks, first.get(blocks[i].text), i)
+        if length and _chars(blocks[i:i + length]) >= MIN_REPEATED_RUN_CHARS:
+            i += length
+            continue
+        first.setdefault(blocks[i].text, i)
+        kept.append(blocks[i])
+        i += 1
+    return kept
+
+
+def _repeat_length(blocks: list[Block], earlier: int | None, i: int) -> int:
+    """How many blocks from ``i`` on repeat those from ``earlier`` on (0 unless block ``i`` is
+    prose: runs of short lines, repeated everywhere, are not worth comparing)."""
+    if earlier is None or not is_prose(blocks[i]):
+        return 0
+    length = 0
+    while (i + length < len(blocks) and earlier + length < i
+           and blocks[earlier + length].text == blocks[i + length].text):
+        length += 1
+    return length

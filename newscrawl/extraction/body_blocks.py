@@ -19,6 +19,8 @@ BLOCK_TAGS = frozenset((
     "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "nav", "ol", "p", "pre",
     "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
 ))
+# A link to the page itself inside one of these is the subheading's permalink, not a link.
+_SUBHEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
 # Table cells: a row is one block, its cells separated by a space.
 CELL_TAGS = frozenset(("td", "th"))
 # Scripts written without spaces say in one character what Latin says in several: a
@@ -151,12 +153,21 @@ def _starts_sentence(text: str) -> bool:
 
 
 def _is_link(el: etree._Element) -> bool:
-    """Whether ``el`` links somewhere: an ``<a name>`` anchor is no link.
+    """Whether ``el`` links somewhere: an ``<a name>`` anchor is no link, and neither is a
+    subheading's link to itself (its permalink).
 
     >>> _is_link(etree.fromstring('<a href="/x">x</a>')), _is_link(etree.fromstring('<a name="s1">x</a>'))
     (True, False)
+    >>> _is_link(etree.fromstring('<h3 id="s1"><a href="#s1">Benefits</a></h3>')[0])
+    False
     """
-    return el.tag == "a" and el.get("href") is not None
+    if el.tag != "a":
+        return False
+    href = el.get("href")
+    if href is None:
+        return False
+    parent = el.getparent()
+    return not (href.startswith("#") and parent is not None and parent.tag in _SUBHEADINGS)
 
 
 def layout(root: etree._Element) -> Layout:

@@ -56,6 +56,9 @@ MIN_HEADLINE_LINK_CHARS = 25
 MAX_LEAD_GAP = 3
 # ...and has at most this many blocks.
 MAX_LEAD_BLOCKS = 3
+# The text ends with the smallest element holding this share of the article span's prose:
+# the prose after it in the span (an author's bio, a call to action, related posts) is not text.
+MIN_CORE_PROSE_SHARE = 0.9
 # Short list items and table rows are content or nothing, never furniture lines.
 _NEUTRAL_TAGS = frozenset(("li", "tr"))
 _URL = re.compile(r"(?:https?://|www\.)\S+$")
@@ -303,3 +306,36 @@ def lead_span(page: Layout, body: Span) -> Span | None:
         ):
             return span
     return None
+
+
+def cut_tail(page: Layout, span: Span, teasers: set[int]) -> Span:
+    """``span`` ending with the smallest element holding :data:`MIN_CORE_PROSE_SHARE` of its
+    prose, and the list items and table rows right after it.
+
+    >>> from lxml import etree
+    >>> from newscrawl.extraction.body_blocks import layout
+    >>> prose = "<p>" + "A sentence of the article that runs on for a while. " * 3 + "</p>"
+    >>> page = layout(etree.fromstring(
+    ...     f"<div><div>{prose * 9}</div><table><tr><td>1</td></tr></table>"
+    ...     "<div><p>Jo Doe writes about the weather for us, and loves to hike.</p></div></div>"))
+    >>> span = cut_tail(page, page.spans[-1], set())
+    >>> page.blocks[span.end - 1].text, len(page.blocks) - span.end
+    ('1', 1)
+    """
+    first = span.start  # running totals of the span's blocks only: the page may be long
+    prose = _running_totals(
+        0 if i in teasers else max(block_weight(block), 0)
+        for i, block in enumerate(page.blocks[first:span.end], first))
+    need = MIN_CORE_PROSE_SHARE * prose[-1]
+    core = None
+    for inner in page.spans:
+        if (first <= inner.start and inner.end <= span.end
+                and prose[inner.end - first] - prose[inner.start - first] >= need
+                and (core is None or inner.end - inner.start < core.end - core.start)):
+            core = inner
+    if core is None:
+        return span
+    end = core.end
+    while end < span.end and page.blocks[end].tag in _NEUTRAL_TAGS:
+        end += 1
+    return Span(span.element, span.start, end, span.children)
