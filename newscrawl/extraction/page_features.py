@@ -119,11 +119,12 @@ def page_signals(doc: Document) -> dict[str, float]:
     text = shown[:SAMPLE_CHARS]
     lowered = text.lower()
     words = text.split()
+    shown_chars = sum(map(len, words)) if len(text) == len(shown) else _visible_chars([shown])
     signals = {name: _squash(count) for name, count in _tag_counts(root).items()}
     link_text = _LINK_TEXT_NOT_NOSCRIPT(root) if _noscript_holds_text(root) else _LINK_TEXT(root)
     signals.update(
         page_words=_squash(len(words)),
-        link_density=link_density(_visible_chars([shown]), _visible_chars(link_text)),
+        link_density=link_density(shown_chars, _visible_chars(link_text)),
         prices=_squash(len(_PRICE.findall(text))),
         shop_words=_squash(len(_SHOP_WORDS.findall(lowered))),
         forum_words=_squash(len(_FORUM_WORDS.findall(lowered))),
