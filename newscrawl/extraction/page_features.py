@@ -275,10 +275,25 @@ def page_features(
         "body_share": min(_squash(total) - signals.get("page_words", 0.0), 0.0),
         "body_sentences": sum(map(bool, map(_SENTENCE_END.search, lines))) / len(lines)
         if lines else 0.0,
-        "body_pitch": min(len(_PITCH_WORDS.findall(body or "")) / total, 0.2) * 5 if total else 0.0,
+        "body_pitch": min(_reader_words(body or "") / total, 0.2) * 5 if total else 0.0,
         "headings_per_paragraph": signals.get("h2", 0.0) - signals.get("paragraphs", 0.0),
         "url_home": float(path.strip("/") == ""),
     }
+
+
+def _reader_words(text: str) -> int:
+    """How many times ``text`` says "we", "our", "us", "you" or "your", in any case.
+
+    Counted in the lower-cased text, several times faster than a case-blind search; a text
+    with the two letters lower-casing treats otherwise (``ſ`` reads as ``s`` case-blind, ``İ``
+    lower-cases to two characters) is searched case-blind.
+
+    >>> _reader_words("We fix YOUR roof. Call us."), _reader_words("Uſ and yours"), _reader_words("İus")
+    (3, 1, 0)
+    """
+    if "ſ" in text or "İ" in text:
+        return len(_PITCH_WORDS.findall(text))
+    return len(_READER_WORDS.findall(text.lower()))
 
 
 def _squash(count: float) -> float:
