@@ -53,6 +53,8 @@ _SLUG_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 # regex engine then skips ahead to the characters that can start a match, three times faster.
 # A word boundary before a match is the look-behind just after its first letter.
 _PRICE = re.compile(r"[$€£¥\d](?:(?<=[$€£¥])\s?\d|(?<=\d)(?:[.,]\d\d)?\s?(?:€|EUR|USD)\b)")
+# Every price names its currency: a text with none of these holds no price, and is not searched.
+_CURRENCIES = ("$", "€", "£", "¥", "EUR", "USD")
 _SHOP_WORDS = re.compile(
     r"add to (?:cart|basket|bag)|buy now|in stock|out of stock|checkout|free shipping|"
     r"book (?:a|your) (?:demo|call|consultation)|request a quote|get a quote|free trial|"
@@ -125,7 +127,7 @@ def page_signals(doc: Document) -> dict[str, float]:
     signals.update(
         page_words=_squash(len(words)),
         link_density=link_density(shown_chars, _visible_chars(link_text)),
-        prices=_squash(len(_PRICE.findall(text))),
+        prices=_squash(_prices(text)),
         shop_words=_squash(len(_SHOP_WORDS.findall(lowered))),
         forum_words=_squash(len(_FORUM_WORDS.findall(lowered))),
         service_words=_squash(len(_SERVICE_WORDS.findall(lowered))),
@@ -279,6 +281,15 @@ def page_features(
         "headings_per_paragraph": signals.get("h2", 0.0) - signals.get("paragraphs", 0.0),
         "url_home": float(path.strip("/") == ""),
     }
+
+
+def _prices(text: str) -> int:
+    """How many prices ``text`` shows ("$5", "12,99 EUR", "40 USD").
+
+    >>> _prices("Only $5.99, was 12,99 EUR or 40 USD"), _prices("On 12 May 2024 at 10.30")
+    (3, 0)
+    """
+    return len(_PRICE.findall(text)) if any(currency in text for currency in _CURRENCIES) else 0
 
 
 def _reader_words(text: str) -> int:
