@@ -8,6 +8,8 @@ import json
 from newscrawl import extract_article
 from newscrawl.evaluation import train
 from newscrawl.extraction.classify import PageTypeModel, page_type, shipped_model
+from newscrawl.extraction.document import parse_document
+from newscrawl.extraction.page_features import _SHOWN_TEXT, shown_text
 from newscrawl.extraction.record import extract_features
 
 STORY = " ".join(
@@ -39,6 +41,17 @@ def test_features_are_what_the_shipped_model_reads():
     features = extract_features(NEWS, "https://news.example.com/2026/11/council-closes-old-bridge")
     assert set(shipped_model().features) <= set(features)
     assert all(isinstance(value, float | int) for value in features.values())
+
+
+def test_shown_text_is_every_text_node_outside_code():
+    """The subtree-by-subtree reading gives what an XPath over every text node gives,
+    scripts inside <noscript> and a page nested deeper than Python recurses included."""
+    pages = [NEWS, SHOP, "<body><div>a<noscript>b<p>c<script>d</script></p>e</noscript>f</div>g</body>",
+             "<body>" + "<div>" * 1500 + "a<script>b</script>c" + "</div>" * 1500 + "d</body>"]
+    for page in pages:
+        root = parse_document(page, "https://e.com/").root
+        assert shown_text(root) == "".join(_SHOWN_TEXT(root))
+    assert shown_text(parse_document(pages[-1], "https://e.com/").root) == "acd"
 
 
 def test_a_feed_or_sitemap_listing_reaches_the_features():

@@ -104,22 +104,6 @@ class _Builder:
         self.in_lead = True
         self.tags: list[str] = []
 
-    def open(self, tag: str) -> None:
-        if tag in BLOCK_TAGS:
-            if self.parts:
-                self.flush()
-            self.tags.append(tag)
-        elif tag in CELL_TAGS:
-            self.add(" ", False)
-
-    def close(self, tag: str) -> None:
-        if tag in BLOCK_TAGS:
-            if self.parts:
-                self.flush()
-            self.tags.pop()
-        elif tag in CELL_TAGS:
-            self.add(" ", False)
-
     def add(self, text: str, in_link: bool) -> None:
         """Add a non-empty piece of text."""
         self.parts.append(text)
@@ -190,24 +174,38 @@ def layout(root: etree._Element) -> Layout:
     blocks, spans = builder.layout.blocks, builder.layout.spans
     opened: list[tuple[int, list[Span], str, bool]] = []  # first block, children, tag, is a link
     link_depth = 0
+    # The builder's open and close are spelled out here: this loop runs for every element.
+    parts, tags, add, flush = builder.parts, builder.tags, builder.add, builder.flush
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
-            tag = el.tag if isinstance(el.tag, str) else ""
-            link = _is_link(el)
+            tag = el.tag
+            if not isinstance(tag, str):
+                tag = ""
+            link = tag == "a" and _is_link(el)
             link_depth += link
-            builder.open(tag)
+            if tag in BLOCK_TAGS:
+                if parts:
+                    flush()
+                tags.append(tag)
+            elif tag in CELL_TAGS:
+                add(" ", False)
             opened.append((len(blocks), [], tag, link))
             if tag and el.text:
-                builder.add(el.text, link_depth > 0)
+                add(el.text, link_depth > 0)
             continue
         start, children, tag, link = opened.pop()
         link_depth -= link
-        builder.close(tag)
+        if tag in BLOCK_TAGS:
+            if parts:
+                flush()
+            tags.pop()
+        elif tag in CELL_TAGS:
+            add(" ", False)
         span = Span(el, start, len(blocks), children)
         spans.append(span)
         if opened:
             opened[-1][1].append(span)
         if el is not root and el.tail:
-            builder.add(el.tail, link_depth > 0)
-    builder.flush()
+            add(el.tail, link_depth > 0)
+    flush()
     return builder.layout

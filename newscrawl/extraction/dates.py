@@ -60,13 +60,14 @@ MODIFIED_META = (
     "article.updated", "dc.date.modified", "dcterms.modified", "last-modified",
     "date.modified", "lastmod",
 )
+# Found by the attribute, then its element (see _DATE_ELEMENTS): half the time of a test of every element.
 _ITEMPROP = etree.XPath(
-    "//*[@itemprop=$name][@datetime or @content]/@*[name()='datetime' or name()='content']"
+    "/descendant::*/@itemprop[. = $name]/parent::*[@datetime or @content]/@*[name()='datetime' or name()='content']"
 )
 # RDFa, as Drupal prints it: <span property="dc:date dc:created" content="2026-11-10T14:05:00+00:00">
 _RDFA_CREATED = etree.XPath(
-    "(//*[@content][contains(concat(' ', normalize-space(@property), ' '), ' dc:created ')"
-    " or contains(concat(' ', normalize-space(@property), ' '), ' dc:date ')])[1]/@content"
+    "(/descendant::*/@property[contains(concat(' ', normalize-space(), ' '), ' dc:created ')"
+    " or contains(concat(' ', normalize-space(), ' '), ' dc:date ')]/parent::*[@content])[1]/@content"
 )
 _MAX_DATE_ELEMENTS = 5
 _DATE_LABELS = ("Datum", "Date", "Published", "Veröffentlicht", "Publicado", "Publié le", "Fecha")
@@ -85,7 +86,7 @@ _FIRST_HEADLINE = etree.XPath("(//h1)[1]")
 _UNDER_HEADLINE_TAGS = frozenset({"p", "div", "span", "time", "li"})
 _UNDER_HEADLINE_ELEMENTS = 4
 _IS_SHORT = etree.XPath("string-length(normalize-space()) < 120")
-_TIME_DATETIME = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
+_TIME_DATETIME = etree.XPath("(/descendant::time[@datetime])[1]/@datetime")  # the first in an <article> or not
 
 
 def normalize_date(value: object, timezone: str | None = None, month_first: bool = True) -> str | None:

@@ -19,7 +19,6 @@ from newscrawl.extraction.structured import (
 from newscrawl.extraction.values import absolute_url, clean_text
 
 MAX_KEYWORDS = 50
-_CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
 
 
 def extract_metadata(doc: Document, timezone: str | None = None) -> dict:
@@ -78,11 +77,23 @@ def main_image(doc: Document) -> str | None:
 
 def canonical_url(doc: Document) -> str | None:
     """``<link rel=canonical>`` (else ``og:url``) as an absolute http(s) URL."""
-    for value in (*_CANONICAL(doc.root), meta_content(doc, "og:url")):
+    for value in (*_canonical_links(doc.root), meta_content(doc, "og:url")):
         url = absolute_url(value, doc.url)
         if url:
             return url
     return None
+
+
+def _canonical_links(root: etree._Element) -> list[str]:
+    """The ``href`` of every ``<link rel=canonical>``, in page order: the tree's own walk to the
+    few ``<link>`` elements costs half an XPath test of every element.
+
+    >>> from lxml import html
+    >>> _canonical_links(html.fromstring('<html><link rel="canonical" href="/a"><link rel="x" href="/b"></html>'))
+    ['/a']
+    """
+    return [link.get("href") for link in root.iter("link")
+            if link.get("rel") == "canonical" and link.get("href") is not None]
 
 
 def _og_types(doc: Document) -> list[str]:

@@ -12,7 +12,6 @@ from newscrawl.extraction.vocabulary import (
 )
 
 _SPACES = re.compile(r"[^\S\n]+")
-_LINES = re.compile(r"\s*\n\s*")
 # A byte-order mark inside text is an encoding artefact. Zero-width (non-)joiners and spaces
 # are not: Persian needs ZWNJ, emoji sequences ZWJ; they stay as published.
 _BOM = "\ufeff"
@@ -42,7 +41,7 @@ def split_paragraphs(text: str) -> list[str]:
     >>> split_paragraphs("One  two.\\n\\n\\nThree.\\n  ")
     ['One two.', 'Three.']
     """
-    return [p for p in map(fold_whitespace, _LINES.split(text)) if p]
+    return [p for p in map(fold_whitespace, text.split("\n")) if p]  # folding strips the white space around breaks
 
 
 def strip_comment_section(paragraphs: list[str]) -> list[str]:
