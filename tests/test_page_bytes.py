@@ -1,5 +1,6 @@
-"""The crawl cuts a hostile page's long runs out of its bytes before a worker gets them
-(:func:`newscrawl.extraction.fit_body`); the record is the same as from the whole page."""
+"""The crawl cuts a hostile page's long runs, and the ASCII bytes past its element limit, out of
+its bytes before a worker gets them (:func:`newscrawl.extraction.fit_body`); the record is the same
+as from the whole page."""
 
 from __future__ import annotations
 
@@ -51,3 +52,31 @@ def test_a_page_that_may_be_utf_16_is_left_whole():
 def test_a_page_without_long_runs_is_the_same_object():
     body = page("word " * 100)
     assert fit_body(body, LIMITS) is body
+
+
+ELEMENT_LIMITS = Limits(max_elements=20_000)
+TINY_ELEMENTS = "<p>w</p>" * 50_000  # 400,000 bytes, 50,000 opening tags
+
+
+def many_elements(head: str, tail: str = "", encoding: str = "utf-8") -> bytes:
+    html = HEAD.format(meta="") + PARAGRAPH * 3 + head + TINY_ELEMENTS + tail + "</article></body></html>"
+    return html.encode(encoding)
+
+
+@pytest.mark.parametrize("body", [many_elements(""), many_elements("<p>café über</p>"),
+                                  many_elements("<p>café über</p>", encoding="cp1252")],
+                         ids=["ascii", "utf-8 before the cut", "cp1252 before the cut"])
+def test_the_bytes_past_the_element_limit_are_left_out_when_ascii(body):
+    fitted = fit_body(body, ELEMENT_LIMITS)
+    assert len(fitted) < len(body) / 2
+    extracted = extract_page(fitted, "https://e.com/2026/11/many.html", limits=ELEMENT_LIMITS, links=True)
+    whole = extract_page(body, "https://e.com/2026/11/many.html", limits=ELEMENT_LIMITS, links=True)
+    for page in (extracted, whole):
+        page.record["metadata"].pop("dateDownloaded")
+    assert extracted.record == whole.record and extracted.links == whole.links
+    assert extracted.record["metadata"]["overBudget"] == ["elements"]
+
+
+def test_bytes_past_the_element_limit_that_are_not_ascii_are_kept():
+    body = many_elements("", tail="<p>café</p>")
+    assert fit_body(body, ELEMENT_LIMITS) is body

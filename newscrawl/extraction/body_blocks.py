@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from newscrawl.extraction.words import fold_spaces
+
 # Tags that start and end a block of text.
 BLOCK_TAGS = frozenset((
     "address", "article", "blockquote", "body", "br", "caption", "center", "dd", "details",
@@ -120,9 +122,9 @@ class _Builder:
     def flush(self) -> None:
         """Cut the pieces so far into a block; with no pieces, the lead state is still fresh."""
         if self.parts:
-            text = " ".join("".join(self.parts).split())
+            text = fold_spaces("".join(self.parts))
             if text:
-                links = len(" ".join("".join(self.link_parts).split()))
+                links = len(fold_spaces("".join(self.link_parts)))
                 tag = self.tags[-1] if self.tags else ""
                 self.layout.blocks.append(Block(text, tag, links, self.lead_link_chars))
             self.parts.clear()

@@ -32,6 +32,10 @@ from newscrawl import settings as defaults
 SOURCE, ELEMENTS, TEXT, SECONDS = "source", "elements", "text", "seconds"
 
 _OPENING_TAG = re.compile(r"<[A-Za-z]")
+_OPENING_TAG_BYTES = re.compile(rb"<[A-Za-z]")
+_NOT_ASCII = re.compile(rb"[^\x00-\x7f]")
+#: The head of a page's bytes that encoding detection reads (:mod:`newscrawl.extraction.document`).
+DETECTION_SAMPLE_BYTES = 65_536
 _BYTES_PER_CHAR = 4  # the most bytes of one character, in UTF-8 (and UTF-32)
 _HEAD_BYTES = 1024  # where a NUL byte says UTF-16 or UTF-32
 _MARGIN = 8  # bytes kept beyond half the text limit, at each end of a long run
@@ -102,9 +106,10 @@ def _may_hold_long_run(text: str, most: int) -> bool:
 
 def fit_body(body: bytes, limits: Limits) -> bytes:
     """``body`` with each run of bytes between ``<`` and ``>`` too long for ``max_text_chars``
-    cut to a head and a tail that still hold more than those characters: what :func:`fit_source`
-    keeps of the decoded page is the same, and a hostile page's bytes cost a worker (and the pipe
-    to it) a fraction of their size.
+    cut to a head and a tail that still hold more than those characters, and with the bytes after
+    the opening tag past ``max_elements`` left out when they are ASCII (:func:`_cut_elements`): what
+    :func:`fit_source` keeps of the decoded page is the same, and a hostile page's bytes cost a
+    worker (and the pipe to it) a fraction of their size.
 
     In a run of ASCII bytes, head and tail keep just over half the limit in bytes; in another,
     room for four bytes a character, cut where a UTF-8 character starts. A page that may
@@ -117,10 +122,35 @@ def fit_body(body: bytes, limits: Limits) -> bytes:
     True
     """
     most = limits.max_text_chars
-    if not most or len(body) <= most or b"\0" in body[:_HEAD_BYTES]:
+    if b"\0" in body[:_HEAD_BYTES]:
         return body
-    half = most // 2 + _MARGIN
-    return _long_byte_run(2 * half).sub(lambda run: _clip_bytes(run.group(), half), body)
+    if most and len(body) > most:
+        half = most // 2 + _MARGIN
+        body = _long_byte_run(2 * half).sub(lambda run: _clip_bytes(run.group(), half), body)
+    return _cut_elements(body, limits.max_elements)
+
+
+def _cut_elements(body: bytes, most: int) -> bytes:
+    """``body`` cut before its opening tag after the one past ``most``, which :func:`fit_source`
+    still finds and cuts at; whole when what would go is not all ASCII, holds an ISO-2022 escape,
+    or when the rest is shorter than what encoding detection reads. An ASCII tail decides nothing
+    about the page's encoding: the rest is valid UTF-8 (or ASCII, or cp1252) when the whole is.
+
+    >>> _cut_elements(b"<p>a</p><p>b</p><p>c</p><p>d</p>", 1)
+    b'<p>a</p><p>b</p><p>c</p><p>d</p>'
+    >>> page = b"<p>" + b"a" * DETECTION_SAMPLE_BYTES + b"</p><p>b</p><p>c</p><p>d</p>"
+    >>> _cut_elements(page, 1) == page[:-16]
+    True
+    >>> _cut_elements(page.replace(b"d", "é".encode()), 1) == page.replace(b"d", "é".encode())
+    True
+    """
+    if not most or body.count(b"<") <= most + 1:
+        return body
+    beyond = next(islice(_OPENING_TAG_BYTES.finditer(body), most + 1, None), None)
+    if (beyond is None or beyond.start() < DETECTION_SAMPLE_BYTES or b"\x1b" in body
+            or _NOT_ASCII.search(body, beyond.start())):
+        return body
+    return body[:beyond.start()]
 
 
 def _clip_bytes(run: bytes, half: int) -> bytes:

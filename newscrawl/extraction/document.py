@@ -26,7 +26,7 @@ from lxml import etree, html as lxml_html
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
-from newscrawl.extraction.budget import SECONDS, Limits, OutOfTime, fit_source
+from newscrawl.extraction.budget import DETECTION_SAMPLE_BYTES, SECONDS, Limits, OutOfTime, fit_source
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,7 +41,6 @@ _CONTROL_CHARS = re.compile(f"[{re.escape(''.join(_CONTROL_CHAR_LIST))}]")
 # 64 or more opening tags in a row, nothing but white space between them.
 _OPENING_TAG_RUN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){64,}")
 _LAST_OPENING_TAG = re.compile(r"<[A-Za-z][^<>]*>\s*$")
-_DETECTION_SAMPLE_BYTES = 65_536
 # lxml.html's elements, looked up in C: lxml.html's own lookup calls Python for every element
 # the tree hands out, to give forms and inputs classes of their own that no extractor uses.
 _HTML_CLASSES = etree.ElementDefaultClassLookup(
@@ -161,7 +160,7 @@ def _undeclared_encoding(body: bytes) -> str:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(body[:_DETECTION_SAMPLE_BYTES]).best()
+        best = from_bytes(body[:DETECTION_SAMPLE_BYTES]).best()
         return best.encoding if best is not None and best.encoding in _DETECTABLE else "cp1252"
     return "utf-8"
 

@@ -17,6 +17,7 @@ from lxml import etree
 
 from newscrawl.extraction.classify import link_density, url_shape
 from newscrawl.extraction.document import Document
+from newscrawl.extraction.words import count_visible, count_words
 
 ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -235,7 +236,7 @@ def _visible_chars(texts: list[str]) -> int:
     >>> _visible_chars(["two words", " and\\n"])
     11
     """
-    return len("".join("".join(texts).split()))
+    return count_visible("".join(texts))
 
 
 def page_features(
@@ -250,7 +251,7 @@ def page_features(
     """
     hints = {hint.lower() for hint in metadata.get("pageTypes") or ()}
     lines = [line for line in (body or "").split("\n") if line.strip()]
-    words = [len(line.split()) for line in lines]
+    words = [count_words(line) for line in lines]
     total = sum(words)
     shape = url_shape(url)
     path = urlsplit(url).path

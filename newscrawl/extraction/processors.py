@@ -10,6 +10,7 @@ import re
 from newscrawl.extraction.vocabulary import (
     CLOSING_CALL, COMMENT_FORM_HINT, COMMENT_SECTION_START, CONSENT_NOTICE, PROMPT,
 )
+from newscrawl.extraction.words import count_words, fold_spaces
 
 _SPACES = re.compile(r"[^\S\n]+")
 # A byte-order mark inside text is an encoding artefact. Zero-width (non-)joiners and spaces
@@ -31,7 +32,7 @@ def fold_whitespace(value: str) -> str | None:
     >>> fold_whitespace(" \\n ") is None
     True
     """
-    folded = " ".join(value.replace(_BOM, "").split())
+    folded = fold_spaces(value.replace(_BOM, ""))
     return folded or None
 
 
@@ -75,7 +76,7 @@ def strip_prompts(paragraphs: list[str]) -> list[str]:
     """
     return [
         p for p in paragraphs
-        if not (PROMPT.match(p) and len(p.split()) <= _PROMPT_MAX_WORDS or CONSENT_NOTICE.match(p))
+        if not (PROMPT.match(p) and count_words(p) <= _PROMPT_MAX_WORDS or CONSENT_NOTICE.match(p))
     ]
 
 
@@ -91,7 +92,7 @@ def strip_closing_call(paragraphs: list[str]) -> list[str]:
     if len(paragraphs) < _CLOSING_CALL_MIN_PARAGRAPHS:
         return paragraphs
     last = paragraphs[-1]
-    if len(last.split()) <= _CLOSING_CALL_MAX_WORDS and CLOSING_CALL.search(last):
+    if count_words(last) <= _CLOSING_CALL_MAX_WORDS and CLOSING_CALL.search(last):
         return paragraphs[:-1]
     return paragraphs
 
@@ -114,7 +115,7 @@ def word_count(text: str | None) -> int:
     >>> word_count("Three short words"), word_count(None)
     (3, 0)
     """
-    return len(text.split()) if text else 0
+    return count_words(text) if text else 0
 
 
 def as_persons(names: list[str]) -> list[dict]:

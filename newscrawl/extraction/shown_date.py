@@ -18,6 +18,7 @@ from newscrawl.extraction.document import Document
 from newscrawl.extraction.headline import article_heading
 from newscrawl.extraction.structured import meta_content, site_names
 from newscrawl.extraction.values import name_key, names_match
+from newscrawl.extraction.words import fold_spaces
 
 #: Characters of text read after the headline, and before it.
 AFTER_HEADLINE, BEFORE_HEADLINE = 600, 200
@@ -294,7 +295,7 @@ def is_caption(element: etree._Element) -> bool:
 
 def _add(pieces: list[str], text: str | None) -> None:
     if text and not text.isspace():
-        pieces.append(" ".join(text.split()))
+        pieces.append(fold_spaces(text))
 
 
 def month_number(name: str) -> int | None:
