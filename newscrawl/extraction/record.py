@@ -70,7 +70,8 @@ def extract_article(
     fill fields the page does not give, through the same processors.
     ``listed`` says a feed or sitemap listed the page, which the page-type judgement weighs.
 
-    >>> record = extract_article(b"<title>Hi</title><p>" + b"Some words here. " * 40, "https://e.com/a")
+    >>> page = b"<title>Hi</title><article><p>" + b"Some words here. " * 40 + b"</article>"
+    >>> record = extract_article(page, "https://e.com/a")
     >>> record["headline"], record["wordCount"], record["metadata"]["pageType"]
     ('Hi', 120, 'article')
     >>> record = extract_article(b"<title>Hi</title><p>" + b"Some words here. " * 40, "https://e.com/a",
