@@ -94,15 +94,17 @@ class HostileSite(Site):
 
 
 
-def crawl_hostile(pages: int, corpus: Path, workdir: Path | None = None) -> Crawl:
+def crawl_hostile(pages: int, corpus: Path, workdir: Path | None = None,
+                  settings: dict[str, str] | None = None) -> Crawl:
     """A news crawl of a :class:`HostileSite` of ``pages`` pages, memory sampled; its log,
-    output and state go to ``workdir`` (default: a temporary folder)."""
+    output and state go to ``workdir`` (default: a temporary folder); ``settings`` are
+    given to ``scrapy crawl`` as ``-s NAME=VALUE``."""
     with loopback_site(pages, corpus, hostile=True) as site, ExitStack() as stack:
         workdir = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         workdir.mkdir(parents=True, exist_ok=True)
         sites = workdir / "sites.toml"
         sites.write_text(SITES.format(base=site.base_url), encoding="utf-8")
-        return run_crawl("news", site, workdir, sites_file=sites)
+        return run_crawl("news", site, workdir, sites_file=sites, settings=settings)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -112,8 +114,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the crawl's log and output here")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for the crawl, as scrapy crawl -s takes it")
     args = parser.parse_args(argv)
-    crawl = crawl_hostile(args.pages, args.corpus.resolve(), args.keep)
+    settings = dict(item.split("=", 1) for item in args.set)
+    crawl = crawl_hostile(args.pages, args.corpus.resolve(), args.keep, settings)
     stats = crawl.stats
     print(f"pages {args.pages} ({args.pages // HOSTILE_EVERY} hostile), responses {crawl.responses}, "
           f"records {stats.get('item_scraped_count', 0)}, over budget "

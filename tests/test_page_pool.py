@@ -82,3 +82,16 @@ def test_workers_exit_when_the_crawl_is_killed(demo_sites, tmp_path):
         os.kill(crawl.pid, signal.SIGKILL)
         crawl.wait()
     assert wait_for(lambda: not any(alive(pid) for pid in workers)), "orphan page workers"
+
+
+def test_a_worker_over_its_memory_bound_is_replaced_after_its_page(demo_sites, tmp_path):
+    bounded = run_crawl(demo_sites, tmp_path / "bounded", NEWSCRAWL_EXTRACT_PROCESSES="2",
+                        NEWSCRAWL_EXTRACT_WORKER_MAX_MB="1")  # every worker holds more after a page
+    unbounded = run_crawl(demo_sites, tmp_path / "unbounded", NEWSCRAWL_EXTRACT_PROCESSES="2",
+                          NEWSCRAWL_EXTRACT_WORKER_MAX_MB="0")
+    assert bounded.returncode == unbounded.returncode == 0, bounded.output[-2000:] + unbounded.output[-2000:]
+    urls = [r["url"] for r in bounded.records]
+    assert urls and len(urls) == len(set(urls))
+    assert comparable(bounded.records) == comparable(unbounded.records)
+    assert bounded.stats["newscrawl/pool/workers_replaced"] >= len(urls)
+    assert "newscrawl/pool/workers_replaced" not in unbounded.stats

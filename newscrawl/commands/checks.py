@@ -72,6 +72,7 @@ SETTING_RULES: dict[str, Rule] = {
     "NEWSCRAWL_ARCHIVE_MAX_BYTES": AT_LEAST_ONE,
     "NEWSCRAWL_ARCHIVE_WORKERS": Rule("int", low=0),  # 0: one per core
     "NEWSCRAWL_EXTRACT_PROCESSES": Rule("int", low=0),  # 0: in the crawl's own process
+    "NEWSCRAWL_EXTRACT_WORKER_MAX_MB": Rule("int", low=0),  # 0: never replace a worker
 }
 
 _KIND_OF_DEFAULT = {bool: "bool", int: "int", float: "float"}

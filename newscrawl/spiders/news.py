@@ -80,7 +80,9 @@ class NewsSpider(scrapy.Spider):
         spider.limits = Limits.from_settings(settings)
         handler = PageHandler(spider.sites, spider.window,
                               settings.getbool("NEWSCRAWL_SKIP_NON_PAGE_LINKS"), spider.limits)
-        spider.pages = PagePool(handler, settings.getint("NEWSCRAWL_EXTRACT_PROCESSES"))
+        spider.pages = PagePool(handler, settings.getint("NEWSCRAWL_EXTRACT_PROCESSES"),
+                                settings.getint("NEWSCRAWL_EXTRACT_WORKER_MAX_MB") * 1024 * 1024,
+                                crawler)
         map_big_buffers()  # page bodies of many MB pass through this process too
         if spider.since:
             logger.info("date window: articles published since %s", spider.since.isoformat())

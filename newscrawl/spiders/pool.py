@@ -7,8 +7,9 @@ publishes. A page goes to the workers when one is free, so none waits pickled in
 process beside the response it came from. Workers start with the first page, ignore SIGINT
 and SIGTERM (the crawl shuts them down when it closes, after its last page), and exit by
 themselves within a second when the crawl's process is gone, however it ended (SIGKILL
-included): no orphans. A worker that dies fails the pages it held (each counted as a spider
-error by Scrapy) and the pool starts afresh.
+included): no orphans. A worker that dies fails the page it held (counted as a spider error by
+Scrapy) and a new one takes its place; so does one that holds more than
+``NEWSCRAWL_EXTRACT_WORKER_MAX_MB`` after a page (counted as ``newscrawl/pool/workers_replaced``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from scrapy.crawler import Crawler
 from twisted.internet import defer
 from twisted.python.failure import Failure
 
@@ -37,18 +39,29 @@ M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD_BYTES = 1024 * 1024
 #: A page of this many bytes or more leaves its worker's heap trimmed (:func:`trim_heap`).
 TRIM_AFTER_BYTES = 1024 * 1024
+MIB = 1024 * 1024
 _handler: PageHandler | None = None  # a worker process's handler, set when it starts
 
 
 class PagePool:
-    """Handles pages in ``processes`` worker processes, or in this process when it is 0."""
+    """Handles pages in ``processes`` worker processes, or in this process when it is 0.
 
-    def __init__(self, handler: PageHandler, processes: int):
+    Each worker is a slot: a one-process executor of its own, so that one worker can be
+    replaced without stopping (or doubling) the others. A worker whose resident memory after a
+    page exceeds ``max_worker_bytes`` (0: no bound) is stopped once that page is done, and its
+    slot starts a fresh one: a hostile page leaves a worker's heap holey, and the worker would
+    keep that memory for the rest of the crawl.
+    """
+
+    def __init__(self, handler: PageHandler, processes: int, max_worker_bytes: int = 0,
+                 crawler: Crawler | None = None):
         self.handler = handler
         self.processes = processes
-        self._executor: ProcessPoolExecutor | None = None
+        self.max_worker_bytes = max_worker_bytes
+        self.crawler = crawler  # for its stats, set once the crawl starts
+        self._slots: list[ProcessPoolExecutor | None] = [None] * max(processes, 0)
+        self._free: deque[int] = deque(range(len(self._slots)))
         self._waiting: deque[tuple[PageJob, defer.Deferred]] = deque()
-        self._running = 0
 
     def handle(self, job: PageJob) -> defer.Deferred:
         """A Deferred that fires with the job's :class:`PageResult`.
@@ -66,41 +79,83 @@ class PagePool:
     def _submit_waiting(self) -> None:
         from twisted.internet import reactor  # the one Scrapy installed
 
-        while self._waiting and self._running < self.processes:
+        while self._waiting and self._free:
             job, done = self._waiting.popleft()
-            executor = self._pool()
+            slot = self._free.popleft()
+            executor = self._executor(slot)
             future = executor.submit(_handle, job)
-            self._running += 1
             future.add_done_callback(
-                lambda f, d=done, e=executor: reactor.callFromThread(self._settle, d, f, e))
+                lambda f, d=done, s=slot, e=executor: reactor.callFromThread(self._settle, d, f, s, e))
 
     def close(self) -> None:
         """Stop the workers once they have finished what they hold."""
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            pids = sorted(getattr(executor, "_processes", None) or {})
-            executor.shutdown(wait=True, cancel_futures=True)
+        executors = [e for e in self._slots if e is not None]
+        self._slots = [None] * len(self._slots)
+        if executors:
+            pids = sorted(pid for e in executors for pid in getattr(e, "_processes", None) or {})
+            for executor in executors:
+                executor.shutdown(wait=True, cancel_futures=True)
             logger.info("page worker processes stopped: %s", " ".join(map(str, pids)))
 
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=(self.handler, os.getpid()))
-        return self._executor
+    def _executor(self, slot: int) -> ProcessPoolExecutor:
+        """The slot's executor; on the pool's first page every slot's worker starts."""
+        if self._slots[slot] is None:
+            for empty in [s for s, e in enumerate(self._slots) if e is None]:
+                self._slots[empty] = self._start_worker()
+        return self._slots[slot]
 
-    def _settle(self, done: defer.Deferred, future: Future, executor: ProcessPoolExecutor) -> None:
-        self._running -= 1
+    def _start_worker(self) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_start_worker, initargs=(self.handler, os.getpid()))
+        executor.submit(os.getpid)  # starts its process now, not when its first page comes
+        return executor
+
+    def _settle(self, done: defer.Deferred, future: Future, slot: int,
+                executor: ProcessPoolExecutor) -> None:
         error = future.exception()
-        if isinstance(error, BrokenProcessPool) and self._executor is executor:
-            logger.error("a page worker process died; starting new ones: %s", error)
-            self._executor = None
-            executor.shutdown(wait=False, cancel_futures=True)
+        if isinstance(error, BrokenProcessPool):
+            logger.error("a page worker process died; starting a new one: %s", error)
+            self._retire(slot, executor)
+        elif error is None and over_bound(future.result()[1], self.max_worker_bytes):
+            logger.info("page worker holds %d MB after a page (bound %d MB); starting a new one",
+                        future.result()[1] // MIB, self.max_worker_bytes // MIB)
+            self._retire(slot, executor)
+            if self.crawler is not None:
+                self.crawler.stats.inc_value("newscrawl/pool/workers_replaced")
+        self._free.append(slot)
         self._submit_waiting()
         if error is None:
-            done.callback(future.result())
+            done.callback(future.result()[0])
         else:
             done.errback(Failure(error))
+
+    def _retire(self, slot: int, executor: ProcessPoolExecutor) -> None:
+        """Stop the slot's worker (it holds no other page); the slot's next page starts a new one."""
+        if self._slots[slot] is executor:
+            self._slots[slot] = None
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def over_bound(resident_bytes: int, bound_bytes: int) -> bool:
+    """Whether a worker holding ``resident_bytes`` goes over ``bound_bytes`` (0: no bound).
+
+    >>> over_bound(130 * MIB, 120 * MIB), over_bound(100 * MIB, 120 * MIB), over_bound(10**12, 0)
+    (True, False, False)
+    """
+    return bool(bound_bytes) and resident_bytes > bound_bytes
+
+
+def resident_bytes() -> int:
+    """This process's resident memory in bytes, from ``/proc/self/statm``; 0 where there is none.
+
+    >>> resident_bytes() > 0
+    True
+    """
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def map_big_buffers() -> bool:
@@ -146,8 +201,9 @@ def trim_heap() -> bool:
         return False
 
 
-def _handle(job: PageJob) -> PageResult:
+def _handle(job: PageJob) -> tuple[PageResult, int]:
+    """The job's result, and the worker's resident bytes once it is done."""
     result = _handler(job)
     if len(job.body) >= TRIM_AFTER_BYTES:
         trim_heap()
-    return result
+    return result, resident_bytes()
