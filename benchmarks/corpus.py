@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 TRUTH_FILE = "truth.jsonl"
@@ -28,12 +29,15 @@ def corpus_sets(corpus: Path) -> list[Path]:
     return sorted(path.parent for path in corpus.glob(f"*/{TRUTH_FILE}"))
 
 
-def load_pages(corpus: Path) -> list[Page]:
-    """Every page of every set of ``corpus``, in set and truth-file order."""
-    pages = []
+def iter_pages(corpus: Path) -> Iterator[Page]:
+    """Every page of every set of ``corpus``, in set and truth-file order, one at a time."""
     for folder in corpus_sets(corpus):
         with (folder / TRUTH_FILE).open(encoding="utf-8") as lines:
             for truth in map(json.loads, filter(str.strip, lines)):
                 html = gzip.decompress((folder / f"{truth['id']}.html.gz").read_bytes())
-                pages.append(Page(truth["url"], html, truth))
-    return pages
+                yield Page(truth["url"], html, truth)
+
+
+def load_pages(corpus: Path) -> list[Page]:
+    """Every page of every set of ``corpus``, in set and truth-file order."""
+    return list(iter_pages(corpus))
