@@ -119,7 +119,7 @@ NEWSCRAWL_ARCHIVE_WORKERS = 0
 NEWSCRAWL_EXTRACT_PROCESSES = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                                else os.cpu_count() or 1)
 # A worker holding more than this many MB after a page is replaced by a fresh one (0: never).
-NEWSCRAWL_EXTRACT_WORKER_MAX_MB = 80
+NEWSCRAWL_EXTRACT_WORKER_MAX_MB = 90
 NEWSCRAWL_SKIP_NON_PAGE_LINKS = True
 
 # Distributed crawling: a redis:// NEWSCRAWL_STATE_URI shares the frontier and the state.
