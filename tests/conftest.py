@@ -65,14 +65,23 @@ def crawl_command(sites: Path, spider_args: dict | None = None, **settings: str)
 
 def run_crawl(sites: Path, workdir: Path, spider_args: dict | None = None, **settings: str) -> Crawl:
     """Run ``scrapy crawl news`` as a user would, with output and state under ``workdir``."""
-    out = workdir / "output"
-    options = {**FAST, "NEWSCRAWL_OUTPUT_DIR": str(out),
-               "NEWSCRAWL_STATE_URI": f"sqlite:///{workdir / 'state' / 'newscrawl.db'}", **settings}
-    command = crawl_command(sites, spider_args, **options)
+    command = crawl_command(sites, spider_args, **crawl_settings(workdir, **settings))
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    return crawl_results(workdir, done.returncode, done.stdout + done.stderr)
+
+
+def crawl_settings(workdir: Path, **settings: str) -> dict[str, str]:
+    """Test settings for a crawl with its output and state under ``workdir``."""
+    return {**FAST, "NEWSCRAWL_OUTPUT_DIR": str(workdir / "output"),
+            "NEWSCRAWL_STATE_URI": f"sqlite:///{workdir / 'state' / 'newscrawl.db'}", **settings}
+
+
+def crawl_results(workdir: Path, returncode: int, output: str) -> Crawl:
+    """What a crawl run with :func:`crawl_settings` for ``workdir`` published and counted."""
+    out = workdir / "output"
     files = sorted(out.glob("news/*.jsonl"))
     records = [json.loads(line) for f in files for line in f.read_text("utf-8").splitlines()]
     summaries = sorted(out.glob("news/*.summary.json"))
     latest = max(summaries, key=lambda p: p.stat().st_mtime_ns, default=None)
     stats = json.loads(latest.read_text())["stats"] if latest else {}
-    return Crawl(done.returncode, done.stdout + done.stderr, records, stats, files)
+    return Crawl(returncode, output, records, stats, files)

@@ -44,7 +44,7 @@ from newscrawl.distributed import begin_seeding, finish_seeding
 from newscrawl.extraction import Limits, fit_body
 from newscrawl.middlewares.incremental import count_skipped_published
 from newscrawl.spiders.pages import PageHandler, PageJob, PageResult
-from newscrawl.spiders.pool import PagePool, map_big_buffers
+from newscrawl.spiders.pool import PageKillsWorkers, PagePool, map_big_buffers
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +210,12 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self._count(site, "not_text")
             return
-        result = await maybe_deferred_to_future(self.pages.handle(self._page_job(site, response)))
+        try:
+            result = await maybe_deferred_to_future(self.pages.handle(self._page_job(site, response)))
+        except PageKillsWorkers as error:
+            logger.error("page not extracted: %s", error)
+            self._count(site, "kills_workers")
+            return
         for event, count in result.events.items():
             self._count(site, event, count)
         for request in self._link_requests(site, result):

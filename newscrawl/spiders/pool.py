@@ -7,9 +7,10 @@ publishes. A page goes to the workers when one is free, so none waits pickled in
 process beside the response it came from. Workers start with the first page, ignore SIGINT
 and SIGTERM (the crawl shuts them down when it closes, after its last page), and exit by
 themselves within a second when the crawl's process is gone, however it ended (SIGKILL
-included): no orphans. A worker that dies fails the page it held (counted as a spider error by
-Scrapy) and a new one takes its place; so does one that holds more than
-``NEWSCRAWL_EXTRACT_WORKER_MAX_MB`` after a page (counted as ``newscrawl/pool/workers_replaced``).
+included): no orphans. A worker that dies (killed, out of memory) is replaced by a new one
+(counted as ``newscrawl/pool/workers_died``), and the page it held goes to the new worker; a page
+whose worker dies twice fails with :class:`PageKillsWorkers`. A worker that holds more than
+``NEWSCRAWL_EXTRACT_WORKER_MAX_MB`` after a page is replaced too (``newscrawl/pool/workers_replaced``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 
 from scrapy.crawler import Crawler
 from twisted.internet import defer
@@ -40,7 +42,23 @@ MMAP_THRESHOLD_BYTES = 1024 * 1024
 #: A page of this many bytes or more leaves its worker's heap trimmed (:func:`trim_heap`).
 TRIM_AFTER_BYTES = 1024 * 1024
 MIB = 1024 * 1024
+#: How many workers a page may see die before it fails: the first death may have come from
+#: outside (the kernel's out-of-memory killer, an operator), the second is the page's doing.
+WORKER_DEATHS_PER_PAGE = 2
 _handler: PageHandler | None = None  # a worker process's handler, set when it starts
+
+
+class PageKillsWorkers(Exception):
+    """The worker processes handling a page died, :data:`WORKER_DEATHS_PER_PAGE` times."""
+
+
+@dataclass
+class _Pending:
+    """A page waiting for a worker, and how many workers it has seen die."""
+
+    job: PageJob
+    done: defer.Deferred
+    deaths: int = 0
 
 
 class PagePool:
@@ -61,7 +79,7 @@ class PagePool:
         self.crawler = crawler  # for its stats, set once the crawl starts
         self._slots: list[ProcessPoolExecutor | None] = [None] * max(processes, 0)
         self._free: deque[int] = deque(range(len(self._slots)))
-        self._waiting: deque[tuple[PageJob, defer.Deferred]] = deque()
+        self._waiting: deque[_Pending] = deque()
 
     def handle(self, job: PageJob) -> defer.Deferred:
         """A Deferred that fires with the job's :class:`PageResult`.
@@ -71,21 +89,30 @@ class PagePool:
         """
         if self.processes < 1:
             return defer.maybeDeferred(self.handler, job)
-        done = defer.Deferred()
-        self._waiting.append((job, done))
+        pending = _Pending(job, defer.Deferred())
+        self._waiting.append(pending)
         self._submit_waiting()
-        return done
+        return pending.done
 
     def _submit_waiting(self) -> None:
         from twisted.internet import reactor  # the one Scrapy installed
 
         while self._waiting and self._free:
-            job, done = self._waiting.popleft()
+            pending = self._waiting.popleft()
             slot = self._free.popleft()
-            executor = self._executor(slot)
-            future = executor.submit(_handle, job)
+            executor, future = self._submit(slot, pending.job)
             future.add_done_callback(
-                lambda f, d=done, s=slot, e=executor: reactor.callFromThread(self._settle, d, f, s, e))
+                lambda f, p=pending, s=slot, e=executor: reactor.callFromThread(self._settle, p, f, s, e))
+
+    def _submit(self, slot: int, job: PageJob) -> tuple[ProcessPoolExecutor, Future]:
+        """Hand ``job`` to the slot's worker, or to a new one if that worker died while idle."""
+        executor = self._executor(slot)
+        try:
+            return executor, executor.submit(_handle, job)
+        except BrokenProcessPool:
+            self._replace_dead(slot, executor)
+            executor = self._executor(slot)
+            return executor, executor.submit(_handle, job)
 
     def close(self) -> None:
         """Stop the workers once they have finished what they hold."""
@@ -110,24 +137,40 @@ class PagePool:
         executor.submit(os.getpid)  # starts its process now, not when its first page comes
         return executor
 
-    def _settle(self, done: defer.Deferred, future: Future, slot: int,
+    def _settle(self, pending: _Pending, future: Future, slot: int,
                 executor: ProcessPoolExecutor) -> None:
         error = future.exception()
         if isinstance(error, BrokenProcessPool):
-            logger.error("a page worker process died; starting a new one: %s", error)
-            self._retire(slot, executor)
+            self._replace_dead(slot, executor)
+            pending.deaths += 1
         elif error is None and over_bound(future.result()[1], self.max_worker_bytes):
             logger.info("page worker holds %d MB after a page (bound %d MB); starting a new one",
                         future.result()[1] // MIB, self.max_worker_bytes // MIB)
             self._retire(slot, executor)
-            if self.crawler is not None:
-                self.crawler.stats.inc_value("newscrawl/pool/workers_replaced")
+            self._count("newscrawl/pool/workers_replaced")
         self._free.append(slot)
+        retry = isinstance(error, BrokenProcessPool) and pending.deaths < WORKER_DEATHS_PER_PAGE
+        if retry:
+            self._waiting.appendleft(pending)  # first in line for the new worker
         self._submit_waiting()
+        if retry:
+            return
         if error is None:
-            done.callback(future.result()[0])
+            pending.done.callback(future.result()[0])
+        elif isinstance(error, BrokenProcessPool):
+            pending.done.errback(Failure(PageKillsWorkers(
+                f"{pending.deaths} page workers died handling {pending.job.url}")))
         else:
-            done.errback(Failure(error))
+            pending.done.errback(Failure(error))
+
+    def _replace_dead(self, slot: int, executor: ProcessPoolExecutor) -> None:
+        logger.error("a page worker process died; starting a new one")
+        self._retire(slot, executor)
+        self._count("newscrawl/pool/workers_died")
+
+    def _count(self, key: str) -> None:
+        if self.crawler is not None:
+            self.crawler.stats.inc_value(key)
 
     def _retire(self, slot: int, executor: ProcessPoolExecutor) -> None:
         """Stop the slot's worker (it holds no other page); the slot's next page starts a new one."""
