@@ -222,8 +222,8 @@ def test_raising_extractor_is_counted_logged_and_scored_empty(caplog):
     page = Page("page-7", "https://example.org/7", b"<html></html>", {"articleBody": "a b"})
     broken = Extractor("broken", explode, record_to_prediction)
     with caplog.at_level(logging.ERROR, logger="newscrawl.evaluate"):
-        prediction, ms, failed = timed_call(broken, page)
-    assert failed and prediction == Prediction() and ms >= 0
+        prediction, timing, failed = timed_call(broken, page)
+    assert failed and prediction == Prediction() and timing.wall_ms >= 0 and timing.cpu_ms >= 0
     assert "page-7" in caplog.text and "boom" in caplog.text
 
 
@@ -336,8 +336,23 @@ def test_trafilatura_runs_side_by_side(corpus, tmp_path, capsys):
     report = json.loads(out.read_text())
     assert [run["extractor"] for run in report["runs"]] == ["newscrawl", "trafilatura"]
     assert [len(run["pages"]) for run in report["runs"]] == [2, 2]
-    assert set(report["speed_ratio"]) == {"tiny-set"}
+    assert set(report["speed_ratio"]) == set(report["wall_speed_ratio"]) == {"tiny-set"}
     assert SPEED_NOTE in capsys.readouterr().out
+
+
+def test_extractors_take_turns_on_each_page():
+    calls = []
+
+    def extractor(name):
+        return Extractor(name, lambda html, url: calls.append((name, url)), record_to_prediction)
+
+    pages = [Page(str(n), f"https://e.org/{n}", b"<p>x</p>", {"articleBody": "x"}) for n in range(3)]
+    runs = runner.evaluate_corpus("set", pages, [extractor("a"), extractor("b")])
+    assert calls == [("a", "https://e.org/0"), ("b", "https://e.org/0"), ("b", "https://e.org/1"),
+                     ("a", "https://e.org/1"), ("a", "https://e.org/2"), ("b", "https://e.org/2")]
+    assert [run.summary.extractor for run in runs] == ["a", "b"]
+    assert [[page.id for page in run.pages] for run in runs] == [["0", "1", "2"]] * 2
+    assert all(run.summary.median_cpu_ms >= 0 for run in runs)
 
 
 # --- page types and snippets -----------------------------------------------------------------
@@ -399,7 +414,8 @@ def test_sets_without_page_type_count_as_articles(corpus, tmp_path):
 def test_trafilatura_judges_no_page_type():
     document = SimpleNamespace(text="Body", title="T", author=None, date=None)
     assert document_to_prediction(document).page_type is None
-    page = runner.score_page(Page("x", "u", b"", {"pageType": "forum"}), Prediction(), 1.0, False)
+    page = runner.score_page(Page("x", "u", b"", {"pageType": "forum"}), Prediction(),
+                             runner.Timing(1.0, 1.0), False)
     assert runner.page_type_confusion([page]) == {}
 
 

@@ -72,6 +72,7 @@ class PageResult:
     same_day: bool | None
     ms: float
     failed: bool
+    cpu_ms: float = 0.0
     true_type: str = DEFAULT_PAGE_TYPE
     judged_type: str | None = None
     with_found: tuple[int, int] | None = None
@@ -89,6 +90,7 @@ class PageResult:
             "same_instant": self.same_instant,
             "same_day": self.same_day,
             "ms": self.ms,
+            "cpu_ms": self.cpu_ms,
             "failed": self.failed,
             "true_type": self.true_type,
             "judged_type": self.judged_type,
@@ -97,26 +99,35 @@ class PageResult:
         }
 
 
-def timed_call(extractor: Extractor, page: Page) -> tuple[Prediction, float, bool]:
-    """Run *extractor* on *page*: its prediction, milliseconds taken, and whether it raised.
+@dataclass(frozen=True)
+class Timing:
+    """Milliseconds an extractor call took: on the wall clock, and of this process's CPU time
+    (which other processes on a busy machine do not inflate)."""
+
+    wall_ms: float
+    cpu_ms: float
+
+
+def timed_call(extractor: Extractor, page: Page) -> tuple[Prediction, Timing, bool]:
+    """Run *extractor* on *page*: its prediction, the time taken, and whether it raised.
 
     Only the extractor call is timed. An exception is logged with the page id and the page
     is scored as an empty record.
     """
     error = None
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     try:
         output = extractor.call(page.html, page.url)
     except Exception as exc:  # the extractor must never raise: count, log, score as empty
         error = exc
-    ms = (time.perf_counter() - start) * 1000
+    timing = Timing((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)
     if error is not None:
         logger.error("%s raised on page %s", extractor.name, page.id, exc_info=error)
-        return Prediction(), ms, True
-    return extractor.read(output), ms, False
+        return Prediction(), timing, True
+    return extractor.read(output), timing, False
 
 
-def score_page(page: Page, prediction: Prediction, ms: float, failed: bool) -> PageResult:
+def score_page(page: Page, prediction: Prediction, timing: Timing, failed: bool) -> PageResult:
     """Score one prediction against the page's truth.
 
     ``with`` snippets count when found in the body, ``without`` snippets when absent from it.
@@ -131,7 +142,8 @@ def score_page(page: Page, prediction: Prediction, ms: float, failed: bool) -> P
         authors=author_scores(prediction.authors, truth.get("authors")),
         same_instant=same_instant(prediction.date, truth.get("datePublished")),
         same_day=same_day(prediction.date, truth.get("datePublished")),
-        ms=ms,
+        ms=timing.wall_ms,
+        cpu_ms=timing.cpu_ms,
         failed=failed,
         true_type=truth.get("pageType") or DEFAULT_PAGE_TYPE,
         judged_type=prediction.page_type,
@@ -156,6 +168,8 @@ class RunSummary:
     median_ms: float | None
     max_ms: float | None
     exceptions: int
+    median_cpu_ms: float | None = None
+    max_cpu_ms: float | None = None
     with_found: float | None = None
     without_absent: float | None = None
     page_types: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -172,6 +186,7 @@ class Run:
 def summarize(corpus: str, extractor: str, pages: Sequence[PageResult]) -> RunSummary:
     """Aggregate page results into the corpus figures."""
     times = [page.ms for page in pages]
+    cpu_times = [page.cpu_ms for page in pages]
     return RunSummary(
         corpus=corpus,
         extractor=extractor,
@@ -183,6 +198,8 @@ def summarize(corpus: str, extractor: str, pages: Sequence[PageResult]) -> RunSu
         median_ms=statistics.median(times) if times else None,
         max_ms=max(times, default=None),
         exceptions=sum(page.failed for page in pages),
+        median_cpu_ms=statistics.median(cpu_times) if cpu_times else None,
+        max_cpu_ms=max(cpu_times, default=None),
         with_found=share_of_counts(page.with_found for page in pages),
         without_absent=share_of_counts(page.without_absent for page in pages),
         page_types=page_type_confusion(pages),
@@ -193,7 +210,7 @@ def page_type_confusion(pages: Sequence[PageResult]) -> dict[str, dict[str, int]
     """Pages counted by true page type, then by judged type; empty if no type was judged.
 
     >>> score = BodyScore(0, 0, 0)
-    >>> pages = [PageResult(str(i), score, None, None, None, None, 1.0, False, true, judged)
+    >>> pages = [PageResult(str(i), score, None, None, None, None, 1.0, False, 1.0, true, judged)
     ...          for i, (true, judged) in enumerate([("article", "article"),
     ...              ("forum", "article"), ("forum", "other")])]
     >>> page_type_confusion(pages)
@@ -207,10 +224,27 @@ def page_type_confusion(pages: Sequence[PageResult]) -> dict[str, dict[str, int]
     return {true: dict(sorted(row.items())) for true, row in sorted(table.items())}
 
 
-def evaluate_corpus(corpus: str, pages: Sequence[Page], extractor: Extractor) -> Run:
-    """Run and score *extractor* on every page of a corpus."""
-    results = [score_page(page, *timed_call(extractor, page)) for page in pages]
-    return Run(summarize(corpus, extractor.name, results), results)
+def evaluate_corpus(corpus: str, pages: Sequence[Page], extractors: Sequence[Extractor]) -> list[Run]:
+    """Run and score every extractor on every page of a corpus.
+
+    The extractors take turns on each page (who goes first rotates from page to page), so that
+    a change in the machine's load while the set runs weighs on all of them alike.
+    """
+    results: dict[str, list[PageResult]] = {extractor.name: [] for extractor in extractors}
+    for index, page in enumerate(pages):
+        for extractor in rotated(extractors, index):
+            results[extractor.name].append(score_page(page, *timed_call(extractor, page)))
+    return [Run(summarize(corpus, name, scores), scores) for name, scores in results.items()]
+
+
+def rotated(items: Sequence, steps: int) -> list:
+    """``items`` rotated left by ``steps``.
+
+    >>> rotated("abc", 0), rotated("abc", 1), rotated("abc", 5)
+    (['a', 'b', 'c'], ['b', 'c', 'a'], ['c', 'a', 'b'])
+    """
+    cut = steps % len(items) if items else 0
+    return [*items[cut:], *items[:cut]]
 
 
 def evaluate_corpora(
@@ -220,13 +254,14 @@ def evaluate_corpora(
     runs = []
     for corpus_dir in corpus_dirs:
         pages = load_corpus(corpus_dir, limit)
-        runs.extend(evaluate_corpus(corpus_name(corpus_dir), pages, e) for e in extractors)
+        runs.extend(evaluate_corpus(corpus_name(corpus_dir), pages, extractors))
     return runs
 
 
-def speed_ratios(runs: Sequence[Run]) -> dict[str, float]:
-    """Per corpus, newscrawl's median ms over trafilatura's (when both ran)."""
-    medians = {(run.summary.corpus, run.summary.extractor): run.summary.median_ms for run in runs}
+def speed_ratios(runs: Sequence[Run], clock: str = "median_cpu_ms") -> dict[str, float]:
+    """Per corpus, newscrawl's median time over trafilatura's (when both ran): of CPU time, or
+    of wall-clock time with ``clock="median_ms"``."""
+    medians = {(run.summary.corpus, run.summary.extractor): getattr(run.summary, clock) for run in runs}
     return {
         corpus: medians[corpus, NEWSCRAWL] / medians[corpus, TRAFILATURA]
         for corpus, extractor in medians
