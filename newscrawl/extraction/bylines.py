@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from itertools import islice, takewhile
+from itertools import chain, islice, takewhile
 
 from lxml import etree
 
@@ -214,23 +214,24 @@ def is_visible_name(name: str) -> bool:
             and not any(ch.isdigit() for ch in name))
 
 
-def _candidates(root: etree._Element) -> list[etree._Element]:
+def _candidates(root: etree._Element) -> Iterator[etree._Element]:
     """The first elements marked or named as a byline after the ``<h1>``, else in the whole body.
 
-    The page is read only as far as needed: an XPath would test every element of a big page.
-    With none after the ``<h1>``, the body is read up to the first element after it.
+    The page is read only as far as needed (an XPath would test every element of a big page):
+    up to the byline taken, the first after the ``<h1>`` for most articles. With none after
+    the ``<h1>``, the body is read up to the first element after it.
     """
     headline = _HEADLINE(root)
-    after = _first_bylines(following_elements(headline[0])) if headline else []
+    after = filter(_is_marked_or_named, following_elements(headline[0])) if headline else iter(())
+    first = next(after, None)
+    if first is not None:
+        return islice(chain([first], after), _MAX_CANDIDATES)
     body = _BODY(root)
-    if after or not body:
-        return after
+    if not body:
+        return iter(())
     end = next(following_elements(headline[0]), None) if headline else None
-    return _first_bylines(takewhile(lambda element: element is not end, body[0].iterdescendants(etree.Element)))
-
-
-def _first_bylines(elements: Iterator[etree._Element]) -> list[etree._Element]:
-    return list(islice(filter(_is_marked_or_named, elements), _MAX_CANDIDATES))
+    return islice(filter(_is_marked_or_named, takewhile(
+        lambda element: element is not end, body[0].iterdescendants(etree.Element))), _MAX_CANDIDATES)
 
 
 def _is_marked_or_named(element: etree._Element) -> bool:
@@ -243,8 +244,9 @@ def _is_marked_or_named(element: etree._Element) -> bool:
     ...     '<span rel="author">', '<div class="by line">', '<p>')]
     [True, True, True, True, False, False]
     """
-    named = f"{element.get('class', '')} {element.get('id', '')}"
-    return (_NAMED.search(named) is not None or _is_marked(element)
+    names, ident = element.get("class"), element.get("id")
+    return ((names is not None and _NAMED.search(names) is not None)
+            or (ident is not None and _NAMED.search(ident) is not None) or _is_marked(element)
             or (element.tag == "a" and _AUTHOR_PATH.search(element.get("href", "")) is not None))
 
 
