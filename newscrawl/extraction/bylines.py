@@ -14,7 +14,7 @@ from itertools import chain, islice, takewhile
 
 from lxml import etree
 
-from newscrawl.extraction.document import following_elements
+from newscrawl.extraction.document import following_elements, text_of
 
 _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
@@ -180,7 +180,7 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     ['Janet Loughrey']
     """
     for element in _SHORT_TEXTS(root):
-        own = " ".join(element.text_content().split())
+        own = " ".join(text_of(element).split())
         parent = element.getparent()
         if len(own) < _MAX_LABEL_CHARS and parent is not None and _LABEL_WORDS.match(own):
             text = _labelled_text(element, parent, own)
@@ -267,7 +267,7 @@ def _author_name_elements(byline: etree._Element) -> list[etree._Element]:
     ['Ann Lee']
     """
     named = _NAME_ELEMENTS(byline)
-    credits = {part for part in named if _OTHER_CREDIT.match(part.text_content())}
+    credits = {part for part in named if _OTHER_CREDIT.match(text_of(part))}
     kept = [part for part in named if part not in credits and credits.isdisjoint(part.iterancestors())]
     return kept or _AUTHOR_LINKS(byline)
 

@@ -240,6 +240,16 @@ def _last_tag(run: re.Match) -> str:
     return _LAST_OPENING_TAG.search(run.group(0)).group(0)
 
 
+def text_of(element: etree._Element) -> str:
+    """The text of ``element`` and its descendants, without its tail: ``text_content()``, in one
+    call to libxml2 rather than an XPath evaluation, several times cheaper.
+
+    >>> text_of(lxml_html.fromstring("<div><p>One <b>two</b></p> tail</div>").find("p"))
+    'One two'
+    """
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
 def following_elements(element: etree._Element) -> Iterator[etree._Element]:
     """The elements after ``element`` and outside it, in document order (XPath's ``following::*``),
     read lazily: a search that stops at its first finds does not walk the rest of the page.
