@@ -40,14 +40,21 @@ _SIGNED = re.compile(r"^(?:Written|Posted|Article) [bB]y ")
 # puts blanks before a child element), or is all of it ("<span>By <a>Ann</a></span>"). Texts
 # that do not start with the first letter of one of the words are passed over first.
 _BY_INITIALS = "".join(sorted({by[0] for by in _BY_WORDS}))
+# The words that are all of the text, and the one-word ones that open it, are each found with
+# one test of the text between line breaks (which no normalized text holds), not one per word:
+# the text is normalized for each test, and a page has thousands of texts starting with "P".
+_LEAD = "normalize-space(text()[normalize-space()])"
+_ALL_BY_WORDS = "\n" + "\n".join(_BY_WORDS) + "\n"
+_ONE_BY_WORDS = "\n" + "\n".join(by for by in _BY_WORDS if " " not in by) + "\n"
 _PREFIXED = etree.XPath(
     "following::*[self::p or self::span or self::div or self::li]"
-    f"[text()[normalize-space()] and contains('{_BY_INITIALS}', substring(normalize-space(text()[normalize-space()]), 1, 1))]["
-    + " or ".join(f"starts-with(normalize-space(text()[normalize-space()]), '{by} ') or normalize-space(text()[normalize-space()]) = '{by}'"
-                  for by in _BY_WORDS)
+    f"[text()[normalize-space()] and contains('{_BY_INITIALS}', substring({_LEAD}, 1, 1))]"
+    f"[contains('{_ALL_BY_WORDS}', concat('\n', {_LEAD}, '\n'))"
+    f" or contains('{_ONE_BY_WORDS}', concat('\n', substring-before({_LEAD}, ' '), '\n'))"
+    + "".join(f" or starts-with({_LEAD}, '{by} ')" for by in _BY_WORDS if " " in by)
     + "][position() <= 6]"
 )
-_FIRST_TEXT = etree.XPath("normalize-space(text()[normalize-space()])")
+_FIRST_TEXT = etree.XPath(_LEAD)
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
 # Inside a byline, the element that holds only the name: its class says so ("author-name",
 # "authorName"), or it links to the author's page.
