@@ -23,7 +23,7 @@ from newscrawl.extraction.body_scoring import (
     widen,
 )
 from newscrawl.extraction.boilerplate import is_furniture_label, prune_boilerplate
-from newscrawl.extraction.document import Document, parse_document, text_of
+from newscrawl.extraction.document import Document, fresh_tree, text_of
 from newscrawl.extraction.structured import meta_content
 
 # Blocks that may follow the last prose block: a closing list and its headings.
@@ -155,8 +155,7 @@ def _second_look(doc: Document, headlines: set[str]) -> list[Block]:
     For whole pages where the first look found (almost) nothing: a wrapper named like
     furniture ("under-menu", "sidebar-enabled") may have taken the article with it.
     """
-    return _dom_blocks(parse_document(doc.text, doc.url, limits=doc.limits).root, headlines,
-                       by_name=False)[0]
+    return _dom_blocks(fresh_tree(doc), headlines, by_name=False)[0]
 
 
 def _cards_as_text(doc: Document, headlines: set[str]) -> list[Block]:
@@ -165,8 +164,7 @@ def _cards_as_text(doc: Document, headlines: set[str]) -> list[Block]:
     For whole pages where teaser cards hold much more text than the body found: in a
     listicle each item is a linked heading and its paragraph, like a teaser of another page.
     """
-    return _dom_blocks(parse_document(doc.text, doc.url, limits=doc.limits).root, headlines,
-                       find_teasers=False)[0]
+    return _dom_blocks(fresh_tree(doc), headlines, find_teasers=False)[0]
 
 
 def script_html(page: str) -> lxml_html.HtmlElement | None:
