@@ -23,7 +23,7 @@ from newscrawl.extraction.body_scoring import (
     widen,
 )
 from newscrawl.extraction.boilerplate import is_furniture_label, prune_boilerplate
-from newscrawl.extraction.document import Document, parse_document
+from newscrawl.extraction.document import Document, fresh_tree, text_of
 from newscrawl.extraction.structured import meta_content
 
 # Blocks that may follow the last prose block: a closing list and its headings.
@@ -127,7 +127,7 @@ def _headings_numbered(root: etree._Element) -> bool:
     """
     run, previous = 0, 0
     for heading in _LINKED_HEADINGS(root):
-        match = _ITEM_NUMBER.match(heading.text_content())
+        match = _ITEM_NUMBER.match(text_of(heading))
         number = int(match.group(1)) if match else 0
         run = run + 1 if run and number == previous + 1 else int(number == 1)
         if run >= MIN_NUMBERED_ITEMS:
@@ -155,8 +155,7 @@ def _second_look(doc: Document, headlines: set[str]) -> list[Block]:
     For whole pages where the first look found (almost) nothing: a wrapper named like
     furniture ("under-menu", "sidebar-enabled") may have taken the article with it.
     """
-    return _dom_blocks(parse_document(doc.text, doc.url, limits=doc.limits).root, headlines,
-                       by_name=False)[0]
+    return _dom_blocks(fresh_tree(doc), headlines, by_name=False)[0]
 
 
 def _cards_as_text(doc: Document, headlines: set[str]) -> list[Block]:
@@ -165,8 +164,7 @@ def _cards_as_text(doc: Document, headlines: set[str]) -> list[Block]:
     For whole pages where teaser cards hold much more text than the body found: in a
     listicle each item is a linked heading and its paragraph, like a teaser of another page.
     """
-    return _dom_blocks(parse_document(doc.text, doc.url, limits=doc.limits).root, headlines,
-                       find_teasers=False)[0]
+    return _dom_blocks(fresh_tree(doc), headlines, find_teasers=False)[0]
 
 
 def script_html(page: str) -> lxml_html.HtmlElement | None:
@@ -287,7 +285,7 @@ def _repeats_headline(block: Block, headlines: set[str]) -> bool:
 def _headlines(doc: Document) -> set[str]:
     """The page's headline as written in ``<h1>`` and ``og:title``, case-folded (read before
     pruning, which drops ``<h1>``)."""
-    titles = [h1.text_content() for h1 in doc.root.iter("h1")]
+    titles = [text_of(h1) for h1 in doc.root.iter("h1")]
     titles.append(meta_content(doc, "og:title", "twitter:title") or "")
     return {" ".join(title.split()).casefold() for title in titles}
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from newscrawl.extraction.document import text_of
 from newscrawl.extraction.vocabulary import (
     AD_PARTS,
     ARTICLE_NAMES,
@@ -93,7 +94,7 @@ def prune_boilerplate(root: etree._Element, by_name: bool = True) -> None:
     doomed, lengths = [], {}
     for el in root.iter(*FURNITURE_TAGS, "figure", "time", "p"):  # one walk for both
         if el.tag == "p":
-            lengths[el] = len(el.text_content())
+            lengths[el] = len(text_of(el))
         elif _is_furniture_tag(el):
             doomed.append(el)
     doomed.extend(el for el in _ATTRIBUTED(root)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from itertools import islice, takewhile
+from itertools import chain, islice, takewhile
 
 from lxml import etree
 
-from newscrawl.extraction.document import following_elements
+from newscrawl.extraction.document import following_elements, text_of
 
 _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
@@ -40,14 +40,21 @@ _SIGNED = re.compile(r"^(?:Written|Posted|Article) [bB]y ")
 # puts blanks before a child element), or is all of it ("<span>By <a>Ann</a></span>"). Texts
 # that do not start with the first letter of one of the words are passed over first.
 _BY_INITIALS = "".join(sorted({by[0] for by in _BY_WORDS}))
+# The words that are all of the text, and the one-word ones that open it, are each found with
+# one test of the text between line breaks (which no normalized text holds), not one per word:
+# the text is normalized for each test, and a page has thousands of texts starting with "P".
+_LEAD = "normalize-space(text()[normalize-space()])"
+_ALL_BY_WORDS = "\n" + "\n".join(_BY_WORDS) + "\n"
+_ONE_BY_WORDS = "\n" + "\n".join(by for by in _BY_WORDS if " " not in by) + "\n"
 _PREFIXED = etree.XPath(
     "following::*[self::p or self::span or self::div or self::li]"
-    f"[text()[normalize-space()] and contains('{_BY_INITIALS}', substring(normalize-space(text()[normalize-space()]), 1, 1))]["
-    + " or ".join(f"starts-with(normalize-space(text()[normalize-space()]), '{by} ') or normalize-space(text()[normalize-space()]) = '{by}'"
-                  for by in _BY_WORDS)
+    f"[text()[normalize-space()] and contains('{_BY_INITIALS}', substring({_LEAD}, 1, 1))]"
+    f"[contains('{_ALL_BY_WORDS}', concat('\n', {_LEAD}, '\n'))"
+    f" or contains('{_ONE_BY_WORDS}', concat('\n', substring-before({_LEAD}, ' '), '\n'))"
+    + "".join(f" or starts-with({_LEAD}, '{by} ')" for by in _BY_WORDS if " " in by)
     + "][position() <= 6]"
 )
-_FIRST_TEXT = etree.XPath("normalize-space(text()[normalize-space()])")
+_FIRST_TEXT = etree.XPath(_LEAD)
 _NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
 # Inside a byline, the element that holds only the name: its class says so ("author-name",
 # "authorName"), or it links to the author's page.
@@ -180,7 +187,7 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     ['Janet Loughrey']
     """
     for element in _SHORT_TEXTS(root):
-        own = " ".join(element.text_content().split())
+        own = " ".join(text_of(element).split())
         parent = element.getparent()
         if len(own) < _MAX_LABEL_CHARS and parent is not None and _LABEL_WORDS.match(own):
             text = _labelled_text(element, parent, own)
@@ -214,23 +221,24 @@ def is_visible_name(name: str) -> bool:
             and not any(ch.isdigit() for ch in name))
 
 
-def _candidates(root: etree._Element) -> list[etree._Element]:
+def _candidates(root: etree._Element) -> Iterator[etree._Element]:
     """The first elements marked or named as a byline after the ``<h1>``, else in the whole body.
 
-    The page is read only as far as needed: an XPath would test every element of a big page.
-    With none after the ``<h1>``, the body is read up to the first element after it.
+    The page is read only as far as needed (an XPath would test every element of a big page):
+    up to the byline taken, the first after the ``<h1>`` for most articles. With none after
+    the ``<h1>``, the body is read up to the first element after it.
     """
     headline = _HEADLINE(root)
-    after = _first_bylines(following_elements(headline[0])) if headline else []
+    after = filter(_is_marked_or_named, following_elements(headline[0])) if headline else iter(())
+    first = next(after, None)
+    if first is not None:
+        return islice(chain([first], after), _MAX_CANDIDATES)
     body = _BODY(root)
-    if after or not body:
-        return after
+    if not body:
+        return iter(())
     end = next(following_elements(headline[0]), None) if headline else None
-    return _first_bylines(takewhile(lambda element: element is not end, body[0].iterdescendants(etree.Element)))
-
-
-def _first_bylines(elements: Iterator[etree._Element]) -> list[etree._Element]:
-    return list(islice(filter(_is_marked_or_named, elements), _MAX_CANDIDATES))
+    return islice(filter(_is_marked_or_named, takewhile(
+        lambda element: element is not end, body[0].iterdescendants(etree.Element))), _MAX_CANDIDATES)
 
 
 def _is_marked_or_named(element: etree._Element) -> bool:
@@ -243,8 +251,9 @@ def _is_marked_or_named(element: etree._Element) -> bool:
     ...     '<span rel="author">', '<div class="by line">', '<p>')]
     [True, True, True, True, False, False]
     """
-    named = f"{element.get('class', '')} {element.get('id', '')}"
-    return (_NAMED.search(named) is not None or _is_marked(element)
+    names, ident = element.get("class"), element.get("id")
+    return ((names is not None and _NAMED.search(names) is not None)
+            or (ident is not None and _NAMED.search(ident) is not None) or _is_marked(element)
             or (element.tag == "a" and _AUTHOR_PATH.search(element.get("href", "")) is not None))
 
 
@@ -265,7 +274,7 @@ def _author_name_elements(byline: etree._Element) -> list[etree._Element]:
     ['Ann Lee']
     """
     named = _NAME_ELEMENTS(byline)
-    credits = {part for part in named if _OTHER_CREDIT.match(part.text_content())}
+    credits = {part for part in named if _OTHER_CREDIT.match(text_of(part))}
     kept = [part for part in named if part not in credits and credits.isdisjoint(part.iterancestors())]
     return kept or _AUTHOR_LINKS(byline)
 

@@ -208,6 +208,19 @@ def strip_control_chars(text: str) -> str:
     return text
 
 
+def fresh_tree(doc: Document) -> lxml_html.HtmlElement:
+    """A new tree of ``doc``'s page, for a look that prunes it otherwise: its text is parsed
+    again as it is, already decoded, cleaned and fitted to the budget (a big page costs a
+    millisecond a megabyte to clean).
+
+    >>> doc = parse_document(b"<p>One</p>", "https://e.com/")
+    >>> fresh_tree(doc).findtext(".//p"), fresh_tree(doc) is doc.root
+    ('One', False)
+    """
+    root = _parse_tree(doc.text, doc.url) if doc.whole else None
+    return _parse_whole("") if root is None else root
+
+
 def _parse_tree(text: str, url: str = "") -> lxml_html.HtmlElement | None:
     """The page's tree, whole; ``None`` when libxml2 cannot read all of it."""
     root = _parse_whole(text)
@@ -238,6 +251,16 @@ def _last_tag(run: re.Match) -> str:
     '<p class="x">text'
     """
     return _LAST_OPENING_TAG.search(run.group(0)).group(0)
+
+
+def text_of(element: etree._Element) -> str:
+    """The text of ``element`` and its descendants, without its tail: ``text_content()``, in one
+    call to libxml2 rather than an XPath evaluation, several times cheaper.
+
+    >>> text_of(lxml_html.fromstring("<div><p>One <b>two</b></p> tail</div>").find("p"))
+    'One two'
+    """
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
 def following_elements(element: etree._Element) -> Iterator[etree._Element]:

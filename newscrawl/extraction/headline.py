@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from newscrawl.extraction.document import Document
+from newscrawl.extraction.document import Document, text_of
 from newscrawl.extraction.structured import article_object, jsonld_types, meta_content, site_names
 from newscrawl.extraction.values import clean_text, name_key, names_match
 
@@ -231,9 +231,9 @@ def drop_unshown_kicker(chosen: str | None, heading: etree._Element | None) -> s
     if match is None or heading is None:
         return chosen
     kicker, rest = name_key(chosen[: match.start()]), name_key(chosen[match.end():])
-    if not rest or kicker in name_key(heading.text_content()):
+    if not rest or kicker in name_key(text_of(heading)):
         return chosen
-    shown = (name_key(part.text_content()) for part in heading.iterdescendants() if isinstance(part.tag, str))
+    shown = (name_key(text_of(part)) for part in heading.iterdescendants() if isinstance(part.tag, str))
     return chosen[match.end():] if rest in shown else chosen
 
 
@@ -381,13 +381,13 @@ def article_heading(doc: Document) -> etree._Element | None:
 
 
 def _text(element: etree._Element | None) -> str | None:
-    return None if element is None else clean_text(element.text_content())
+    return None if element is None else clean_text(text_of(element))
 
 
 def first_heading(doc: Document) -> str | None:
     """Text of the first ``itemprop=headline`` element or ``<h1>`` that has text."""
     for element in _H1(doc.root):
-        text = clean_text(element.get("content") or element.text_content())
+        text = clean_text(element.get("content") or text_of(element))
         if text:
             return text
     return None

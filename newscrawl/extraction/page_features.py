@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from newscrawl.extraction.classify import link_density, url_shape
-from newscrawl.extraction.document import Document
+from newscrawl.extraction.document import Document, text_of
 from newscrawl.extraction.words import count_visible, count_words
 
 ARTICLE_TYPES = frozenset({
@@ -165,7 +165,7 @@ def shown_text(root: etree._Element) -> str:
         return "".join(_SHOWN_TEXT(root))
     holders = _code_holders(bodies[0])
     if not holders:
-        return _text(bodies[0])
+        return text_of(bodies[0])
     parts: list[str] = []
     _add_shown(bodies[0], holders, parts)
     return "".join(parts)
@@ -197,12 +197,8 @@ def _add_shown(body: etree._Element, holders: set[etree._Element], parts: list[s
             if element.text:
                 parts.append(element.text)
         else:
-            parts.append(_text(element))
+            parts.append(text_of(element))
             walker.skip_subtree()
-
-
-def _text(element: etree._Element) -> str:
-    return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
 def _noscript_holds_text(root: etree._Element) -> bool:
@@ -212,7 +208,7 @@ def _noscript_holds_text(root: etree._Element) -> bool:
     >>> _noscript_holds_text(html.fromstring("<div><noscript><img></noscript></div>"))
     False
     """
-    return any(map(_text, root.iter("noscript")))
+    return any(map(text_of, root.iter("noscript")))
 
 
 def _tag_counts(root: etree._Element) -> dict[str, int]:

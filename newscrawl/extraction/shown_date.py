@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from newscrawl.extraction.document import Document
+from newscrawl.extraction.document import Document, text_of
 from newscrawl.extraction.headline import article_heading
 from newscrawl.extraction.structured import meta_content, site_names
 from newscrawl.extraction.values import name_key, names_match
@@ -166,7 +166,7 @@ def _page_texts(doc: Document) -> tuple[list[str], list[str]]:
 
 def _story_heading(doc: Document) -> etree._Element | None:
     headline = article_heading(doc)
-    return None if headline is None or _is_masthead(doc, headline.text_content()) else headline
+    return None if headline is None or _is_masthead(doc, text_of(headline)) else headline
 
 
 def printed_day(text: str, month_first: bool = True) -> str | None:

@@ -5,7 +5,8 @@
 800,000 strings, about 50 MB, in each of the steps that fold or count the body. The functions
 here read a text in pieces of :data:`PIECE_CHARS` cut at white space, so that no word spans two
 pieces: they give the same results, and a long text costs a piece's words at a time. A text of
-one piece (nearly every page's) is read as before.
+one piece (nearly every page's) is read as before, without setting up the pieces: these
+functions run for every text node and block of a page.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def fold_spaces(text: str) -> str:
     >>> fold_spaces(long) == " ".join(long.split())
     True
     """
+    if len(text) <= PIECE_CHARS:  # one piece, nearly every text: no generators to set up
+        return " ".join(text.split())
     return " ".join(folded for piece in pieces(text) if (folded := " ".join(piece.split())))
 
 
@@ -53,6 +56,8 @@ def count_words(text: str) -> int:
     >>> count_words("Three short words"), count_words(" one  two " * PIECE_CHARS), count_words("")
     (3, 131072, 0)
     """
+    if len(text) <= PIECE_CHARS:
+        return len(text.split())
     return sum(len(piece.split()) for piece in pieces(text))
 
 
@@ -62,4 +67,6 @@ def count_visible(text: str) -> int:
     >>> count_visible("two words\\n and ")
     11
     """
+    if len(text) <= PIECE_CHARS:
+        return len("".join(text.split()))
     return sum(len("".join(piece.split())) for piece in pieces(text))
