@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from newscrawl.extraction.body_blocks import Block, Span, layout
+from newscrawl.extraction.body_blocks import Block, Layout, Span, layout
 from newscrawl.extraction.body_jsonld import jsonld_article_body, reconcile
 from newscrawl.extraction.body_scoring import (
     HEADINGS,
@@ -54,6 +54,10 @@ _LINKED_HEADINGS = etree.XPath("//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//
 _ITEM_NUMBER = re.compile(r"\s*#?(\d{1,3})\b")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
+# A header outside the article and the main content, linking somewhere and without the
+# headline, is the site's masthead (logo, tagline, contact line), not the article's header.
+_IS_MASTHEAD = etree.XPath(
+    "not(ancestor::article or ancestor::main or descendant::h1) and descendant::a[@href]")
 
 
 def extract_body(doc: Document) -> list[str]:
@@ -236,10 +240,12 @@ def _dom_blocks(
 
     Links, teasers, the headline and the furniture lines around the text are left out.
     """
+    mastheads = {el for el in root.iter("header") if _IS_MASTHEAD(el)}  # before h1 goes
     prune_boilerplate(root, by_name)
     body = root.find("body")
     page = layout(body if body is not None else root)
     teasers = teaser_blocks(page) if find_teasers else set()
+    left_out = teasers | _blocks_of(page, mastheads)
     teaser_chars = sum(len(page.blocks[i].text) for i in teasers if is_prose(page.blocks[i]))
     span = best_span(page, teasers)
     if span is None:
@@ -249,10 +255,20 @@ def _dom_blocks(
     def kept(part: Span) -> list[Block]:
         return [
             block for i, block in enumerate(page.blocks[part.start:part.end], part.start)
-            if i not in teasers and not _is_left_out(block, headlines, not find_teasers)
+            if i not in left_out and not _is_left_out(block, headlines, not find_teasers)
         ]
     lead_blocks = [] if lead is None else kept(lead)
     return _drop_orphan_headings(lead_blocks + _trim_furniture_lines(kept(span))), teaser_chars
+
+
+def _blocks_of(page: Layout, elements: set[etree._Element]) -> set[int]:
+    """The indexes of the blocks inside ``elements``.
+
+    >>> page = layout(lxml_html.fromstring('<div><header><p>Call us</p></header><p>Text.</p></div>'))
+    >>> _blocks_of(page, {page.spans[1].element})
+    {0}
+    """
+    return {i for span in page.spans if span.element in elements for i in range(span.start, span.end)}
 
 
 def _is_left_out(block: Block, headlines: set[str], linked_headings: bool) -> bool:
