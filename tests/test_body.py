@@ -532,3 +532,12 @@ def test_a_header_with_the_headline_or_inside_the_article_stays() -> None:
     kept = f"<header><a href='/news'>News</a><p>{dek}</p></header>"
     page = f"<html><body><article>{kept}{paragraphs()}</article></body></html>"
     assert body_of(page) == [dek, *PARAGRAPHS]
+
+
+def test_cards_with_a_linked_picture_and_an_all_link_title_are_teasers() -> None:
+    card = ("<div class='tumb'><a href='/diet-{0}'><img src='/{0}.jpg'></a>"
+            "<div class='title'><a href='/diet-{0}'>Diet {0}</a></div>"
+            "<div class='body'>A popular diet for a busy life: lose up to ten kilos in two weeks.</div></div>")
+    cards = "".join(card.format(n) for n in range(4))
+    page = f"<html><body><div>{paragraphs()}<h2>Most popular diets</h2>{cards}</div></body></html>"
+    assert body_of(page) == PARAGRAPHS
