@@ -22,7 +22,11 @@ from newscrawl.extraction.body_scoring import (
     teaser_blocks,
     widen,
 )
-from newscrawl.extraction.boilerplate import is_furniture_label, prune_boilerplate
+from newscrawl.extraction.boilerplate import (
+    MAX_FURNITURE_SHARE,
+    is_furniture_label,
+    prune_boilerplate,
+)
 from newscrawl.extraction.document import Document, parse_document
 from newscrawl.extraction.structured import meta_content
 
@@ -245,7 +249,7 @@ def _dom_blocks(
     body = root.find("body")
     page = layout(body if body is not None else root)
     teasers = teaser_blocks(page) if find_teasers else set()
-    left_out = teasers | _blocks_of(page, mastheads)
+    left_out = teasers | _masthead_blocks(page, mastheads)
     teaser_chars = sum(len(page.blocks[i].text) for i in teasers if is_prose(page.blocks[i]))
     span = best_span(page, teasers)
     if span is None:
@@ -261,14 +265,22 @@ def _dom_blocks(
     return _drop_orphan_headings(lead_blocks + _trim_furniture_lines(kept(span))), teaser_chars
 
 
-def _blocks_of(page: Layout, elements: set[etree._Element]) -> set[int]:
-    """The indexes of the blocks inside ``elements``.
+def _masthead_blocks(page: Layout, mastheads: set[etree._Element]) -> set[int]:
+    """The indexes of the blocks inside ``mastheads``, unless they hold most of the page's
+    text: then a header is the page's only wrapper, as for furniture pruned by name.
 
-    >>> page = layout(lxml_html.fromstring('<div><header><p>Call us</p></header><p>Text.</p></div>'))
-    >>> _blocks_of(page, {page.spans[1].element})
+    >>> page = layout(lxml_html.fromstring(
+    ...     '<div><header><p>Call us</p></header><p>It rained all day, and all night.</p></div>'))
+    >>> header = page.spans[1].element
+    >>> _masthead_blocks(page, {header})
     {0}
+    >>> _masthead_blocks(page, {header, page.spans[2].element})
+    set()
     """
-    return {i for span in page.spans if span.element in elements for i in range(span.start, span.end)}
+    found = {i for span in page.spans if span.element in mastheads
+             for i in range(span.start, span.end)}
+    chars = sum(len(page.blocks[i].text) for i in found)
+    return found if chars <= MAX_FURNITURE_SHARE * _chars(page.blocks) else set()
 
 
 def _is_left_out(block: Block, headlines: set[str], linked_headings: bool) -> bool:
