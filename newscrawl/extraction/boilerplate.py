@@ -189,6 +189,8 @@ def is_furniture_label(text: str) -> bool:
 
     >>> is_furniture_label("Advertisement"), is_furniture_label("Lire aussi :")
     (True, True)
+    >>> is_furniture_label("Table of Contents"), is_furniture_label("In this article:")
+    (True, True)
     >>> is_furniture_label("Read more about the bridge in our archive.")
     False
     """

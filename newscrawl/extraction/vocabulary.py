@@ -59,6 +59,8 @@ FURNITURE_LABELS = frozenset((
     "auch interessant", "lesen sie auch", "das könnte sie auch interessieren", "lire aussi",
     "à lire aussi", "voir aussi", "lee también", "leer más", "te puede interesar", "leggi anche",
     "související témata", "související články", "čtěte také",
+    "table of contents", "contents", "in this article", "on this page", "inhaltsverzeichnis",
+    "sommaire", "table des matières", "índice", "indice", "tabla de contenidos",
 ))  # not "Comments": processors.clean_body cuts the comment section from that line on
 LABEL_END = " :.…»›>|-–—"
 # A paragraph that is only the heading of a comment section: it and all after it go.
