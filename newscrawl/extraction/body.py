@@ -57,6 +57,8 @@ _HEADING_LINKS = etree.XPath("//h2//a[@href] | //h3//a[@href] | //h4//a[@href]")
 _LINKED_HEADINGS = etree.XPath("//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]]")
 _ITEM_NUMBER = re.compile(r"\s*#?(\d{1,3})\b")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# Placeholder text of a template block the site left unfilled: never the article's.
+_PLACEHOLDER = re.compile(r"lorem ipsum\b", re.IGNORECASE)
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
 # A header outside the article and the main content, linking somewhere and without the
 # headline, is the site's masthead (logo, tagline, contact line), not the article's header.
@@ -284,15 +286,18 @@ def _masthead_blocks(page: Layout, mastheads: set[etree._Element]) -> set[int]:
 
 
 def _is_left_out(block: Block, headlines: set[str], linked_headings: bool) -> bool:
-    """Whether a block of the article is links, a label or the headline; a linked
-    subheading heads an item of the text when ``linked_headings`` (a listicle).
+    """Whether a block of the article is links, a label, placeholder text or the headline; a
+    linked subheading heads an item of the text when ``linked_headings`` (a listicle).
 
     >>> item = Block("Buffalo Bayou Trail", "h3", 19)
     >>> _is_left_out(item, set(), False), _is_left_out(item, set(), True)
     (True, False)
+    >>> _is_left_out(Block("Lorem ipsum dolor sit amet, consectetur adipiscing elit.", "p", 0), set(), False)
+    True
     """
     links = is_link_list(block) and not (linked_headings and block.tag in HEADINGS)
-    return links or is_furniture_label(block.text) or _repeats_headline(block, headlines)
+    return (links or is_furniture_label(block.text) or bool(_PLACEHOLDER.match(block.text))
+            or _repeats_headline(block, headlines))
 
 
 def _repeats_headline(block: Block, headlines: set[str]) -> bool:
