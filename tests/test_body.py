@@ -518,3 +518,26 @@ def test_text_the_page_holds_twice_is_kept_once() -> None:
 def test_a_paragraph_repeated_alone_stays() -> None:
     texts = [text * 4 for text in PARAGRAPHS]
     assert body_of(article(texts=texts + texts[:1])) == texts + texts[:1]
+
+
+def test_the_sites_masthead_is_not_body() -> None:
+    masthead = ("<header><a href='/'><img alt='Logo'></a><p>We protect your brand: trademark "
+                "attorneys in Tokyo, open on weekdays from nine to six.</p></header>")
+    page = f"<html><body>{masthead}<div>{paragraphs()}</div></body></html>"
+    assert body_of(page) == PARAGRAPHS
+
+
+def test_a_header_with_the_headline_or_inside_the_article_stays() -> None:
+    dek = "The span, built in 1932, had been closed twice before for urgent repairs."
+    kept = f"<header><a href='/news'>News</a><p>{dek}</p></header>"
+    page = f"<html><body><article>{kept}{paragraphs()}</article></body></html>"
+    assert body_of(page) == [dek, *PARAGRAPHS]
+
+
+def test_cards_with_a_linked_picture_and_an_all_link_title_are_teasers() -> None:
+    card = ("<div class='tumb'><a href='/diet-{0}'><img src='/{0}.jpg'></a>"
+            "<div class='title'><a href='/diet-{0}'>Diet {0}</a></div>"
+            "<div class='body'>A popular diet for a busy life: lose up to ten kilos in two weeks.</div></div>")
+    cards = "".join(card.format(n) for n in range(4))
+    page = f"<html><body><div>{paragraphs()}<h2>Most popular diets</h2>{cards}</div></body></html>"
+    assert body_of(page) == PARAGRAPHS

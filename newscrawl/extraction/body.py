@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from newscrawl.extraction.body_blocks import Block, Span, layout
+from newscrawl.extraction.body_blocks import Block, Layout, Span, layout
 from newscrawl.extraction.body_jsonld import jsonld_article_body, reconcile
 from newscrawl.extraction.body_scoring import (
     HEADINGS,
@@ -22,7 +22,11 @@ from newscrawl.extraction.body_scoring import (
     teaser_blocks,
     widen,
 )
-from newscrawl.extraction.boilerplate import is_furniture_label, prune_boilerplate
+from newscrawl.extraction.boilerplate import (
+    MAX_FURNITURE_SHARE,
+    is_furniture_label,
+    prune_boilerplate,
+)
 from newscrawl.extraction.document import Document, fresh_tree, text_of
 from newscrawl.extraction.structured import meta_content
 
@@ -53,7 +57,13 @@ _HEADING_LINKS = etree.XPath("//h2//a[@href] | //h3//a[@href] | //h4//a[@href]")
 _LINKED_HEADINGS = etree.XPath("//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]]")
 _ITEM_NUMBER = re.compile(r"\s*#?(\d{1,3})\b")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# Placeholder text of a template block the site left unfilled: never the article's.
+_PLACEHOLDER = re.compile(r"lorem ipsum\b", re.IGNORECASE)
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003c/p(?:>|\\u003e)", re.IGNORECASE)
+# A header outside the article and the main content, linking somewhere and without the
+# headline, is the site's masthead (logo, tagline, contact line), not the article's header.
+_IS_MASTHEAD = etree.XPath(
+    "not(ancestor::article or ancestor::main or descendant::h1) and descendant::a[@href]")
 
 
 def extract_body(doc: Document) -> list[str]:
@@ -234,10 +244,12 @@ def _dom_blocks(
 
     Links, teasers, the headline and the furniture lines around the text are left out.
     """
+    mastheads = {el for el in root.iter("header") if _IS_MASTHEAD(el)}  # before h1 goes
     prune_boilerplate(root, by_name)
     body = root.find("body")
     page = layout(body if body is not None else root)
     teasers = teaser_blocks(page) if find_teasers else set()
+    left_out = teasers | _masthead_blocks(page, mastheads)
     teaser_chars = sum(len(page.blocks[i].text) for i in teasers if is_prose(page.blocks[i]))
     span = best_span(page, teasers)
     if span is None:
@@ -247,22 +259,43 @@ def _dom_blocks(
     def kept(part: Span) -> list[Block]:
         return [
             block for i, block in enumerate(page.blocks[part.start:part.end], part.start)
-            if i not in teasers and not _is_left_out(block, headlines, not find_teasers)
+            if i not in left_out and not _is_left_out(block, headlines, not find_teasers)
         ]
     lead_blocks = [] if lead is None else kept(lead)
     return _drop_orphan_headings(lead_blocks + _trim_furniture_lines(kept(span))), teaser_chars
 
 
+def _masthead_blocks(page: Layout, mastheads: set[etree._Element]) -> set[int]:
+    """The indexes of the blocks inside ``mastheads``, unless they hold most of the page's
+    text: then a header is the page's only wrapper, as for furniture pruned by name.
+
+    >>> page = layout(lxml_html.fromstring(
+    ...     '<div><header><p>Call us</p></header><p>It rained all day, and all night.</p></div>'))
+    >>> header = page.spans[1].element
+    >>> _masthead_blocks(page, {header})
+    {0}
+    >>> _masthead_blocks(page, {header, page.spans[2].element})
+    set()
+    """
+    found = {i for span in page.spans if span.element in mastheads
+             for i in range(span.start, span.end)}
+    chars = sum(len(page.blocks[i].text) for i in found)
+    return found if chars <= MAX_FURNITURE_SHARE * _chars(page.blocks) else set()
+
+
 def _is_left_out(block: Block, headlines: set[str], linked_headings: bool) -> bool:
-    """Whether a block of the article is links, a label or the headline; a linked
-    subheading heads an item of the text when ``linked_headings`` (a listicle).
+    """Whether a block of the article is links, a label, placeholder text or the headline; a
+    linked subheading heads an item of the text when ``linked_headings`` (a listicle).
 
     >>> item = Block("Buffalo Bayou Trail", "h3", 19)
     >>> _is_left_out(item, set(), False), _is_left_out(item, set(), True)
     (True, False)
+    >>> _is_left_out(Block("Lorem ipsum dolor sit amet, consectetur adipiscing elit.", "p", 0), set(), False)
+    True
     """
     links = is_link_list(block) and not (linked_headings and block.tag in HEADINGS)
-    return links or is_furniture_label(block.text) or _repeats_headline(block, headlines)
+    return (links or is_furniture_label(block.text) or bool(_PLACEHOLDER.match(block.text))
+            or _repeats_headline(block, headlines))
 
 
 def _repeats_headline(block: Block, headlines: set[str]) -> bool:

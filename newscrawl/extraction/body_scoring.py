@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
+from lxml import etree
+
 from newscrawl.extraction.body_blocks import Block, Layout, Span
 from newscrawl.extraction.boilerplate import is_lead
 
@@ -61,6 +63,7 @@ MAX_LEAD_BLOCKS = 3
 MIN_CORE_PROSE_SHARE = 0.9
 # Short list items and table rows are content or nothing, never furniture lines.
 _NEUTRAL_TAGS = frozenset(("li", "tr"))
+_HAS_LINKED_PICTURE = etree.XPath("boolean(descendant::a[@href]//img)")
 _URL = re.compile(r"(?:https?://|www\.)\S+$")
 _SENTENCE_END = frozenset('.!?…:;"”»“。！？」』')
 
@@ -122,7 +125,7 @@ def teaser_blocks(page: Layout) -> set[int]:
     teasers = _headline_runs(page.blocks)
     for span in page.spans:
         if (2 <= span.end - span.start <= MAX_CARD_BLOCKS
-                and _is_card(page.blocks[span.start:span.end])):
+                and _is_card(page.blocks[span.start:span.end], span.element)):
             teasers.update(range(span.start, span.end))
     return teasers
 
@@ -136,10 +139,21 @@ def _headline_runs(blocks: list[Block]) -> set[int]:
     }
 
 
-def _is_card(blocks: list[Block]) -> bool:
-    """Whether the blocks of one element are a linked heading and a short excerpt."""
+def _is_card(blocks: list[Block], element: etree._Element) -> bool:
+    """Whether the blocks of one element are a linked heading and a short excerpt; with a
+    linked picture, a title that is all link stands for the heading.
+
+    >>> card = etree.fromstring('<div><a href="/b"><img src="b.jpg"/></a><div><a href="/b">Buckwheat'
+    ...     ' diet</a></div><div>Lose up to five kilos in a week, two menus.</div></div>')
+    >>> blocks = [Block("Buckwheat diet", "div", 14), Block("Lose up to five kilos in a week, two menus.", "div", 0)]
+    >>> _is_card(blocks, card), _is_card(blocks, card[1])
+    (True, False)
+    """
     head = blocks[0]
-    if head.tag not in HEADINGS or not is_link_list(head):
+    if not is_link_list(head):
+        return False
+    if head.tag not in HEADINGS and not (
+            head.link_chars == len(head.text) and _HAS_LINKED_PICTURE(element)):
         return False
     prose = sum(b.width for b in blocks if is_prose(b))
     return 0 < prose <= MAX_CARD_PROSE

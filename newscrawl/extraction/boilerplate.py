@@ -24,6 +24,7 @@ from newscrawl.extraction.vocabulary import (
     JUNK_TAGS,
     LABEL_END,
     LEAD_NAMES,
+    STAMP_LINE,
 )
 # A button holding paragraphs was left open in the markup, and the parser put the rest of
 # the page inside it: it is unwrapped, not dropped.
@@ -190,10 +191,20 @@ def is_furniture_label(text: str) -> bool:
 
     >>> is_furniture_label("Advertisement"), is_furniture_label("Lire aussi :")
     (True, True)
+    >>> is_furniture_label("Table of Contents"), is_furniture_label("In this article:")
+    (True, True)
     >>> is_furniture_label("Read more about the bridge in our archive.")
     False
+
+    So is a line stamping the article with its reading time or a date alone:
+
+    >>> is_furniture_label("8 min read"), is_furniture_label("Updated: Dec 04, 2025")
+    (True, True)
+    >>> is_furniture_label("Posted By"), is_furniture_label("Cooking time: 10 mins")
+    (True, False)
     """
-    return text.casefold().strip(LABEL_END) in FURNITURE_LABELS
+    folded = text.casefold().strip(LABEL_END)
+    return folded in FURNITURE_LABELS or bool(STAMP_LINE.fullmatch(folded))
 
 
 def is_lead(el: etree._Element) -> bool:

@@ -59,8 +59,20 @@ FURNITURE_LABELS = frozenset((
     "auch interessant", "lesen sie auch", "das könnte sie auch interessieren", "lire aussi",
     "à lire aussi", "voir aussi", "lee también", "leer más", "te puede interesar", "leggi anche",
     "související témata", "související články", "čtěte také",
+    "table of contents", "contents", "in this article", "on this page", "inhaltsverzeichnis",
+    "sommaire", "table des matières", "índice", "indice", "tabla de contenidos",
 ))  # not "Comments": processors.clean_body cuts the comment section from that line on
 LABEL_END = " :.…»›>|-–—"
+# A line that only stamps the article: its reading time, or a date or byline label left
+# without its value (the name was a link) or with a date alone. Matched on the case-folded
+# line stripped of LABEL_END.
+STAMP_LINE = re.compile(
+    r"(?:(?:estimated )?reading time:?\s*)?\d+\s*(?:-\s*\d+\s*)?min(?:ute)?s?\.?\s+read"
+    r"|(?:estimated )?reading time(?::?\s*\d+\s*min(?:ute)?s?)?"
+    r"|(?:posted|published|updated|last updated|last modified)(?: on| by)?"
+    r"(?::?\s+(?:[a-z]+\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2}[./ ][a-z0-9]+\.?[./ ]\d{2,4}))?"
+    r"|by"
+)
 # A paragraph that is only the heading of a comment section: it and all after it go.
 COMMENT_SECTION_START = re.compile(
     r"^(?:\d+\s+)?(?:leave a (?:reply|comment)|post a comment|add (?:new|a) comment|"
