@@ -625,3 +625,20 @@ def test_scholarly_citation_authors_one_a_tag():
     head = ('<meta name="DC.Creator" content="Jennifer Huberty"><meta name="citation_authors" content="Jennifer Huberty">'
             '<meta name="citation_authors" content="Green, Jeni"><meta name="citation_authors" content="Chong Lee">')
     assert metadata(page(head, "<h1>Yoga</h1><p>Abstract.</p>"))["authors"] == ["Jennifer Huberty", "Jeni Green", "Chong Lee"]
+
+
+@pytest.mark.parametrize("head", [
+    '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Staff">',
+    jsonld({"@type": "Article", "headline": "T", "author": {"@type": "Person", "name": "SFist Contributor"}}),
+])
+def test_a_page_signed_only_by_a_desk_keeps_that_signature(head):
+    from newscrawl import extract_article
+    signature = "Staff" if "Staff" in head else "SFist Contributor"
+    html = page(head + '<meta property="og:site_name" content="SFist">', f"<h1>Movers</h1><p>{'Story text. ' * 30}</p>")
+    assert extract_article(html, BLOG_URL)["authors"] == [{"name": signature}]
+
+
+def test_an_admin_account_does_not_sign_a_page():
+    from newscrawl import extract_article
+    html = page('<meta name="author" content="admin">', f"<h1>Movers</h1><p>{'Story text. ' * 30}</p>")
+    assert extract_article(html, BLOG_URL)["authors"] == []

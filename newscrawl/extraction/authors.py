@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from newscrawl.extraction.bylines import author_box_names, byline_names
+from newscrawl.extraction.bylines import author_box_names, byline_names, is_visible_name
 from newscrawl.extraction.document import Document
-from newscrawl.extraction.structured import article_objects, meta_contents, resolve_reference, site_names
+from newscrawl.extraction.structured import article_objects, meta_content, meta_contents, resolve_reference, site_names
 from newscrawl.extraction.values import clean_text, name_key, names_match
 
 MAX_AUTHORS = 20
+_CARD_FIELDS = 4
+_WRITTEN_BY = re.compile(r"^\s*(?:written|posted)\s+by\b|^\s*authors?\s*:?\s*$", re.IGNORECASE)
+# Names of accounts, not of people or desks: "admin", "Site Admin", "webmaster".
+_ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster", "root", "user", "guest"})
 _MAX_DEPTH = 4
 _MAX_NAME_CHARS = 80
 
@@ -121,7 +126,8 @@ def unique_names(names) -> list[str]:
     return list(seen.values())[:MAX_AUTHORS]
 
 
-def jsonld_author_names(doc: Document, value: object, depth: int = 0) -> list[str]:
+def jsonld_author_names(doc: Document, value: object, depth: int = 0,
+                        split: Callable[[str], list[str]] = split_authors) -> list[str]:
     """Names in a JSON-LD ``author`` value: text, Person/Organization objects, lists, ``@id`` references.
 
     >>> from newscrawl.extraction.document import parse_document
@@ -133,15 +139,15 @@ def jsonld_author_names(doc: Document, value: object, depth: int = 0) -> list[st
     if depth > _MAX_DEPTH:
         return []
     if isinstance(value, list):
-        return unique_names(n for item in value[:MAX_AUTHORS] for n in jsonld_author_names(doc, item, depth + 1))
+        return unique_names(n for item in value[:MAX_AUTHORS] for n in jsonld_author_names(doc, item, depth + 1, split))
     if isinstance(value, dict):
         name = value.get("name")
         if isinstance(name, (list, dict)):
-            return jsonld_author_names(doc, name, depth + 1)
+            return jsonld_author_names(doc, name, depth + 1, split)
         value = name if isinstance(name, str) else _given_family(value)
     if not isinstance(value, str) or _is_url(value):
         return []
-    return split_authors(value)
+    return split(value)
 
 
 def extract_authors(doc: Document) -> list[str]:
@@ -168,7 +174,61 @@ def extract_authors(doc: Document) -> list[str]:
         personal = [name for name in personal if looks_like_person(name)] or [
             name for name in author_box_names(doc.root, split_authors) if looks_like_person(name)
         ]
-    return personal or structured or meta_author_names(doc)
+    return personal or structured or meta_author_names(doc) or signed_as(doc)
+
+
+def signed_as(doc: Document) -> list[str]:
+    """How the page's own data signs it when it names no person: a desk or a team
+    ("Staff", "SFist Contributor"), which the name cleaning drops as a role or the site's name.
+    Read from the JSON-LD author, the author ``<meta>`` and Yoast's Twitter card
+    (``twitter:label1`` "Written by", ``twitter:data1`` the name); never an account name
+    such as "admin".
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Staff">'
+    >>> signed_as(parse_document(html, "https://e.com/a"))
+    ['Staff']
+    >>> signed_as(parse_document('<meta name="author" content="Site Admin">', "https://e.com/a"))
+    []
+    """
+    values = [name for obj in article_objects(doc) for name in jsonld_author_names(doc, obj.get("author"), split=_whole)]
+    values += [*_meta_author_values(doc), *_card_authors(doc)]
+    return [signature for signature in map(_signature, values) if signature][:1]
+
+
+def names_or_signature(value: object) -> list[str]:
+    """:func:`split_authors`' names; a whole value that gives none but signs the page as a desk
+    or a team (see :func:`signed_as`) is kept as it is.
+
+    >>> names_or_signature("By Ann Lee and Bo Li"), names_or_signature("Staff"), names_or_signature("admin")
+    (['Ann Lee', 'Bo Li'], ['Staff'], [])
+    """
+    names = split_authors(value)
+    signature = None if names else _signature(value)
+    return names or ([signature] if signature else [])
+
+
+def _signature(value: object) -> str | None:
+    text = clean_text(value, 1_000)
+    name = clean_text(_PREFIX.sub("", text, count=1)) if text else None
+    return name if name and _signs(name) else None
+
+
+def _whole(text: str) -> list[str]:
+    return [text]
+
+
+def _signs(name: str) -> bool:
+    """Whether a signature the cleaning refused can stand as the author: a few words, not an account."""
+    words = name.casefold().split()
+    return len(words) <= 3 and is_visible_name(name) and not _ACCOUNT_WORDS.intersection(words)
+
+
+def _card_authors(doc: Document) -> list[str]:
+    """The Twitter card's "Written by" field, as Yoast SEO prints it on WordPress pages."""
+    labels = (meta_content(doc, f"twitter:label{i}") for i in range(1, _CARD_FIELDS + 1))
+    fields = [i for i, label in enumerate(labels, 1) if label and _WRITTEN_BY.match(label)]
+    return [value for i in fields if (value := meta_content(doc, f"twitter:data{i}"))]
 
 
 def looks_like_person(name: str) -> bool:
