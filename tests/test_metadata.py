@@ -642,3 +642,10 @@ def test_an_admin_account_does_not_sign_a_page():
     from newscrawl import extract_article
     html = page('<meta name="author" content="admin">', f"<h1>Movers</h1><p>{'Story text. ' * 30}</p>")
     assert extract_article(html, BLOG_URL)["authors"] == []
+
+
+def test_time_marked_pubdate_is_the_publication_day_over_structured_data():
+    head = jsonld({"@type": "Article", "headline": "T", "datePublished": "2025-11-29T12:28:31-05:00"})
+    body = ('<h1>Free accounting tools</h1><p>' + 'Story text. ' * 80 + '</p>'
+            '<div class="published">Published <time pubdate datetime="2025-08-13">August 13, 2025</time></div>')
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2025-08-13"

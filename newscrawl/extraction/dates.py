@@ -87,6 +87,7 @@ _UNDER_HEADLINE_TAGS = frozenset({"p", "div", "span", "time", "li"})
 _UNDER_HEADLINE_ELEMENTS = 4
 _IS_SHORT = etree.XPath("string-length(normalize-space()) < 120")
 _TIME_DATETIME = etree.XPath("(/descendant::time[@datetime])[1]/@datetime")  # the first in an <article> or not
+_PUBDATE_TIME = etree.XPath("(/descendant::time[@pubdate][@datetime])[1]/@datetime")
 
 
 def normalize_date(value: object, timezone: str | None = None, month_first: bool = True) -> str | None:
@@ -251,6 +252,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     gives only that one dates itself by it)."""
     month_first = reads_month_first(doc)
     structured = _first_date((
+        lambda: pubdate_time(doc),
         lambda: _jsonld_dates(doc, "datePublished"),
         lambda: [meta_content(doc, *PUBLISHED_META)],
         lambda: [parsely_page(doc).get("pub_date")],
@@ -276,6 +278,20 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: [extract_modified(doc, timezone)],
         lambda: [labelled_update_day(doc, month_first)],
     ), timezone, month_first)
+
+
+def pubdate_time(doc: Document) -> list[str]:
+    """The ``datetime`` of the first ``<time pubdate>``: the page marks the day it shows its
+    readers as the article's publication day, over what its structured data says. The page's
+    text is searched for the attribute's name before its tree.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> pubdate_time(parse_document('<p>Published <time pubdate datetime="2025-08-13">August 13</time></p>', "https://e.com/"))
+    ['2025-08-13']
+    >>> pubdate_time(parse_document('<time datetime="2025-08-13">August 13</time>', "https://e.com/"))
+    []
+    """
+    return _PUBDATE_TIME(doc.root) if "pubdate" in doc.text else []
 
 
 def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], set[str]]) -> str:
