@@ -384,6 +384,9 @@ def test_dotted_date_is_read_in_the_pages_order():
     ("Full Bio", []),
     ("Published in Startup Notes", []),
     ("Top Growth Marketing", ["Top Growth Marketing"]),
+    ("by ALLIN ONE on Jan 22, 2025", ["ALLIN ONE"]),
+    ("Posted by Jo Roe on Jan 22", ["Jo Roe"]),
+    ("Von Max Muster am 3. Mai 2024", ["Max Muster"]),
 ])
 def test_byline_text_gives_only_names(byline, expected):
     from newscrawl.extraction.authors import split_authors

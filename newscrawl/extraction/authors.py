@@ -46,6 +46,11 @@ _NOISE = re.compile(
     # a date with a month name ending the text right after a name: "Andrew Gerrand 4 August 2010"
     r"(?<=[^\W\d_])\s+(?:\d{1,2}\.?\s+[^\W\d_]{3,9}|[^\W\d_]{3,9}\.?\s+\d{1,2},?)\.?,?\s+(?:19|20)\d\d\s*$",
 )
+# What leads from a byline's name to its date: "on", "am", "le", "Posted on", and a day after it without its year.
+_DATE_TAIL = re.compile(
+    r"(?:\s+(?i:posted|published))?\s+(?:on|am|le)"
+    r"(?:\s+(?:[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?))?\s*$"
+)
 _PARTICLES = frozenset("van von de der den da del della di du la le bin al ter ten dos das zu y".split())
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 # A part ending in one of these is a job title ("Technology correspondent"), not a name.
@@ -284,7 +289,20 @@ def _is_cjk(char: str) -> bool:
 
 def _split_parts(text: str) -> list[str]:
     parts = (" ".join(part.strip(" .:-–—()[]" + _QUOTES).split()) for part in _SEPARATOR.split(text))
+    parts = (without_date_tail(part) for part in parts)
     return [part for part in parts if part and any(ch.isalpha() for ch in part)]
+
+
+def without_date_tail(part: str) -> str:
+    """A byline's name without the words that lead to its date ("By Ann Lee on March 3, 2025",
+    whose date the noise pattern took already, or "on Jan 22" written without a year).
+
+    >>> without_date_tail("Ann Lee on"), without_date_tail("Ann Lee on Jan 22"), without_date_tail("Jo Roe Posted on")
+    ('Ann Lee', 'Ann Lee', 'Jo Roe')
+    >>> without_date_tail("Max Muster am"), without_date_tail("Lee On"), without_date_tail("Jo Roe Mar 3")
+    ('Max Muster', 'Lee On', 'Jo Roe Mar 3')
+    """
+    return _DATE_TAIL.sub("", part)
 
 
 def _without_trailing_roles(name: str) -> str:
