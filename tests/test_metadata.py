@@ -652,3 +652,10 @@ def test_time_marked_pubdate_is_the_publication_day_over_structured_data():
     body = ('<h1>Free accounting tools</h1><p>' + 'Story text. ' * 80 + '</p>'
             '<div class="published">Published <time pubdate datetime="2025-08-13">August 13, 2025</time></div>')
     assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2025-08-13"
+
+
+def test_date_shown_by_the_h2_title_of_a_page_without_h1():
+    head = "<title>Spice Cayenne data accelerator | Spice AI</title>"
+    body = ("<div>Spice AI</div><h2>Introducing Spice Cayenne: the next data accelerator</h2>"
+            f"<div><p>Luke Kim</p><small>December 17, 2025</small></div><p>{'Story text. ' * 30}</p>")
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2025-12-17"
