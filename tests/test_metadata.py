@@ -659,3 +659,9 @@ def test_date_shown_by_the_h2_title_of_a_page_without_h1():
     body = ("<div>Spice AI</div><h2>Introducing Spice Cayenne: the next data accelerator</h2>"
             f"<div><p>Luke Kim</p><small>December 17, 2025</small></div><p>{'Story text. ' * 30}</p>")
     assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2025-12-17"
+
+
+def test_time_marked_pubdate_on_the_structured_day_keeps_the_structured_time():
+    head = jsonld({"@type": "Article", "headline": "T", "datePublished": "2024-05-28T11:43:23-04:00"})
+    body = '<h1>Composition</h1><p>Posted <time pubdate datetime="2024-05-28">May 28</time></p>'
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2024-05-28T11:43:23-04:00"

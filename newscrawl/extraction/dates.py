@@ -252,7 +252,6 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     gives only that one dates itself by it)."""
     month_first = reads_month_first(doc)
     structured = _first_date((
-        lambda: pubdate_time(doc),
         lambda: _jsonld_dates(doc, "datePublished"),
         lambda: [meta_content(doc, *PUBLISHED_META)],
         lambda: [parsely_page(doc).get("pub_date")],
@@ -262,6 +261,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: _TIME_DATETIME(doc.root),
         lambda: _jsonld_dates(doc, "dateCreated"),
     ), timezone, month_first)
+    structured = marked_day_over(_first_date((lambda: pubdate_time(doc),), timezone, month_first), structured)
     shown = shown_dates(doc, month_first)
     url_day = date_from_url(doc.url)
     if structured and url_day != structured[:10]:
@@ -292,6 +292,18 @@ def pubdate_time(doc: Document) -> list[str]:
     []
     """
     return _PUBDATE_TIME(doc.root) if "pubdate" in doc.text else []
+
+
+def marked_day_over(marked: str | None, structured: str | None) -> str | None:
+    """The day a ``<time pubdate>`` marks when the structured date falls on another day; else
+    the structured date, which often tells the time of day too.
+
+    >>> marked_day_over("2025-08-13", "2025-11-29T12:28:31-05:00"), marked_day_over(None, "2025-11-29")
+    ('2025-08-13', '2025-11-29')
+    >>> marked_day_over("2025-11-29", "2025-11-29T12:28:31-05:00"), marked_day_over("2025-11-29", None)
+    ('2025-11-29T12:28:31-05:00', '2025-11-29')
+    """
+    return marked if marked and (not structured or structured[:10] != marked[:10]) else structured
 
 
 def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], set[str]]) -> str:
