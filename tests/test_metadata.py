@@ -387,6 +387,7 @@ def test_dotted_date_is_read_in_the_pages_order():
     ("by ALLIN ONE on Jan 22, 2025", ["ALLIN ONE"]),
     ("Posted by Jo Roe on Jan 22", ["Jo Roe"]),
     ("Von Max Muster am 3. Mai 2024", ["Max Muster"]),
+    ("By Craig McCarthy Last updated on Jan 22", ["Craig McCarthy"]),
 ])
 def test_byline_text_gives_only_names(byline, expected):
     from newscrawl.extraction.authors import split_authors

@@ -46,9 +46,9 @@ _NOISE = re.compile(
     # a date with a month name ending the text right after a name: "Andrew Gerrand 4 August 2010"
     r"(?<=[^\W\d_])\s+(?:\d{1,2}\.?\s+[^\W\d_]{3,9}|[^\W\d_]{3,9}\.?\s+\d{1,2},?)\.?,?\s+(?:19|20)\d\d\s*$",
 )
-# What leads from a byline's name to its date: "on", "am", "le", "Posted on", and a day after it without its year.
+# What leads from a byline's name to its date: "on", "am", "le", "Posted on", "Last updated on", and a day after it without its year.
 _DATE_TAIL = re.compile(
-    r"(?:\s+(?i:posted|published))?\s+(?:on|am|le)"
+    r"(?:\s+(?i:posted|published|(?:last\s+)?(?:updated|modified)))?\s+(?:on|am|le)"
     r"(?:\s+(?:[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?))?\s*$"
 )
 _PARTICLES = frozenset("van von de der den da del della di du la le bin al ter ten dos das zu y".split())
@@ -299,6 +299,8 @@ def without_date_tail(part: str) -> str:
 
     >>> without_date_tail("Ann Lee on"), without_date_tail("Ann Lee on Jan 22"), without_date_tail("Jo Roe Posted on")
     ('Ann Lee', 'Ann Lee', 'Jo Roe')
+    >>> without_date_tail("Craig McCarthy Last updated on")
+    'Craig McCarthy'
     >>> without_date_tail("Max Muster am"), without_date_tail("Lee On"), without_date_tail("Jo Roe Mar 3")
     ('Max Muster', 'Lee On', 'Jo Roe Mar 3')
     """
