@@ -384,6 +384,10 @@ def test_dotted_date_is_read_in_the_pages_order():
     ("Full Bio", []),
     ("Published in Startup Notes", []),
     ("Top Growth Marketing", ["Top Growth Marketing"]),
+    ("by ALLIN ONE on Jan 22, 2025", ["ALLIN ONE"]),
+    ("Posted by Jo Roe on Jan 22", ["Jo Roe"]),
+    ("Von Max Muster am 3. Mai 2024", ["Max Muster"]),
+    ("By Craig McCarthy Last updated on Jan 22", ["Craig McCarthy"]),
 ])
 def test_byline_text_gives_only_names(byline, expected):
     from newscrawl.extraction.authors import split_authors
@@ -625,3 +629,40 @@ def test_scholarly_citation_authors_one_a_tag():
     head = ('<meta name="DC.Creator" content="Jennifer Huberty"><meta name="citation_authors" content="Jennifer Huberty">'
             '<meta name="citation_authors" content="Green, Jeni"><meta name="citation_authors" content="Chong Lee">')
     assert metadata(page(head, "<h1>Yoga</h1><p>Abstract.</p>"))["authors"] == ["Jennifer Huberty", "Jeni Green", "Chong Lee"]
+
+
+@pytest.mark.parametrize("head", [
+    '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Staff">',
+    jsonld({"@type": "Article", "headline": "T", "author": {"@type": "Person", "name": "SFist Contributor"}}),
+])
+def test_a_page_signed_only_by_a_desk_keeps_that_signature(head):
+    from newscrawl import extract_article
+    signature = "Staff" if "Staff" in head else "SFist Contributor"
+    html = page(head + '<meta property="og:site_name" content="SFist">', f"<h1>Movers</h1><p>{'Story text. ' * 30}</p>")
+    assert extract_article(html, BLOG_URL)["authors"] == [{"name": signature}]
+
+
+def test_an_admin_account_does_not_sign_a_page():
+    from newscrawl import extract_article
+    html = page('<meta name="author" content="admin">', f"<h1>Movers</h1><p>{'Story text. ' * 30}</p>")
+    assert extract_article(html, BLOG_URL)["authors"] == []
+
+
+def test_time_marked_pubdate_is_the_publication_day_over_structured_data():
+    head = jsonld({"@type": "Article", "headline": "T", "datePublished": "2025-11-29T12:28:31-05:00"})
+    body = ('<h1>Free accounting tools</h1><p>' + 'Story text. ' * 80 + '</p>'
+            '<div class="published">Published <time pubdate datetime="2025-08-13">August 13, 2025</time></div>')
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2025-08-13"
+
+
+def test_date_shown_by_the_h2_title_of_a_page_without_h1():
+    head = "<title>Spice Cayenne data accelerator | Spice AI</title>"
+    body = ("<div>Spice AI</div><h2>Introducing Spice Cayenne: the next data accelerator</h2>"
+            f"<div><p>Luke Kim</p><small>December 17, 2025</small></div><p>{'Story text. ' * 30}</p>")
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2025-12-17"
+
+
+def test_time_marked_pubdate_on_the_structured_day_keeps_the_structured_time():
+    head = jsonld({"@type": "Article", "headline": "T", "datePublished": "2024-05-28T11:43:23-04:00"})
+    body = '<h1>Composition</h1><p>Posted <time pubdate datetime="2024-05-28">May 28</time></p>'
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2024-05-28T11:43:23-04:00"

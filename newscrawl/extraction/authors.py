@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from newscrawl.extraction.bylines import author_box_names, byline_names
+from newscrawl.extraction.bylines import author_box_names, byline_names, is_visible_name
 from newscrawl.extraction.document import Document
-from newscrawl.extraction.structured import article_objects, meta_contents, resolve_reference, site_names
+from newscrawl.extraction.structured import article_objects, meta_content, meta_contents, resolve_reference, site_names
 from newscrawl.extraction.values import clean_text, name_key, names_match
 
 MAX_AUTHORS = 20
+_CARD_FIELDS = 4
+_WRITTEN_BY = re.compile(r"^\s*(?:written|posted)\s+by\b|^\s*authors?\s*:?\s*$", re.IGNORECASE)
+# Names of accounts, not of people or desks: "admin", "Site Admin", "webmaster".
+_ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster", "root", "user", "guest"})
 _MAX_DEPTH = 4
 _MAX_NAME_CHARS = 80
 
@@ -40,6 +45,11 @@ _NOISE = re.compile(
     r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d\d(?:\s*(?:uhr|h|am|pm)\b)?|"
     # a date with a month name ending the text right after a name: "Andrew Gerrand 4 August 2010"
     r"(?<=[^\W\d_])\s+(?:\d{1,2}\.?\s+[^\W\d_]{3,9}|[^\W\d_]{3,9}\.?\s+\d{1,2},?)\.?,?\s+(?:19|20)\d\d\s*$",
+)
+# What leads from a byline's name to its date: "on", "am", "le", "Posted on", "Last updated on", and a day after it without its year.
+_DATE_TAIL = re.compile(
+    r"(?:\s+(?i:posted|published|(?:last\s+)?(?:updated|modified)))?\s+(?:on|am|le)"
+    r"(?:\s+(?:[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?))?\s*$"
 )
 _PARTICLES = frozenset("van von de der den da del della di du la le bin al ter ten dos das zu y".split())
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
@@ -121,7 +131,8 @@ def unique_names(names) -> list[str]:
     return list(seen.values())[:MAX_AUTHORS]
 
 
-def jsonld_author_names(doc: Document, value: object, depth: int = 0) -> list[str]:
+def jsonld_author_names(doc: Document, value: object, depth: int = 0,
+                        split: Callable[[str], list[str]] = split_authors) -> list[str]:
     """Names in a JSON-LD ``author`` value: text, Person/Organization objects, lists, ``@id`` references.
 
     >>> from newscrawl.extraction.document import parse_document
@@ -133,15 +144,15 @@ def jsonld_author_names(doc: Document, value: object, depth: int = 0) -> list[st
     if depth > _MAX_DEPTH:
         return []
     if isinstance(value, list):
-        return unique_names(n for item in value[:MAX_AUTHORS] for n in jsonld_author_names(doc, item, depth + 1))
+        return unique_names(n for item in value[:MAX_AUTHORS] for n in jsonld_author_names(doc, item, depth + 1, split))
     if isinstance(value, dict):
         name = value.get("name")
         if isinstance(name, (list, dict)):
-            return jsonld_author_names(doc, name, depth + 1)
+            return jsonld_author_names(doc, name, depth + 1, split)
         value = name if isinstance(name, str) else _given_family(value)
     if not isinstance(value, str) or _is_url(value):
         return []
-    return split_authors(value)
+    return split(value)
 
 
 def extract_authors(doc: Document) -> list[str]:
@@ -168,7 +179,61 @@ def extract_authors(doc: Document) -> list[str]:
         personal = [name for name in personal if looks_like_person(name)] or [
             name for name in author_box_names(doc.root, split_authors) if looks_like_person(name)
         ]
-    return personal or structured or meta_author_names(doc)
+    return personal or structured or meta_author_names(doc) or signed_as(doc)
+
+
+def signed_as(doc: Document) -> list[str]:
+    """How the page's own data signs it when it names no person: a desk or a team
+    ("Staff", "SFist Contributor"), which the name cleaning drops as a role or the site's name.
+    Read from the JSON-LD author, the author ``<meta>`` and Yoast's Twitter card
+    (``twitter:label1`` "Written by", ``twitter:data1`` the name); never an account name
+    such as "admin".
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Staff">'
+    >>> signed_as(parse_document(html, "https://e.com/a"))
+    ['Staff']
+    >>> signed_as(parse_document('<meta name="author" content="Site Admin">', "https://e.com/a"))
+    []
+    """
+    values = [name for obj in article_objects(doc) for name in jsonld_author_names(doc, obj.get("author"), split=_whole)]
+    values += [*_meta_author_values(doc), *_card_authors(doc)]
+    return [signature for signature in map(_signature, values) if signature][:1]
+
+
+def names_or_signature(value: object) -> list[str]:
+    """:func:`split_authors`' names; a whole value that gives none but signs the page as a desk
+    or a team (see :func:`signed_as`) is kept as it is.
+
+    >>> names_or_signature("By Ann Lee and Bo Li"), names_or_signature("Staff"), names_or_signature("admin")
+    (['Ann Lee', 'Bo Li'], ['Staff'], [])
+    """
+    names = split_authors(value)
+    signature = None if names else _signature(value)
+    return names or ([signature] if signature else [])
+
+
+def _signature(value: object) -> str | None:
+    text = clean_text(value, 1_000)
+    name = clean_text(_PREFIX.sub("", text, count=1)) if text else None
+    return name if name and _signs(name) else None
+
+
+def _whole(text: str) -> list[str]:
+    return [text]
+
+
+def _signs(name: str) -> bool:
+    """Whether a signature the cleaning refused can stand as the author: a few words, not an account."""
+    words = name.casefold().split()
+    return len(words) <= 3 and is_visible_name(name) and not _ACCOUNT_WORDS.intersection(words)
+
+
+def _card_authors(doc: Document) -> list[str]:
+    """The Twitter card's "Written by" field, as Yoast SEO prints it on WordPress pages."""
+    labels = (meta_content(doc, f"twitter:label{i}") for i in range(1, _CARD_FIELDS + 1))
+    fields = [i for i, label in enumerate(labels, 1) if label and _WRITTEN_BY.match(label)]
+    return [value for i in fields if (value := meta_content(doc, f"twitter:data{i}"))]
 
 
 def looks_like_person(name: str) -> bool:
@@ -224,7 +289,22 @@ def _is_cjk(char: str) -> bool:
 
 def _split_parts(text: str) -> list[str]:
     parts = (" ".join(part.strip(" .:-–—()[]" + _QUOTES).split()) for part in _SEPARATOR.split(text))
+    parts = (without_date_tail(part) for part in parts)
     return [part for part in parts if part and any(ch.isalpha() for ch in part)]
+
+
+def without_date_tail(part: str) -> str:
+    """A byline's name without the words that lead to its date ("By Ann Lee on March 3, 2025",
+    whose date the noise pattern took already, or "on Jan 22" written without a year).
+
+    >>> without_date_tail("Ann Lee on"), without_date_tail("Ann Lee on Jan 22"), without_date_tail("Jo Roe Posted on")
+    ('Ann Lee', 'Ann Lee', 'Jo Roe')
+    >>> without_date_tail("Craig McCarthy Last updated on")
+    'Craig McCarthy'
+    >>> without_date_tail("Max Muster am"), without_date_tail("Lee On"), without_date_tail("Jo Roe Mar 3")
+    ('Max Muster', 'Lee On', 'Jo Roe Mar 3')
+    """
+    return _DATE_TAIL.sub("", part)
 
 
 def _without_trailing_roles(name: str) -> str:

@@ -90,6 +90,7 @@ _UNDER_HEADLINE_TAGS = frozenset({"p", "div", "span", "time", "li"})
 _UNDER_HEADLINE_ELEMENTS = 4
 _IS_SHORT = etree.XPath("string-length(normalize-space()) < 120")
 _TIME_DATETIME = etree.XPath("(/descendant::time[@datetime])[1]/@datetime")  # the first in an <article> or not
+_PUBDATE_TIME = etree.XPath("(/descendant::time[@pubdate][@datetime])[1]/@datetime")
 
 
 def normalize_date(value: object, timezone: str | None = None, month_first: bool = True) -> str | None:
@@ -263,6 +264,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: _TIME_DATETIME(doc.root),
         lambda: _jsonld_dates(doc, "dateCreated"),
     ), timezone, month_first)
+    structured = marked_day_over(_first_date((lambda: pubdate_time(doc),), timezone, month_first), structured)
     shown = shown_dates(doc, month_first)
     url_day = date_from_url(doc.url)
     if structured and url_day != structured[:10]:
@@ -279,6 +281,32 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: [extract_modified(doc, timezone)],
         lambda: [labelled_update_day(doc, month_first)],
     ), timezone, month_first)
+
+
+def pubdate_time(doc: Document) -> list[str]:
+    """The ``datetime`` of the first ``<time pubdate>``: the page marks the day it shows its
+    readers as the article's publication day, over what its structured data says. The page's
+    text is searched for the attribute's name before its tree.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> pubdate_time(parse_document('<p>Published <time pubdate datetime="2025-08-13">August 13</time></p>', "https://e.com/"))
+    ['2025-08-13']
+    >>> pubdate_time(parse_document('<time datetime="2025-08-13">August 13</time>', "https://e.com/"))
+    []
+    """
+    return _PUBDATE_TIME(doc.root) if "pubdate" in doc.text else []
+
+
+def marked_day_over(marked: str | None, structured: str | None) -> str | None:
+    """The day a ``<time pubdate>`` marks when the structured date falls on another day; else
+    the structured date, which often tells the time of day too.
+
+    >>> marked_day_over("2025-08-13", "2025-11-29T12:28:31-05:00"), marked_day_over(None, "2025-11-29")
+    ('2025-08-13', '2025-11-29')
+    >>> marked_day_over("2025-11-29", "2025-11-29T12:28:31-05:00"), marked_day_over("2025-11-29", None)
+    ('2025-11-29T12:28:31-05:00', '2025-11-29')
+    """
+    return marked if marked and (not structured or structured[:10] != marked[:10]) else structured
 
 
 def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], set[str]]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from itemloaders import ItemLoader
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
 
-from newscrawl.extraction.authors import clean_author_name, split_authors, unique_names
+from newscrawl.extraction.authors import names_or_signature, unique_names
 from newscrawl.extraction.dates import normalize_date
 from newscrawl.extraction.language import language_code
 from newscrawl.extraction.processors import as_persons, clean_body, fold_whitespace
@@ -28,7 +28,7 @@ class ArticleLoader(ItemLoader):
     default_output_processor = TakeFirst()
 
     articleBody_in = MapCompose(clean_body)
-    authors_in = MapCompose(split_authors, clean_author_name)
+    authors_in = MapCompose(names_or_signature)
     authors_out = Compose(unique_names, as_persons)
     datePublished_in = MapCompose(_date_in_site_timezone)
     dateModified_in = MapCompose(_date_in_site_timezone)

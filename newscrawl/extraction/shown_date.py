@@ -138,6 +138,9 @@ def _near(doc: Document, month_first: bool) -> list[ShownDate]:
             before, after = _texts_around(doc.root, headline, stop_after=AFTER_HEADLINE)
         else:
             before, after = _split_at_title(_page_texts(doc)[1], _page_titles(doc), lambda text: _is_masthead(doc, text))
+            headline = None if before else _first_subheading(doc)
+            if headline is not None:
+                before, after = _texts_around(doc.root, headline, stop_after=AFTER_HEADLINE)
         above = _window(before[::-1], BEFORE_HEADLINE)[::-1]
         near = [*_dates_in(_window(after, AFTER_HEADLINE), month_first), *reversed(_dates_in(above, month_first))]
         doc.cache[key] = near if (headline is not None or before) else []
@@ -162,6 +165,25 @@ def _page_texts(doc: Document) -> tuple[list[str], list[str]]:
     if "page_texts" not in doc.cache:
         doc.cache["page_texts"] = _texts_around(doc.root, _story_heading(doc))
     return doc.cache["page_texts"]
+
+
+def _first_subheading(doc: Document) -> etree._Element | None:
+    """The page's first ``<h2>``, the heading of a page without an ``<h1>`` whose title does not
+    start its text either (themes that print the post's title as an h2, under the site's name):
+    a title's length, not the site's name.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = "<title>Spice Cayenne | Spice AI</title><h2>Introducing Spice Cayenne: a data accelerator</h2>"
+    >>> _first_subheading(parse_document(html, "https://e.com/")).text
+    'Introducing Spice Cayenne: a data accelerator'
+    >>> _first_subheading(parse_document("<h2>Menu</h2>", "https://e.com/")) is None
+    True
+    """
+    heading = next(doc.root.iter("h2"), None)
+    if heading is None:
+        return None
+    text = heading.text_content()
+    return heading if len(name_key(text)) >= _MIN_TITLE_CHARS and not _is_masthead(doc, text) else None
 
 
 def _story_heading(doc: Document) -> etree._Element | None:
