@@ -182,7 +182,7 @@ def _first_subheading(doc: Document) -> etree._Element | None:
     heading = next(doc.root.iter("h2"), None)
     if heading is None:
         return None
-    text = heading.text_content()
+    text = text_of(heading)
     return heading if len(name_key(text)) >= _MIN_TITLE_CHARS and not _is_masthead(doc, text) else None
 
 
