@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE_SECONDS = 0.25
 SERVER_START_SECONDS = 120
 CRAWL_TIMEOUT_SECONDS = 3600
+_PSS = re.compile(r"^Pss:\s+(\d+) kB", re.MULTILINE)
 
 # The same for both spiders: what a benchmark against our own loopback server needs.
 CRAWL_SETTINGS = {
@@ -88,6 +89,8 @@ class MemorySample:
     peak_mb: float
     workers_mb: float = 0.0  # RSS of the crawl's child processes (page workers) then
     workers_peak_mb: float = 0.0  # the sum of their peak RSS (VmHWM) so far
+    pss_mb: float = 0.0  # the crawler's proportional set size (shared pages divided among sharers)
+    workers_pss_mb: float = 0.0  # the sum of its page workers' PSS then
 
 
 @dataclass
@@ -123,6 +126,17 @@ class Crawl:
     def workers_peak_mb(self) -> float:
         """The peak RSS of each page worker, summed: a bound on what they held at once."""
         return max((sample.workers_peak_mb for sample in self.samples), default=0.0)
+
+    @property
+    def peak_total_pss_mb(self) -> float:
+        """The highest sampled PSS of the crawler and its page workers together: unlike RSS
+        summed, libraries and pages shared among them count once."""
+        return max(sample.pss_mb + sample.workers_pss_mb for sample in self.samples)
+
+    @property
+    def peak_pss_mb(self) -> float:
+        """The crawler's highest sampled PSS."""
+        return max(sample.pss_mb for sample in self.samples)
 
     def peak_total_mb_at(self, served: int) -> float:
         """:attr:`peak_total_mb` up to the moment ``served`` pages had been delivered."""
@@ -195,9 +209,11 @@ def _sample_memory(process: subprocess.Popen, site: LoopbackSite) -> list[Memory
             raise RuntimeError("crawl timed out")
         memory = proc_memory(process.pid)
         if memory:
-            children = [m for m in map(proc_memory, child_pids(process.pid)) if m]
+            pids = child_pids(process.pid)
+            children = [m for m in map(proc_memory, pids) if m]
             samples.append(MemorySample(site.served(), *memory, sum(m[0] for m in children),
-                                        sum(m[1] for m in children)))
+                                        sum(m[1] for m in children), proc_pss(process.pid) or 0.0,
+                                        sum(filter(None, map(proc_pss, pids)))))
         time.sleep(SAMPLE_SECONDS)
     return samples
 
@@ -212,6 +228,17 @@ def proc_memory(pid: int) -> tuple[float, float] | None:
     if "VmRSS" not in values:
         return None
     return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
+
+
+def proc_pss(pid: int) -> float | None:
+    """The proportional set size of a process in MB (``Pss`` of ``/proc/PID/smaps_rollup``):
+    each page shared with other processes counts for its share; None once it has gone."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    match = _PSS.search(rollup)
+    return int(match[1]) / 1024 if match else None
 
 
 def child_pids(pid: int) -> list[int]:

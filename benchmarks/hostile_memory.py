@@ -7,8 +7,10 @@ sitemap. The crawl is a real ``scrapy crawl news`` with the benchmark settings, 
 sitemap's pages only: the sites config denies the links the pages carry (the crawl benchmark
 follows them; here they would add tens of thousands of 404s and nothing hostile). Memory is
 sampled from ``/proc``: the crawl process's peak (VmHWM) and its page workers' peaks, which
-hold the hostile pages while they are parsed. ``python -m benchmarks --only hostile`` runs it
-too, with a target of 400 MB for the crawl and its workers together.
+hold the hostile pages while they are parsed; and their proportional set size (PSS, from
+``/proc/PID/smaps_rollup``), beside RSS: RSS summed over the processes counts the library pages
+they share once per process, PSS counts each once in all. ``python -m benchmarks --only hostile``
+runs it too, with a target of 400 MB for the crawl and its workers together (RSS).
 """
 
 from __future__ import annotations
@@ -126,6 +128,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"crawl process peak RSS {crawl.peak_mb:.0f} MB; page workers' peaks, summed "
           f"{crawl.workers_peak_mb:.0f} MB; together {crawl.peak_mb + crawl.workers_peak_mb:.0f} MB; "
           f"highest sampled RSS of all at once {crawl.peak_total_mb:.0f} MB", file=sys.stdout)
+    print(f"PSS (shared pages counted once): crawl process highest sampled {crawl.peak_pss_mb:.0f} MB; "
+          f"highest sampled PSS of all at once {crawl.peak_total_pss_mb:.0f} MB", file=sys.stdout)
 
 
 if __name__ == "__main__":

@@ -126,7 +126,7 @@ def fit_body(body: bytes, limits: Limits) -> bytes:
         return body
     if most and len(body) > most:
         half = most // 2 + _MARGIN
-        body = _long_byte_run(2 * half).sub(lambda run: _clip_bytes(run.group(), half), body)
+        body = _long_byte_run(2 * half).sub(lambda run: _clip_bytes(run, half), body)
     return _cut_elements(body, limits.max_elements)
 
 
@@ -153,21 +153,31 @@ def _cut_elements(body: bytes, most: int) -> bytes:
     return body[:beyond.start()]
 
 
-def _clip_bytes(run: bytes, half: int) -> bytes:
-    """``run`` cut to ``half`` bytes at each end when it is ASCII (a byte a character); else to
-    room for ``half`` characters of four bytes at each end, cut where a character starts; else whole."""
-    if run.isascii():
-        cut = run[:half] + run[len(run) - half:]
-    elif len(run) > 2 * (wide := _BYTES_PER_CHAR * half):
-        head, tail = wide, len(run) - wide
-        while run[head] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+def _clip_bytes(run: re.Match, half: int) -> bytes:
+    r"""The matched ``run`` cut to ``half`` bytes at each end when it is ASCII (a byte a character);
+    else to room for ``half`` characters of four bytes at each end, cut where a character starts;
+    else whole. Read in place in the page's bytes: a copy of a hostile run (30 MB) is not made.
+
+    >>> page = b"<p>" + b"ab" * 20 + b"</p>"
+    >>> _clip_bytes(_long_byte_run(10).search(page), 3)
+    b'ababab'
+    >>> _clip_bytes(_long_byte_run(10).search(page.replace(b"b", b"\x1b")), 3) == b"a\x1b" * 20
+    True
+    """
+    body, start, end = run.string, run.start(), run.end()
+    if _NOT_ASCII.search(body, start, end) is None:
+        head, tail = start + half, end - half
+    elif end - start > 2 * (wide := _BYTES_PER_CHAR * half):
+        head, tail = start + wide, end - wide
+        while body[head] & 0xC0 == 0x80:  # a UTF-8 continuation byte
             head -= 1
-        while run[tail] & 0xC0 == 0x80:
+        while body[tail] & 0xC0 == 0x80:
             tail += 1
-        cut = run[:head] + run[tail:]
     else:
-        return run
-    return run if b"\x1b" in run[half:len(run) - half] else cut
+        return run.group()
+    if body.find(b"\x1b", start + half, end - half) != -1:
+        return run.group()
+    return body[start:head] + body[tail:end]
 
 
 @cache
