@@ -53,8 +53,12 @@ MIN_NUMBERED_ITEMS = 3
 # A run of blocks repeating an earlier run word for word, and holding this many characters,
 # is a second copy of the text (a mobile and a desktop version, a tab shown twice).
 MIN_REPEATED_RUN_CHARS = 1000
-_HEADING_LINKS = etree.XPath("//h2//a[@href] | //h3//a[@href] | //h4//a[@href]")
-_LINKED_HEADINGS = etree.XPath("//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]]")
+# "/descendant::h2" rather than "//h2": libxml2 reads "//" as a step over every node first,
+# two to three times slower here.
+_HEADING_LINKS = etree.XPath(
+    "/descendant::h2/descendant::a[@href] | /descendant::h3/descendant::a[@href] | /descendant::h4/descendant::a[@href]")
+_LINKED_HEADINGS = etree.XPath(
+    "/descendant::h2[descendant::a[@href]] | /descendant::h3[descendant::a[@href]] | /descendant::h4[descendant::a[@href]]")
 _ITEM_NUMBER = re.compile(r"\s*#?(\d{1,3})\b")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 # Placeholder text of a template block the site left unfilled: never the article's.

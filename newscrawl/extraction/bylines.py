@@ -30,8 +30,8 @@ _AUTHOR_NAME_CLASS = etree.XPath(
 )
 _NAMED = re.compile("yline|uthor|YLINE|UTHOR")  # any capitalisation of byline and author
 _AUTHOR_PATH = re.compile("/auth?or")
-_HEADLINE = etree.XPath("(//h1)[1]")
-_BODY = etree.XPath("(//body)[1]")
+_HEADLINE = etree.XPath("/descendant::h1[1]")
+_BODY = etree.XPath("/descendant::body[1]")
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
              "by", "written by", "posted by", "By:", "by:")
 # "Written by" opens a short text anywhere: an author box at the foot of the page.
@@ -55,7 +55,7 @@ _PREFIXED = etree.XPath(
     + "][position() <= 6]"
 )
 _FIRST_TEXT = etree.XPath(_LEAD)
-_NAME_PARTS = etree.XPath(".//*[@itemprop='name']")
+_NAME_PARTS = etree.XPath("descendant::*[@itemprop='name']")
 # Inside a byline, the element that holds only the name: its class says so ("author-name",
 # "authorName"), or it links to the author's page.
 _NAME_ELEMENTS = etree.XPath(
@@ -63,7 +63,7 @@ _NAME_ELEMENTS = etree.XPath(
     "[normalize-space()]"
 )
 _OTHER_CREDIT = re.compile(r"\s*(?!by\b)\w+(?:\s+\w+)?\s+by\b", re.IGNORECASE)
-_AUTHOR_LINKS = etree.XPath(".//a[@rel='author' or contains(@href, '/author/')][normalize-space()]")
+_AUTHOR_LINKS = etree.XPath("descendant::a[@rel='author' or contains(@href, '/author/')][normalize-space()]")
 # Short texts that may be a label ("Autor:", "Written by") or sign the article ("Written by Ann Lee"):
 # one pass over the page serves both. Only the parents of texts are tested: libxml2 tests an
 # element's name in a predicate several times slower than it walks the tree.

@@ -85,7 +85,7 @@ _DATE_ELEMENTS = etree.XPath(
 )
 # Short elements just under the headline, where bylines print the date ("By A · May 3, 2024"),
 # read one by one after the headline until enough are found.
-_FIRST_HEADLINE = etree.XPath("(//h1)[1]")
+_FIRST_HEADLINE = etree.XPath("/descendant::h1[1]")
 _UNDER_HEADLINE_TAGS = frozenset({"p", "div", "span", "time", "li"})
 _UNDER_HEADLINE_ELEMENTS = 4
 _IS_SHORT = etree.XPath("string-length(normalize-space()) < 120")

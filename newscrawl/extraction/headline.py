@@ -19,7 +19,7 @@ _H1 = etree.XPath("/descendant::*/@itemprop[. = 'headline']/.. | /descendant::h1
 # The page's own h1, not one in navigation (breadcrumbs often end with the headline as an h1);
 # the <body>'s classes are the theme's flags ("genesis-breadcrumbs-visible"), not a breadcrumb.
 _ARTICLE_H1 = etree.XPath(
-    "//h1[not(ancestor::nav or ancestor::li"
+    "/descendant::h1[not(ancestor::nav or ancestor::li"
     " or ancestor-or-self::*[not(self::body)][contains(translate(@class, 'BREADCUM', 'breadcum'), 'breadcrumb')])]"
 )
 # What ends a kicker written before the headline: "Rail strike: ...", "Rail strike / ...".

@@ -26,6 +26,7 @@ AFTER_HEADLINE, BEFORE_HEADLINE = 600, 200
 MAX_DATELINE_CHARS = 120
 _LABEL_CHARS = 40
 _CAPTION_TAGS = frozenset({"p", "div", "span", "figure"})
+_CAPTION_CANDIDATES = _CAPTION_TAGS | {"figcaption"}  # the tags is_caption can say yes to
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # a cheap test before the date pattern
 _MIN_TITLE_CHARS = 12
 _PUBLISHED = re.compile(
@@ -278,16 +279,20 @@ def _texts_around(
     size, counted = 0, 0
     body = root.find("body")
     walker = etree.iterwalk(body if body is not None else root, events=("start", "end"))
+    # The checks and the adding of a text are spelled out here: this loop runs for every element.
     for event, element in walker:
         if event == "start":
-            if element.tag in _SKIPPED or not isinstance(element.tag, str) or is_caption(element):
+            tag = element.tag
+            if tag in _SKIPPED or not isinstance(tag, str) or (tag in _CAPTION_CANDIDATES and is_caption(element)):
                 walker.skip_subtree()
-            else:
-                _add(target, element.text)
+                continue
+            text = element.text
         else:
             if element is headline:
                 target = after
-            _add(target, element.tail)
+            text = element.tail
+        if text and not text.isspace():
+            target.append(fold_spaces(text))
         if stop_after and len(after) > counted:
             size, counted = size + len(after[-1]), len(after)
             if size > 2 * stop_after:
@@ -313,11 +318,6 @@ def is_caption(element: etree._Element) -> bool:
     while previous is not None and previous.tag == "a" and len(previous) == 1:
         previous = previous[0]
     return previous is not None and previous.tag in ("img", "picture")
-
-
-def _add(pieces: list[str], text: str | None) -> None:
-    if text and not text.isspace():
-        pieces.append(fold_spaces(text))
 
 
 def month_number(name: str) -> int | None:
