@@ -147,6 +147,21 @@ def test_a_long_text_costs_extraction_a_few_copies_of_it_not_a_list_of_its_words
     assert peak < 8 * len(text)
 
 
+def test_hostile_names_are_not_kept_after_their_page():
+    """Class values and headings are remembered between pages (they repeat), but not long ones:
+    each page's distinct megabyte class value and heading once stayed in memory as keys."""
+    pages = [article("x" * 200_000 + str(n)).replace("<body>", f'<body class="{n} {"y" * 1_000_000}">')
+             for n in range(4)]
+    tracemalloc.start()
+    try:
+        for page in pages:
+            extract_article(page, URL, limits=Limits(max_seconds=0))
+        kept = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert kept < 1_000_000
+
+
 def test_a_page_within_the_limits_is_not_marked():
     assert "overBudget" not in body_of(article("Ferry fares frozen"))["metadata"]
 

@@ -76,16 +76,26 @@ def absolute_url(value: object, base: str) -> str | None:
 # The keys of the names a page compares (site names, headings, titles, bylines) are asked for
 # again and again: a page asks about 75 times for about 20 distinct ones.
 _NAME_KEY_CACHE_SIZE = 4096
+#: Longer names are not remembered: a hostile page's megabyte heading would stay in memory.
+CACHED_NAME_CHARS = 512
 
 
-@lru_cache(maxsize=_NAME_KEY_CACHE_SIZE)
 def name_key(text: str) -> str:
     """A comparison key for names: casefolded letters and digits only.
 
     >>> name_key("derStandard.at › Panorama"), name_key("Seznam Zprávy")
     ('derstandardatpanorama', 'seznamzpravy')
     """
+    if len(text) > CACHED_NAME_CHARS:
+        return _fold_name(text)
+    return _remembered_name_key(str(text))  # a plain str: an lxml string result keeps its tree
+
+
+def _fold_name(text: str) -> str:
     return "".join(filter(str.isalnum, unicodedata.normalize("NFKD", text.casefold())))
+
+
+_remembered_name_key = lru_cache(maxsize=_NAME_KEY_CACHE_SIZE)(_fold_name)
 
 
 def names_match(name: str, site: str) -> bool:
