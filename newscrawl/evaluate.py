@@ -37,8 +37,8 @@ Metrics (the body metric is the corpus README's, so figures compare with publish
   absent from it, both sides normalised like headlines, over the pages that list any.
 - timing: milliseconds of the extractor call alone (page already decompressed), median and max,
   of CPU time (this process's, so other work on the machine does not inflate it) and of wall-clock
-  time; the extractors take turns on each page. An extractor that raises is counted, logged with
-  the page id and scored as an empty record.
+  time; each extractor goes over the whole set on its own. An extractor that raises is counted,
+  logged with the page id and scored as an empty record.
 """
 
 from __future__ import annotations

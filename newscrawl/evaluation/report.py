@@ -23,7 +23,7 @@ COLUMNS = (
 )
 TEXT_COLUMNS = 2
 SPEED_NOTE = ("med ms, max ms: CPU time of the extractor call; x traf: newscrawl's median over "
-              "trafilatura's, the two taking turns on each page; wall x: the same in wall-clock time.")
+              "trafilatura's on the same pages; wall x: the same in wall-clock time.")
 SNIPPET_NOTE = ("with: share of the truth's `with` snippets found in the body; "
                 "w/o: share of its `without` snippets absent from it.")
 #: The judged page types, as columns of the confusion table.

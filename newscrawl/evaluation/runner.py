@@ -225,26 +225,17 @@ def page_type_confusion(pages: Sequence[PageResult]) -> dict[str, dict[str, int]
 
 
 def evaluate_corpus(corpus: str, pages: Sequence[Page], extractors: Sequence[Extractor]) -> list[Run]:
-    """Run and score every extractor on every page of a corpus.
+    """Run and score every extractor on every page of a corpus, one extractor after the other.
 
-    The extractors take turns on each page (who goes first rotates from page to page), so that
-    a change in the machine's load while the set runs weighs on all of them alike.
+    Each goes over the whole set on its own, as it would in a crawl: given each page in turn,
+    each extractor would pay for the other's footprint in the CPU caches (newscrawl's median CPU
+    time on fundus-dev, 12.0 ms alone, is 13.6 ms right after trafilatura on each page).
     """
-    results: dict[str, list[PageResult]] = {extractor.name: [] for extractor in extractors}
-    for index, page in enumerate(pages):
-        for extractor in rotated(extractors, index):
-            results[extractor.name].append(score_page(page, *timed_call(extractor, page)))
-    return [Run(summarize(corpus, name, scores), scores) for name, scores in results.items()]
-
-
-def rotated(items: Sequence, steps: int) -> list:
-    """``items`` rotated left by ``steps``.
-
-    >>> rotated("abc", 0), rotated("abc", 1), rotated("abc", 5)
-    (['a', 'b', 'c'], ['b', 'c', 'a'], ['c', 'a', 'b'])
-    """
-    cut = steps % len(items) if items else 0
-    return [*items[cut:], *items[:cut]]
+    runs = []
+    for extractor in extractors:
+        results = [score_page(page, *timed_call(extractor, page)) for page in pages]
+        runs.append(Run(summarize(corpus, extractor.name, results), results))
+    return runs
 
 
 def evaluate_corpora(
