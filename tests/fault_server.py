@@ -205,6 +205,11 @@ def story(number: int, padding: int = 0) -> str:
             f"<h1>Ferry fares frozen, story {number}</h1>{paragraphs}</article></body></html>")
 
 
+def story_faults(count: int) -> dict[str, Fault]:
+    """``count`` story pages of :func:`story`, at ``/2026/11/story-N.html``."""
+    return {f"/2026/11/story-{n}.html": Fault(200, HTML, body=story(n)) for n in range(count)}
+
+
 def site_config(folder: Path, name: str, server: DiscoveryServer) -> Path:
     """A sites file in ``folder`` naming one site: the server's host, crawled from its home page."""
     path = folder / "sites.toml"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, Crawl, crawl_command, crawl_results, crawl_settings, run_crawl
-from tests.fault_server import HTML, DiscoveryServer, Fault, site_config, start_linked, story
+from tests.fault_server import HTML, DiscoveryServer, Fault, site_config, start_linked, story_faults
 
 WAIT_SECONDS = 60  # upper bound for a process to appear or go; the tests never time anything
 
@@ -193,9 +193,8 @@ def long_story(paragraphs: int) -> str:
 @pytest.fixture(scope="module")
 def slow_server(tmp_path_factory) -> Iterator[DiscoveryServer]:
     """Three stories and a page that keeps a worker busy for seconds."""
-    faults = {f"/2026/11/story-{n}.html": Fault(200, HTML, body=story(n)) for n in range(ARTICLES)}
-    faults[SLOW_PATH] = Fault(200, HTML, body=long_story(30_000))
-    server = start_linked(tmp_path_factory.mktemp("slow-site"), faults)
+    slow = {SLOW_PATH: Fault(200, HTML, body=long_story(30_000))}
+    server = start_linked(tmp_path_factory.mktemp("slow-site"), {**story_faults(ARTICLES), **slow})
     yield server
     server.shutdown()
 

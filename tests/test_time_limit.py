@@ -18,7 +18,7 @@ import pytest
 from newscrawl import extract_article
 from newscrawl.extraction import Limits
 from tests.conftest import run_crawl
-from tests.fault_server import HTML, DiscoveryServer, Fault, site_config, start_linked, story
+from tests.fault_server import HTML, DiscoveryServer, Fault, site_config, start_linked, story_faults
 
 ARTICLES = 5
 SLOW_PATH = "/2026/11/slow.html"
@@ -33,9 +33,8 @@ def slow_page(paragraphs: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[DiscoveryServer]:
-    faults = {f"/2026/11/story-{n}.html": Fault(200, HTML, body=story(n)) for n in range(ARTICLES)}
-    faults[SLOW_PATH] = Fault(200, HTML, body=slow_page(150_000))
-    server = start_linked(tmp_path_factory.mktemp("empty-site"), faults)
+    slow = {SLOW_PATH: Fault(200, HTML, body=slow_page(150_000))}
+    server = start_linked(tmp_path_factory.mktemp("empty-site"), {**story_faults(ARTICLES), **slow})
     yield server
     server.shutdown()
 
