@@ -43,6 +43,12 @@ def test_site_selectors_win_over_structured_data():
     assert record["articleBody"].split("\n\n") == PARAGRAPHS
 
 
+def test_an_xpath_selector_may_find_an_element_by_its_id():
+    page = PAGE.replace('<h1 class="title">', '<h1 class="title" id="headline">')
+    record = extract_article(page, "https://herald.example/a", selectors={"headline": "(id('headline'))/text()"})
+    assert record["headline"] == "Night buses saved after petition"
+
+
 def test_selector_that_matches_nothing_falls_back():
     record = extract_article(PAGE, "https://herald.example/a", selectors={"headline": "h2.none"})
     assert record["headline"] == "Night buses saved"

@@ -233,9 +233,7 @@ def _parse_tree(text: str, url: str = "") -> lxml_html.HtmlElement | None:
 
 def _parse_whole(text: str) -> lxml_html.HtmlElement | None:
     """Parse ``text``; ``None`` when the parser stopped before the end (a fatal error)."""
-    # No table of the ids: nothing looks an element up by its id (XPath's id()), and libxml2
-    # then need not hash every id the page sets.
-    parser = etree.HTMLParser(remove_comments=True, huge_tree=True, collect_ids=False)
+    parser = etree.HTMLParser(remove_comments=True, huge_tree=True)
     parser.set_element_class_lookup(_HTML_CLASSES)
     try:
         root = lxml_html.document_fromstring(text or "<html></html>", parser=parser)
