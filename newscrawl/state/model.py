@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import NamedTuple
 
 from newscrawl.extraction.dates import utc_moment
+from newscrawl.extraction.words import pieces
 from newscrawl.urls import record_id
-
-#: Characters of a body case folded and split at once when it is fingerprinted.
-FINGERPRINT_PIECE_CHARS = 65_536
-_SPACE = re.compile(r"\s")  # what str.split() splits at
 
 
 class StateError(RuntimeError):
@@ -106,9 +102,10 @@ def utc_now() -> str:
 
 def body_fingerprint(body: str) -> str:
     """SHA-256 of the body with white space folded and case ignored: of
-    ``" ".join(body.casefold().split())``, hashed piece by piece (:func:`_pieces`), so that a
-    hostile body's words are never all in one list (800,000 of them cost the crawl's process
-    ~50 MB).
+    ``" ".join(body.casefold().split())``, hashed piece by piece
+    (:func:`~newscrawl.extraction.words.pieces`: no word spans two, and case folding keeps white
+    space white space and the rest not), so that a hostile body's words are never all in one list
+    (800,000 of them cost the crawl's process ~50 MB).
 
     >>> body_fingerprint("Hello  World") == body_fingerprint("hello world")
     True
@@ -117,29 +114,12 @@ def body_fingerprint(body: str) -> str:
     True
     """
     digest, separator = hashlib.sha256(), b""
-    for piece in _pieces(body):
+    for piece in pieces(body):
         words = piece.casefold().split()
         if words:
             digest.update(separator + " ".join(words).encode("utf-8"))
             separator = b" "
     return digest.hexdigest()
-
-
-def _pieces(text: str, size: int = FINGERPRINT_PIECE_CHARS) -> Iterator[str]:
-    """``text`` in pieces of about ``size`` characters, each cut where white space starts: no
-    word spans two pieces (case folding keeps white space white space, and the rest not).
-
-    >>> list(_pieces("one two three four", 5))
-    ['one two', ' three', ' four']
-    >>> list(_pieces("unbroken", 3))
-    ['unbroken']
-    """
-    start = 0
-    while start < len(text):
-        space = _SPACE.search(text, start + size)
-        end = space.start() if space else len(text)
-        yield text[start:end]
-        start = end
 
 
 def record_modified(record: dict) -> str | None:
