@@ -7,11 +7,11 @@ looks for are in :mod:`~newscrawl.extraction.vocabulary`.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from lxml import etree
 
 from newscrawl.extraction.document import text_of
+from newscrawl.extraction.values import remembered
 from newscrawl.extraction.vocabulary import (
     AD_PARTS,
     ARTICLE_NAMES,
@@ -77,9 +77,6 @@ _FURNITURE_PARTS = re.compile(
 # page has about 200, a site a few thousand: a crawl taking turns over many sites needs
 # room for all of theirs, or each value is judged again (the regexes cost ~5 us a value).
 _VERDICT_CACHE_SIZE = 65536
-#: Longer values are judged without being remembered: a hostile page's megabyte class value
-#: would stay in memory as a key of the cache.
-CACHED_NAMES_CHARS = 512
 
 
 def prune_boilerplate(root: etree._Element, by_name: bool = True) -> None:
@@ -166,6 +163,7 @@ def _is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
+@remembered(maxsize=_VERDICT_CACHE_SIZE)
 def name_verdict(names: str) -> int:
     """-1 when a class/id value names article text, 1 when it names furniture, else 0.
 
@@ -181,19 +179,12 @@ def name_verdict(names: str) -> int:
     >>> name_verdict("article-content__sign-in hidden")
     1
     """
-    return _remembered_verdict(names) if len(names) <= CACHED_NAMES_CHARS else _judge_names(names)
-
-
-def _judge_names(names: str) -> int:
     lowered = names.lower()
     names = lowered if lowered == names else _CAMEL.sub("-", names).lower()
     # ARTICLE_NAMES end in "body", "content" or "text": a value without them needs no search.
     if ("body" in names or "content" in names or "text" in names) and ARTICLE_NAMES.search(names):
         return 1 if _HIDDEN_NAMES.search(names) else -1
     return 1 if _HIDDEN_ANYWHERE.search(names) or _FURNITURE_PARTS.search(" " + names) else 0
-
-
-_remembered_verdict = lru_cache(maxsize=_VERDICT_CACHE_SIZE)(_judge_names)
 
 
 def is_furniture_label(text: str) -> bool:

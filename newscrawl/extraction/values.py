@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from urllib.parse import urljoin, urlsplit
 
 from w3lib.html import remove_tags, replace_entities
@@ -73,29 +74,44 @@ def absolute_url(value: object, base: str) -> str | None:
     return url
 
 
+#: Longest string a :func:`remembered` function remembers: a hostile page's megabyte value would
+#: stay in memory as a key.
+REMEMBERED_CHARS = 512
+
+
+def remembered(maxsize: int) -> Callable[[Callable[[str], object]], Callable[[str], object]]:
+    """Cache a function of one string (an ``lru_cache`` of ``maxsize`` entries) for strings of up
+    to :data:`REMEMBERED_CHARS` characters only, kept as plain ``str``: an lxml string result
+    would keep its whole tree alive.
+
+    >>> calls = []
+    >>> @remembered(8)
+    ... def shout(text):
+    ...     calls.append(text)
+    ...     return text.upper()
+    >>> shout("a"), shout("a"), len(shout("x" * 600)), len(shout("x" * 600)), len(calls)
+    ('A', 'A', 600, 600, 3)
+    """
+    def decorate(function: Callable[[str], object]) -> Callable[[str], object]:
+        cached = lru_cache(maxsize=maxsize)(function)
+
+        @wraps(function)
+        def call(text: str) -> object:
+            return cached(str(text)) if len(text) <= REMEMBERED_CHARS else function(text)
+        return call
+    return decorate
+
+
 # The keys of the names a page compares (site names, headings, titles, bylines) are asked for
 # again and again: a page asks about 75 times for about 20 distinct ones.
-_NAME_KEY_CACHE_SIZE = 4096
-#: Longer names are not remembered: a hostile page's megabyte heading would stay in memory.
-CACHED_NAME_CHARS = 512
-
-
+@remembered(maxsize=4096)
 def name_key(text: str) -> str:
     """A comparison key for names: casefolded letters and digits only.
 
     >>> name_key("derStandard.at › Panorama"), name_key("Seznam Zprávy")
     ('derstandardatpanorama', 'seznamzpravy')
     """
-    if len(text) > CACHED_NAME_CHARS:
-        return _fold_name(text)
-    return _remembered_name_key(str(text))  # a plain str: an lxml string result keeps its tree
-
-
-def _fold_name(text: str) -> str:
     return "".join(filter(str.isalnum, unicodedata.normalize("NFKD", text.casefold())))
-
-
-_remembered_name_key = lru_cache(maxsize=_NAME_KEY_CACHE_SIZE)(_fold_name)
 
 
 def names_match(name: str, site: str) -> bool:
