@@ -100,8 +100,8 @@ def format_markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]])
 def report_table(runs: Sequence[Run], markdown: bool = False) -> str:
     """The results table, plain text or Markdown; notes explain the speed ratio and the
     snippet rates when there are any."""
-    ratios = speed_ratios(runs)
-    rows = [table_row(run, ratios, speed_ratios(runs, "median_ms")) for run in runs]
+    ratios, wall_ratios = speed_ratios(runs), speed_ratios(runs, "median_ms")
+    rows = [table_row(run, ratios, wall_ratios) for run in runs]
     render = format_markdown_table if markdown else format_plain_table
     notes = [SPEED_NOTE] * bool(ratios) + [SNIPPET_NOTE] * any(
         run.summary.with_found is not None for run in runs)
