@@ -97,9 +97,7 @@ def test_a_finished_crawl_leaves_no_worker_behind(demo_sites, tmp_path):
 
 
 def test_workers_exit_when_the_crawl_is_killed(demo_sites, tmp_path):
-    settings = {"DOWNLOAD_DELAY": "0.5", "AUTOTHROTTLE_ENABLED": "0", "NEWSCRAWL_EXTRACT_PROCESSES": "2",
-                "NEWSCRAWL_OUTPUT_DIR": str(tmp_path / "output"),
-                "NEWSCRAWL_STATE_URI": f"sqlite:///{tmp_path / 'state.db'}"}
+    settings = crawl_settings(tmp_path, DOWNLOAD_DELAY="0.5", NEWSCRAWL_EXTRACT_PROCESSES="2")
     crawl = subprocess.Popen(crawl_command(demo_sites, **settings), cwd=REPO,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
