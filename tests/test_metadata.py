@@ -666,3 +666,9 @@ def test_time_marked_pubdate_on_the_structured_day_keeps_the_structured_time():
     head = jsonld({"@type": "Article", "headline": "T", "datePublished": "2024-05-28T11:43:23-04:00"})
     body = '<h1>Composition</h1><p>Posted <time pubdate datetime="2024-05-28">May 28</time></p>'
     assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2024-05-28T11:43:23-04:00"
+
+
+def test_day_shown_with_month_and_day_the_other_way_round_keeps_the_structured_date():
+    head = '<meta property="article:published_time" content="2023-10-12T19:38:01+00:00">'
+    body = '<p>10/12/2023 7:38:01 PM</p><h1>Skiplagging in relocation</h1><p>Story.</p>'
+    assert metadata(page(head, body, lang="en-GB"), url=BLOG_URL)["datePublished"] == "2023-10-12T19:38:01+00:00"

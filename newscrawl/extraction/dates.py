@@ -323,11 +323,28 @@ def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], 
     '2021-08-12'
     >>> prefer_shown("2025-07-05T00:04:00+00:00", [ShownDate("2025-07-04")], lambda: {"2025-07-04"})
     '2025-07-05T00:04:00+00:00'
+
+    Nor a day that is the structured one with its month and day read the other way round
+    (``10/12/2023`` read day first where the page meant October 12):
+
+    >>> prefer_shown("2023-10-12T19:38:01+00:00", [ShownDate("2023-12-10")], lambda: set())
+    '2023-10-12T19:38:01+00:00'
     """
     first = next((date for date in shown if not date.updated), None)
-    if first is None or _same_day_somewhere(structured, first.day):
+    if first is None or _same_day_somewhere(structured, first.day) or swap_month_day(first.day) == structured[:10]:
         return structured
     return structured if structured[:10] in printed() else first.day
+
+
+def swap_month_day(day: str) -> str | None:
+    """``YYYY-MM-DD`` with its month and day swapped, ``None`` when that is not a day (or the
+    same one).
+
+    >>> swap_month_day("2023-12-10"), swap_month_day("2023-12-13"), swap_month_day("2023-05-05")
+    ('2023-10-12', None, None)
+    """
+    year, month, day_of_month = day.split("-")
+    return f"{year}-{day_of_month}-{month}" if month != day_of_month and int(day_of_month) <= 12 else None
 
 
 def _same_day_somewhere(structured: str, day: str) -> bool:
