@@ -672,3 +672,10 @@ def test_day_shown_with_month_and_day_the_other_way_round_keeps_the_structured_d
     head = '<meta property="article:published_time" content="2023-10-12T19:38:01+00:00">'
     body = '<p>10/12/2023 7:38:01 PM</p><h1>Skiplagging in relocation</h1><p>Story.</p>'
     assert metadata(page(head, body, lang="en-GB"), url=BLOG_URL)["datePublished"] == "2023-10-12T19:38:01+00:00"
+
+
+def test_date_by_a_headline_nested_in_an_unclosed_menu_button_is_read():
+    head = '<meta property="article:published_time" content="2012-09-12T16:45:28+00:00">'
+    body = ('<header><button class="menu-button"><span>Menu</span><main><h1>Digital marketing</h1>'
+            '<div class="byline">By Ann Lee, March 13, 2026</div><p>Story.</p></main></header>')
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2026-03-13"

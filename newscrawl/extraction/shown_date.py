@@ -272,18 +272,27 @@ def _texts_around(
 ) -> tuple[list[str], list[str]]:
     """The page's non-empty texts before the headline's end, and after it, whitespace-folded
     (all of them after it when there is no headline); after ``stop_after`` characters past the
-    headline, no more are read."""
+    headline, no more are read. Scripts, navigation and buttons are left out, but not one that
+    holds the headline (markup broken so that the whole page nests in a menu's ``<button>``).
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<html><body><button>Menu<h1>Title</h1><p>May 3, 2024</p></body></html>')
+    >>> _texts_around(root, root.find('.//h1'))
+    (['Menu', 'Title'], ['May 3, 2024'])
+    """
     before: list[str] = []
     after: list[str] = []
     target = before if headline is not None else after
     size, counted = 0, 0
+    holders = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     body = root.find("body")
     walker = etree.iterwalk(body if body is not None else root, events=("start", "end"))
     # The checks and the adding of a text are spelled out here: this loop runs for every element.
     for event, element in walker:
         if event == "start":
             tag = element.tag
-            if tag in _SKIPPED or not isinstance(tag, str) or (tag in _CAPTION_CANDIDATES and is_caption(element)):
+            if (tag in _SKIPPED and element not in holders) or not isinstance(tag, str) or (
+                    tag in _CAPTION_CANDIDATES and is_caption(element)):
                 walker.skip_subtree()
                 continue
             text = element.text
