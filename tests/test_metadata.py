@@ -679,3 +679,16 @@ def test_date_by_a_headline_nested_in_an_unclosed_menu_button_is_read():
     body = ('<header><button class="menu-button"><span>Menu</span><main><h1>Digital marketing</h1>'
             '<div class="byline">By Ann Lee, March 13, 2026</div><p>Story.</p></main></header>')
     assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2026-03-13"
+
+
+def test_day_shown_by_the_headline_that_is_the_meta_modified_day_keeps_the_meta_published_one():
+    head = ('<meta property="article:published_time" content="2022-05-10T17:34:08+00:00">'
+            '<meta property="article:modified_time" content="2026-01-01T21:00:18+00:00">')
+    body = '<h1>Best drip coffee makers</h1><p>Kev</p><p>January 1, 2026</p><p>Story.</p>'
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2022-05-10T17:34:08+00:00"
+
+
+def test_day_shown_by_the_headline_that_is_the_jsonld_modified_day_still_wins():
+    head = jsonld({"@type": "Article", "datePublished": "2024-09-06", "dateModified": "2025-11-14"})
+    body = '<h1>Machine learning in e-commerce</h1><p>Chirag B</p><p>November 14, 2025</p><p>Story.</p>'
+    assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2025-11-14"

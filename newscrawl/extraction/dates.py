@@ -269,7 +269,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     url_day = date_from_url(doc.url)
     if structured and url_day != structured[:10]:
         return day_shown_and_in_url(shown, url_day) or prefer_shown(
-            structured, shown, lambda: printed_days(doc, month_first))
+            structured, shown, lambda: printed_days(doc, month_first), lambda: _meta_update_day(doc, timezone))
     if structured:
         return structured
     return _first_date((
@@ -309,11 +309,15 @@ def marked_day_over(marked: str | None, structured: str | None) -> str | None:
     return marked if marked and (not structured or structured[:10] != marked[:10]) else structured
 
 
-def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], set[str]]) -> str:
+def prefer_shown(
+    structured: str, shown: list[ShownDate], printed: Callable[[], set[str]],
+    update_day: Callable[[], str | None] = lambda: None,
+) -> str:
     """The day printed by the headline when the page never prints the ``structured`` day:
     what readers see is the page's date. A day labelled as an update never wins, nor one next
-    to the structured day (a time near midnight, shown in another time zone). ``printed`` gives
-    the days the page prints, asked only when needed (it reads the whole page).
+    to the structured day (a time near midnight, shown in another time zone), nor the
+    ``update_day`` (an update shown without its label, see :func:`_meta_update_day`).
+    ``printed`` and ``update_day`` are asked only when needed (the first reads the whole page).
 
     >>> prefer_shown("2021-08-12T19:35:44+00:00", [ShownDate("2025-02-22")], lambda: {"2025-02-22"})
     '2025-02-22'
@@ -323,6 +327,8 @@ def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], 
     '2021-08-12'
     >>> prefer_shown("2025-07-05T00:04:00+00:00", [ShownDate("2025-07-04")], lambda: {"2025-07-04"})
     '2025-07-05T00:04:00+00:00'
+    >>> prefer_shown("2022-05-10T17:34:08+00:00", [ShownDate("2026-01-01")], lambda: set(), lambda: "2026-01-01")
+    '2022-05-10T17:34:08+00:00'
 
     Nor a day that is the structured one with its month and day read the other way round
     (``10/12/2023`` read day first where the page meant October 12):
@@ -333,7 +339,29 @@ def prefer_shown(structured: str, shown: list[ShownDate], printed: Callable[[], 
     first = next((date for date in shown if not date.updated), None)
     if first is None or _same_day_somewhere(structured, first.day) or swap_month_day(first.day) == structured[:10]:
         return structured
-    return structured if structured[:10] in printed() else first.day
+    if structured[:10] in printed() or first.day == update_day():
+        return structured
+    return first.day
+
+
+def _meta_update_day(doc: Document, timezone: str | None) -> str | None:
+    """The day of the page's modification date when its publication date is not in JSON-LD
+    (``<meta>`` tags, forum threads' last post): on such pages an unlabelled day by the
+    headline that is this day shows the update, not the publication (on the wcxb dev pages
+    whose JSON-LD gives both dates, the truth takes the shown day as often as not).
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> meta = '<meta property="article:modified_time" content="2026-01-01T21:00:18+00:00">'
+    >>> _meta_update_day(parse_document(meta, "https://e.com/"), None)
+    '2026-01-01'
+    >>> ld = '<script type="application/ld+json">{"@type": "Article", "datePublished": "2022-05-10"}</script>'
+    >>> _meta_update_day(parse_document(meta + ld, "https://e.com/"), None) is None
+    True
+    """
+    if any(_jsonld_dates(doc, "datePublished")):
+        return None
+    modified = extract_modified(doc, timezone)
+    return modified[:10] if modified else None
 
 
 def swap_month_day(day: str) -> str | None:
