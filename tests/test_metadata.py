@@ -692,3 +692,10 @@ def test_day_shown_by_the_headline_that_is_the_jsonld_modified_day_still_wins():
     head = jsonld({"@type": "Article", "datePublished": "2024-09-06", "dateModified": "2025-11-14"})
     body = '<h1>Machine learning in e-commerce</h1><p>Chirag B</p><p>November 14, 2025</p><p>Story.</p>'
     assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2025-11-14"
+
+
+def test_time_element_shown_by_the_headline_beats_the_first_one_of_the_page():
+    body = ('<aside><p>Next event <time datetime="2025-01-31T12:00:00Z">Jan 31, 2025</time></p></aside>'
+            '<h1>Candidate experience</h1><div class="meta"><time datetime="2017-03-01T12:00:00Z">03/01/2017</time>'
+            ' by Ann Lee</div><p>Story.</p>')
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2017-03-01T12:00:00+00:00"

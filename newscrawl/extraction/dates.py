@@ -18,6 +18,7 @@ from dateutil import parser as date_parser
 from lxml import etree
 
 from newscrawl.extraction.document import Document, following_elements
+from newscrawl.extraction.headline import article_heading
 from newscrawl.extraction.shown_date import (
     ShownDate, labelled_day, labelled_update_day, month_number, printed_day, printed_days, shown_dates,
 )
@@ -90,6 +91,7 @@ _UNDER_HEADLINE_TAGS = frozenset({"p", "div", "span", "time", "li"})
 _UNDER_HEADLINE_ELEMENTS = 4
 _IS_SHORT = etree.XPath("string-length(normalize-space()) < 120")
 _TIME_DATETIME = etree.XPath("(/descendant::time[@datetime])[1]/@datetime")  # the first in an <article> or not
+_TIME_AFTER = etree.XPath("following::time[@datetime][1]/@datetime")
 _PUBDATE_TIME = etree.XPath("(/descendant::time[@pubdate][@datetime])[1]/@datetime")
 
 
@@ -261,7 +263,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: [meta_named(doc, _PUBLISHED_META_NAME)],
         lambda: _ITEMPROP(doc.root, name="datePublished"),
         lambda: _RDFA_CREATED(doc.root),
-        lambda: _TIME_DATETIME(doc.root),
+        lambda: time_by_headline(doc, month_first),
         lambda: _jsonld_dates(doc, "dateCreated"),
     ), timezone, month_first)
     structured = marked_day_over(_first_date((lambda: pubdate_time(doc),), timezone, month_first), structured)
@@ -281,6 +283,28 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: [extract_modified(doc, timezone)],
         lambda: [labelled_update_day(doc, month_first)],
     ), timezone, month_first)
+
+
+def time_by_headline(doc: Document, month_first: bool = True) -> list[str]:
+    """The ``datetime`` of the first ``<time>`` after the headline when it is the day shown by
+    the headline, else of the page's first ``<time>`` (often a sidebar's or a listing's, printed
+    before the headline). Only a page that has a ``<time>`` is searched for one after its headline.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = ('<aside><time datetime="2025-01-31T12:00:00Z">Jan 31</time></aside><h1>Candidate experience</h1>'
+    ...         '<div><time datetime="2017-03-01T12:00:00Z">03/01/2017</time> by Ann</div>')
+    >>> time_by_headline(parse_document(html, "https://e.com/"))
+    ['2017-03-01T12:00:00Z']
+    >>> time_by_headline(parse_document(html.replace("03/01/2017", "Read more"), "https://e.com/"))
+    ['2025-01-31T12:00:00Z']
+    """
+    first = _TIME_DATETIME(doc.root)
+    heading = article_heading(doc) if first else None
+    if heading is None:
+        return first
+    after = _TIME_AFTER(heading)
+    shown = next((date.day for date in shown_dates(doc, month_first) if not date.updated), None)
+    return after if after and shown and (normalize_date(after[0], None, month_first) or "")[:10] == shown else first
 
 
 def pubdate_time(doc: Document) -> list[str]:
