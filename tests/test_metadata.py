@@ -666,3 +666,10 @@ def test_time_marked_pubdate_on_the_structured_day_keeps_the_structured_time():
     head = jsonld({"@type": "Article", "headline": "T", "datePublished": "2024-05-28T11:43:23-04:00"})
     body = '<h1>Composition</h1><p>Posted <time pubdate datetime="2024-05-28">May 28</time></p>'
     assert metadata(page(head, body), url=BLOG_URL)["datePublished"] == "2024-05-28T11:43:23-04:00"
+
+
+def test_a_login_in_the_structured_author_gives_way_to_the_byline():
+    head = jsonld({"@type": "BlogPosting", "headline": "Meditation", "author": {"@type": "Person", "name": "andrew.keaveney"}})
+    body = f'<h1>Meditation</h1><div class="author-info"><span>Denise Everheart</span></div><p>{"Story text. " * 20}</p>'
+    assert metadata(page(head, body), url=BLOG_URL)["authors"] == ["Denise Everheart"]
+    assert metadata(page(head, f"<h1>Meditation</h1><p>{'Story text. ' * 20}</p>"), url=BLOG_URL)["authors"] == ["andrew.keaveney"]

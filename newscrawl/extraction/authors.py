@@ -53,6 +53,7 @@ _DATE_TAIL = re.compile(
 )
 _PARTICLES = frozenset("van von de der den da del della di du la le bin al ter ten dos das zu y".split())
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+_LOGIN = re.compile(r"^[a-z0-9]+(?:[._][a-z0-9]+)+$")
 # A part ending in one of these is a job title ("Technology correspondent"), not a name.
 _ROLE_NOUNS = frozenset("""
     reporter writer correspondent editor columnist journalist photographer producer contributor
@@ -158,8 +159,8 @@ def jsonld_author_names(doc: Document, value: object, depth: int = 0,
 def extract_authors(doc: Document) -> list[str]:
     """The article's authors: JSON-LD first, then ``<meta>`` names, then visible bylines.
 
-    Names that are only the site's own name give way to a person named elsewhere: in a
-    byline, else in an author box.
+    Names that are only the site's own name, or an account's login (``andrew.keaveney``), give
+    way to a person named elsewhere: in a byline, else in an author box.
 
     >>> from newscrawl.extraction.document import parse_document
     >>> html = ('<meta property="og:site_name" content="Levitate Media"><script type="application/ld+json">'
@@ -170,9 +171,9 @@ def extract_authors(doc: Document) -> list[str]:
     ['Liza Burke']
     """
     structured = structured_author_names(doc)
-    if any(not _mentions_site(name, doc) for name in structured):
+    if any(not _stands_in(name, doc) for name in structured):
         return structured
-    meta_values = [v for v in _meta_author_values(doc) if not _mentions_site(v, doc)]
+    meta_values = [v for v in _meta_author_values(doc) if not _stands_in(v, doc)]
     personal = unique_names(name for value in meta_values for name in split_authors(value))
     personal = personal or byline_names(doc.root, split_authors)
     if structured:
@@ -341,6 +342,21 @@ def _given_family(person: dict) -> str | None:
 
 def _is_url(text: str) -> bool:
     return text.lstrip().startswith(("http://", "https://", "//", "www."))
+
+
+def _stands_in(name: str, doc: Document) -> bool:
+    """Whether a structured or meta author stands in for a person: the site's name, a login."""
+    return is_login(name) or _mentions_site(name, doc)
+
+
+def is_login(name: str) -> bool:
+    """Whether a name is an account's login, as blog platforms fill the author with it when the
+    writer set no display name: lower case, words joined by dots or underscores.
+
+    >>> is_login("andrew.keaveney"), is_login("jane_doe"), is_login("Jane Doe"), is_login("dpa"), is_login("J.R.R. Tolkien")
+    (True, True, False, False, False)
+    """
+    return _LOGIN.match(name) is not None
 
 
 def _mentions_site(text: str, doc: Document) -> bool:
