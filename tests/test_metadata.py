@@ -673,3 +673,11 @@ def test_a_login_in_the_structured_author_gives_way_to_the_byline():
     body = f'<h1>Meditation</h1><div class="author-info"><span>Denise Everheart</span></div><p>{"Story text. " * 20}</p>'
     assert metadata(page(head, body), url=BLOG_URL)["authors"] == ["Denise Everheart"]
     assert metadata(page(head, f"<h1>Meditation</h1><p>{'Story text. ' * 20}</p>"), url=BLOG_URL)["authors"] == ["andrew.keaveney"]
+
+
+def test_author_name_in_a_css_module_block_named_for_the_author_and_the_date():
+    body = ('<h1>Online classes</h1><div class="authorDateBlock_authorDateBlock__5gmRt">By '
+            '<b><span class="authorDateBlock_authorName__N6j3Y">Reyan Perumal</span></b> Published on July 18, 2025</div>'
+            f'<p>{"Story text. " * 20}</p><div class="storyArticle_author__YG_6z"><a href="/author/reyan-perumal">'
+            'Written By Reyan Perumal. Reyan is a content writer based in Colombo, Sri Lanka.</a></div>')
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Reyan Perumal"]

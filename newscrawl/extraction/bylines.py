@@ -78,6 +78,8 @@ _EXCLUDED = re.compile(
     r"overlay|box|popup|modal|brand|date|time|share|list-item-author-image",
     re.IGNORECASE,
 )
+# A CSS module's class: the component's name, the element's, a hash ("authorDateBlock_authorName__N6j3Y").
+_MODULE_PREFIX = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*_(?=[A-Za-z][A-Za-z0-9]*__[\w-]+)")
 _BY = re.compile(r"^(?:by|von|por|par|door|av|af|di)\b\s*:?", re.IGNORECASE)
 _BLOCK_LABELS = frozenset({"p", "div", "dt", "h2", "h3", "h4", "h5", "h6"})
 _LABEL_WORDS = re.compile(
@@ -97,7 +99,7 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
     """
     best: tuple[int, list[str]] | None = None
     for element in _candidates(root):
-        if _EXCLUDED.search(element.get("class", "")):
+        if is_excluded(element.get("class", "")):
             continue
         texts = _texts(element)
         marked = _is_marked(element)
@@ -209,6 +211,18 @@ def _labelled_text(label: etree._Element, parent: etree._Element, own: str) -> s
         items = following.findall("li") if following.tag in ("ul", "ol") else [following]
         return ", ".join(" ".join(" ".join(item.itertext()).split()) for item in items)
     return " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
+
+
+def is_excluded(classes: str) -> bool:
+    """Whether an element's classes say it holds no byline (an avatar, a date, a teaser...).
+
+    A CSS module's class is read without its component's name: the author's name in a block of
+    the author and the date is no date.
+
+    >>> is_excluded("authorDateBlock_authorName__N6j3Y"), is_excluded("authorDateBlock_date__x1Y2z"), is_excluded("byline__date")
+    (False, True, True)
+    """
+    return _EXCLUDED.search(_MODULE_PREFIX.sub("", classes)) is not None
 
 
 def is_visible_name(name: str) -> bool:
