@@ -681,3 +681,9 @@ def test_author_name_in_a_css_module_block_named_for_the_author_and_the_date():
             f'<p>{"Story text. " * 20}</p><div class="storyArticle_author__YG_6z"><a href="/author/reyan-perumal">'
             'Written By Reyan Perumal. Reyan is a content writer based in Colombo, Sri Lanka.</a></div>')
     assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Reyan Perumal"]
+
+
+def test_blog_platform_byline_posted_by_a_name_at_a_time():
+    body = (f'<h1>Vibe coding</h1><div class="blogbody"><p>{"Story text. " * 20}</p>'
+            '<span class="posted">Posted by David at December 16, 2025 11:15 AM</span></div>')
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["David"]

@@ -42,13 +42,14 @@ _SEPARATOR = re.compile(
 )
 _NOISE = re.compile(
     r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\(\s*\)|"
-    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d\d(?:\s*(?:uhr|h|am|pm)\b)?|"
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d\d(?:\s*(?i:uhr|h|am|pm)\b)?|"
     # a date with a month name ending the text right after a name: "Andrew Gerrand 4 August 2010"
     r"(?<=[^\W\d_])\s+(?:\d{1,2}\.?\s+[^\W\d_]{3,9}|[^\W\d_]{3,9}\.?\s+\d{1,2},?)\.?,?\s+(?:19|20)\d\d\s*$",
 )
-# What leads from a byline's name to its date: "on", "am", "le", "Posted on", "Last updated on", and a day after it without its year.
+# What leads from a byline's name to its date: "on", "am", "le", "at" (blog platforms' "Posted by X at
+# 10:30 AM"), "Posted on", "Last updated on", and a day after it without its year.
 _DATE_TAIL = re.compile(
-    r"(?:\s+(?i:posted|published|(?:last\s+)?(?:updated|modified)))?\s+(?:on|am|le)"
+    r"(?:\s+(?i:posted|published|(?:last\s+)?(?:updated|modified)))?\s+(?:on|am|le|at)"
     r"(?:\s+(?:[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?))?\s*$"
 )
 _PARTICLES = frozenset("van von de der den da del della di du la le bin al ter ten dos das zu y".split())
@@ -111,6 +112,8 @@ def split_authors(value: object) -> list[str]:
     (['Ann Lee'], ['Jo Roe'])
     >>> split_authors("Andrew Gerrand 4 August 2010"), split_authors("Ann Lee Aug. 4, 2010")
     (['Andrew Gerrand'], ['Ann Lee'])
+    >>> split_authors("Posted by David at December 16, 2025 11:15 AM"), split_authors("Posted by Mike Lee at 10:30 AM")
+    (['David'], ['Mike Lee'])
     """
     text = clean_text(value, 1_000)
     if not text:
