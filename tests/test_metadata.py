@@ -687,3 +687,15 @@ def test_blog_platform_byline_posted_by_a_name_at_a_time():
     body = (f'<h1>Vibe coding</h1><div class="blogbody"><p>{"Story text. " * 20}</p>'
             '<span class="posted">Posted by David at December 16, 2025 11:15 AM</span></div>')
     assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["David"]
+
+
+def test_author_named_above_the_bio_that_opens_with_the_name():
+    body = (f'<h1>Podcast equipment</h1><p>{"Story text. " * 20}</p><section><div class="callout">'
+            '<img class="author__photo" src="a.jpg"><div class="callout__content"><h3>Alban Brooke</h3>'
+            '<p>Alban Brooke is the Head of Marketing at Buzzsprout.</p></div></div></section>')
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Alban Brooke"]
+
+
+def test_a_subheading_repeated_by_its_paragraph_is_no_author():
+    body = f'<h1>Travel insurance</h1><p>{"Story text. " * 20}</p><h3>Theft Protection</h3><p>Theft protection is a must.</p>'
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == []

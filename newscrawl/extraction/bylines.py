@@ -73,6 +73,9 @@ _SHORT_TEXTS = etree.XPath(
     f"[normalize-space(text()[1])][string-length(normalize-space()) < {_MAX_PREFIXED_CHARS}]"
 )
 _MAX_LABEL_CHARS = 25
+_MAX_BIO_NAME_WORDS = 4
+# The verbs an author's bio goes on with after the name: "Ann Lee is a writer", "Ann Lee has covered".
+_BIO_VERBS = frozenset({"is", "has", "was", "writes", "works", "covers", "joined", "holds", "serves", "leads"})
 _EXCLUDED = re.compile(
     r"avatar|image|img|photo|bio|desc|social|follow|more|related|teaser|comment|title|label|"
     r"overlay|box|popup|modal|brand|date|time|share|list-item-author-image",
@@ -187,7 +190,14 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     >>> page = html.fromstring('<div><p>Tips</p><div><strong>Contributors:</strong> Janet Loughrey</div></div>')
     >>> labelled_names(page, lambda text: [text])
     ['Janet Loughrey']
+
+    With no label, the name an author's bio opens with, printed above it (see :func:`opens_bio`):
+
+    >>> page = html.fromstring('<div><p>Story.</p><div><h4>Bence Kovács</h4><p>Bence Kovács is a developer.</p></div></div>')
+    >>> labelled_names(page, lambda text: [text])
+    ['Bence Kovács']
     """
+    bio: list[str] = []
     for element in _SHORT_TEXTS(root):
         own = " ".join(text_of(element).split())
         parent = element.getparent()
@@ -196,11 +206,45 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
         elif _SIGNED.match(own):
             text = own
         else:
+            bio = bio or ([own] if opens_bio(element, own) else [])
             continue
         names = [name for name in split(text) if is_visible_name(name)] if len(text) <= _MAX_BYLINE_CHARS else []
         if names:
             return names
-    return []
+    return [name for name in split(bio[0]) if is_visible_name(name)] if bio else []
+
+
+def opens_bio(element: etree._Element, name: str) -> bool:
+    """Whether ``element`` prints a person's name (2-4 capitalised words) above the bio that
+    starts with it: "Ann Lee is a writer", "Ann Lee has covered...". Blog platforms print the
+    author so, in a box after the post, when they print no byline.
+
+    >>> from lxml import html
+    >>> box = html.fromstring('<div><p><span>Julia Gralberg</span></p><p>Julia Gralberg is a travel writer.</p></div>')
+    >>> opens_bio(box.find(".//span"), "Julia Gralberg")
+    True
+    >>> section = html.fromstring('<div><h3>Theft Protection</h3><p>Theft protection is a must.</p></div>')
+    >>> opens_bio(section.find("h3"), "Theft Protection")
+    False
+    """
+    words = name.split()
+    if not (2 <= len(words) <= _MAX_BIO_NAME_WORDS and all(word[:1].isupper() for word in words)):
+        return False
+    lead = _first_text_after(element)
+    if lead is None and element.getparent() is not None:
+        lead = _first_text_after(element.getparent())
+    start = re.match(rf"{re.escape(name)}\s+(\w+)", lead or "")
+    return start is not None and start.group(1) in _BIO_VERBS
+
+
+def _first_text_after(element: etree._Element) -> str | None:
+    """The start of the text of the first later sibling that has any."""
+    for sibling in element.itersiblings():
+        if isinstance(sibling.tag, str):
+            lead = " ".join(" ".join(islice(sibling.itertext(), 4)).split())
+            if lead:
+                return lead
+    return None
 
 
 def _labelled_text(label: etree._Element, parent: etree._Element, own: str) -> str:
