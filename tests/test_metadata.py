@@ -699,3 +699,9 @@ def test_author_named_above_the_bio_that_opens_with_the_name():
 def test_a_subheading_repeated_by_its_paragraph_is_no_author():
     body = f'<h1>Travel insurance</h1><p>{"Story text. " * 20}</p><h3>Theft Protection</h3><p>Theft protection is a must.</p>'
     assert metadata(page(body=body), url=BLOG_URL)["authors"] == []
+
+
+def test_byline_sentence_this_post_was_written_by():
+    body = (f'<h1>Journal indexing</h1><p>{"Story text. " * 20}</p><div class="row" id="post-author-wrapper">'
+            '<div class="author-bio">This post was written by Danielle Padula</div></div>')
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Danielle Padula"]

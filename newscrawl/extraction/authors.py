@@ -18,8 +18,10 @@ _ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster", "root", "user
 _MAX_DEPTH = 4
 _MAX_NAME_CHARS = 80
 
+# "By", "Written by", "This post was written by"...
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|text|texte|story|posted|published|authored|articles)\s+)?"
+    r"^(?:this\s+(?:post|article|story|piece|guide)\s+(?:was|is)\s+)?"
+    r"(?:(?:written|reported|text|texte|story|posted|published|authored|articles)\s+)?"
     r"(?:by|von|por|par|door|av|af|auteur|autor|author|text|texto|texte)(?:\s*:?\s+|(?-i:(?=[A-Z][a-z])))"
     r"|^(?:by|von|por|par|text|autor|author|authors)\s*:\s*",
     re.IGNORECASE,
@@ -87,6 +89,8 @@ def clean_author_name(value: object) -> str | None:
     ('Max Muster', '신현주')
     >>> clean_author_name("Senior Reporter") is None, clean_author_name(7) is None
     (True, True)
+    >>> clean_author_name("This post was written by Danielle Padula")
+    'Danielle Padula'
     """
     text = clean_text(value, 1_000)
     if not text:
