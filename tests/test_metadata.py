@@ -705,3 +705,10 @@ def test_byline_sentence_this_post_was_written_by():
     body = (f'<h1>Journal indexing</h1><p>{"Story text. " * 20}</p><div class="row" id="post-author-wrapper">'
             '<div class="author-bio">This post was written by Danielle Padula</div></div>')
     assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Danielle Padula"]
+
+
+def test_author_box_bio_that_calls_the_author_by_first_name():
+    body = (f'<h1>Pixel-perfect UI</h1><p>{"Story text. " * 20}</p><div class="blog-author d-flex"><img src="b.jpg">'
+            '<div><h4>Bence Kovács</h4><div class="social-links"><a href="/in/bence"><i class="bi"></i></a></div>'
+            '<p>Bence is a software developer specializing in audio.</p></div></div>')
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Bence Kovács"]

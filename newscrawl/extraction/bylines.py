@@ -74,6 +74,7 @@ _SHORT_TEXTS = etree.XPath(
 )
 _MAX_LABEL_CHARS = 25
 _MAX_BIO_NAME_WORDS = 4
+_BOX_DEPTH = 3
 # The verbs an author's bio goes on with after the name: "Ann Lee is a writer", "Ann Lee has covered".
 _BIO_VERBS = frozenset({"is", "has", "was", "writes", "works", "covers", "joined", "holds", "serves", "leads"})
 _EXCLUDED = re.compile(
@@ -223,6 +224,9 @@ def opens_bio(element: etree._Element, name: str) -> bool:
     >>> box = html.fromstring('<div><p><span>Julia Gralberg</span></p><p>Julia Gralberg is a travel writer.</p></div>')
     >>> opens_bio(box.find(".//span"), "Julia Gralberg")
     True
+    >>> box = html.fromstring('<div class="blog-author"><div><h4>Bence Kovács</h4><p>Bence is a developer.</p></div></div>')
+    >>> opens_bio(box.find(".//h4"), "Bence Kovács")
+    True
     >>> section = html.fromstring('<div><h3>Theft Protection</h3><p>Theft protection is a must.</p></div>')
     >>> opens_bio(section.find("h3"), "Theft Protection")
     False
@@ -234,7 +238,14 @@ def opens_bio(element: etree._Element, name: str) -> bool:
     if lead is None and element.getparent() is not None:
         lead = _first_text_after(element.getparent())
     start = re.match(rf"{re.escape(name)}\s+(\w+)", lead or "")
+    if start is None and _in_author_box(element):  # the box may call the author by first name
+        start = re.match(rf"{re.escape(words[0])}\s+(\w+)", lead or "")
     return start is not None and start.group(1) in _BIO_VERBS
+
+
+def _in_author_box(element: etree._Element) -> bool:
+    """Whether an element is in one whose class says it is the author's, a few levels up."""
+    return any(_NAMED.search(parent.get("class", "")) for parent in islice(element.iterancestors(), _BOX_DEPTH))
 
 
 def _first_text_after(element: etree._Element) -> str | None:
