@@ -712,3 +712,9 @@ def test_author_box_bio_that_calls_the_author_by_first_name():
             '<div><h4>Bence Kovács</h4><div class="social-links"><a href="/in/bence"><i class="bi"></i></a></div>'
             '<p>Bence is a software developer specializing in audio.</p></div></div>')
     assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Bence Kovács"]
+
+
+def test_h1_that_continues_the_cut_title_of_a_blog_post_wins():
+    head = '<meta property="og:title" content="Pros and Cons of Tiny House Living | LoadUp"><meta property="og:site_name" content="LoadUp">'
+    html = page(head, "<h1>Pros and Cons of Tiny House Living: Why Live in a Tiny House?</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Pros and Cons of Tiny House Living: Why Live in a Tiny House?"

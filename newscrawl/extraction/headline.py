@@ -30,6 +30,8 @@ _LONG_WORD = 5
 # How a tail added to a title starts: a separator, or a comma, before more words.
 _TAIL_START = re.compile(r"\s*(?:[|–—»›·•:/*,⋆★]|-{1,2}|::)(?:\s|$)|\s+(?=[(\[])|(?<=[?!])\s+")  # letters: a word this long is the story's, not grammar
 _WORDS = re.compile(r"\w+")
+_SEPARATED_TAIL = re.compile(r"\s*[|/]")
+_BYLINE_TAIL = re.compile(r"\b(?:posted|published|updated|written)\s+(?:on|by)\b", re.IGNORECASE)
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1(?![\w*])")
 
@@ -102,6 +104,7 @@ def extract_headline(doc: Document) -> str | None:
     chosen = title_the_heading_confirms(chosen, socials, shown)
     if chosen and not _is_news(doc):
         chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
+        chosen = heading_that_continues(chosen, shown)
     first = strip_site_suffix(first_heading(doc), names)
     shown_first = spelled_as_title(heading_unless_masthead(first, names), page_title)
     return without_section_suffix(without_markdown(chosen or shown_first or page_title or first), doc.url)
@@ -140,6 +143,37 @@ def spelled_as_title(heading: str | None, page_title: str | None) -> str | None:
     if heading and page_title and _unspaced(heading) == _unspaced(page_title):
         return page_title
     return heading
+
+
+def heading_that_continues(title: str | None, heading: str | None) -> str | None:
+    """The h1's text, on a page that is not news, when it starts with the title and goes on: the
+    titles were cut short for search results, the h1 shows the whole headline. Not when the h1
+    goes on with a tail set apart ("| Python, SQL & AI") or with the byline the theme put in it.
+
+    >>> heading_that_continues("Pros and Cons of Tiny House Living", "Pros and Cons of Tiny House Living: Why Live in One?")
+    'Pros and Cons of Tiny House Living: Why Live in One?'
+    >>> heading_that_continues("Data Tools for 2026", "Data Tools for 2026 | Python, SQL & AI")
+    'Data Tools for 2026'
+    >>> heading_that_continues("Blockchain Security", "Blockchain Security Posted on July 1, 2024 by infuy")
+    'Blockchain Security'
+    >>> heading_that_continues("Storm hits coast", "Storm hits"), heading_that_continues("Storm", None)
+    ('Storm hits coast', 'Storm')
+    """
+    if not (title and heading) or len(name_key(heading)) <= len(name_key(title)):
+        return title
+    rest = _rest_after(heading, title)
+    return heading if rest and not (_SEPARATED_TAIL.match(rest) or _BYLINE_TAIL.search(rest)) else title
+
+
+def _rest_after(heading: str, title: str) -> str | None:
+    """What ``heading`` says after the words of ``title``, or None when it does not start with them.
+
+    >>> _rest_after("Storm hits coast: ports shut", "Storm Hits Coast"), _rest_after("Storm", "Rain")
+    (': ports shut', None)
+    """
+    key = name_key(title)
+    end = next((end for end in range(len(title), len(heading) + 1) if name_key(heading[:end]) == key), None)
+    return None if end is None else heading[end:]
 
 
 def without_markdown(title: str | None) -> str | None:
