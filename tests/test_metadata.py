@@ -718,3 +718,10 @@ def test_h1_that_continues_the_cut_title_of_a_blog_post_wins():
     head = '<meta property="og:title" content="Pros and Cons of Tiny House Living | LoadUp"><meta property="og:site_name" content="LoadUp">'
     html = page(head, "<h1>Pros and Cons of Tiny House Living: Why Live in a Tiny House?</h1><p>Text.</p>")
     assert metadata(html, url=BLOG_URL)["headline"] == "Pros and Cons of Tiny House Living: Why Live in a Tiny House?"
+
+
+def test_structured_headline_the_h1_repeats_beats_the_social_title_of_a_blog_post():
+    head = jsonld({"@type": "Article", "headline": "Best Anime of 2025"}) + (
+        '<title>Best Anime of 2025</title><meta property="og:title" content="The Best Anime of 2025 Is Not What You Expect">')
+    html = page(head, "<h1>Best Anime of 2025</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Best Anime of 2025"

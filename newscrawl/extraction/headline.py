@@ -85,7 +85,8 @@ def extract_headline(doc: Document) -> str | None:
     the kicker: kept when the h1 shows it (:func:`prefer_shown_kicker`), dropped when the
     h1 sets another one apart from the headline (:func:`drop_unshown_kicker`); and when the
     titles disagree with each other and with the h1, the h1 (:func:`heading_if_titles_disagree`);
-    on a page that is not news, the h1 when it words the story otherwise (:func:`heading_over_seo_wording`).
+    on a page that is not news, the JSON-LD headline when the h1 repeats it, the h1 when it words the
+    story otherwise (:func:`heading_over_seo_wording`) or continues the title (:func:`heading_that_continues`).
     """
     names = site_names(doc)
     structured = strip_site_suffix(_first((article_object(doc) or {}).get("headline")), names)
@@ -103,6 +104,7 @@ def extract_headline(doc: Document) -> str | None:
     chosen = title_part_the_heading_shows(chosen, shown)
     chosen = title_the_heading_confirms(chosen, socials, shown)
     if chosen and not _is_news(doc):
+        chosen = title_the_heading_confirms(chosen, [structured], shown)
         chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
         chosen = heading_that_continues(chosen, shown)
     first = strip_site_suffix(first_heading(doc), names)
