@@ -174,8 +174,14 @@ def _rest_after(heading: str, title: str) -> str | None:
     (': ports shut', None)
     """
     key = name_key(title)
-    end = next((end for end in range(len(title), len(heading) + 1) if name_key(heading[:end]) == key), None)
-    return None if end is None else heading[end:]
+    if not name_key(heading).startswith(key):
+        return None
+    taken = 0
+    for end, char in enumerate(heading):
+        if taken >= len(key):
+            return heading[end:]
+        taken += len(name_key(char))
+    return ""
 
 
 def without_markdown(title: str | None) -> str | None:
