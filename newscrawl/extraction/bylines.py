@@ -75,6 +75,7 @@ _SHORT_TEXTS = etree.XPath(
 _MAX_LABEL_CHARS = 25
 _MAX_BIO_NAME_WORDS = 4
 _BOX_DEPTH = 3
+_BIO_SIBLINGS = 3
 # The verbs an author's bio goes on with after the name: "Ann Lee is a writer", "Ann Lee has covered".
 _BIO_VERBS = frozenset({"is", "has", "was", "writes", "works", "covers", "joined", "holds", "serves", "leads"})
 _EXCLUDED = re.compile(
@@ -237,10 +238,21 @@ def opens_bio(element: etree._Element, name: str) -> bool:
     lead = _first_text_after(element)
     if lead is None and element.getparent() is not None:
         lead = _first_text_after(element.getparent())
-    start = re.match(rf"{re.escape(name)}\s+(\w+)", lead or "")
-    if start is None and _in_author_box(element):  # the box may call the author by first name
-        start = re.match(rf"{re.escape(words[0])}\s+(\w+)", lead or "")
-    return start is not None and start.group(1) in _BIO_VERBS
+    if not lead:
+        return False
+    if _word_after(lead, name) in _BIO_VERBS:
+        return True
+    # an author box may call the author by first name
+    return _word_after(lead, words[0]) in _BIO_VERBS and _in_author_box(element)
+
+
+def _word_after(text: str, start: str) -> str | None:
+    """The word after ``start`` when ``text`` opens with it.
+
+    >>> _word_after("Ann Lee is a writer.", "Ann Lee"), _word_after("Ann Leeds is", "Ann Lee")
+    ('is', None)
+    """
+    return text[len(start):].split(maxsplit=1)[0] if text.startswith(start + " ") else None
 
 
 def _in_author_box(element: etree._Element) -> bool:
@@ -249,8 +261,8 @@ def _in_author_box(element: etree._Element) -> bool:
 
 
 def _first_text_after(element: etree._Element) -> str | None:
-    """The start of the text of the first later sibling that has any."""
-    for sibling in element.itersiblings():
+    """The start of the text of the first of the next few siblings that has any."""
+    for sibling in islice(element.itersiblings(), _BIO_SIBLINGS):
         if isinstance(sibling.tag, str):
             lead = " ".join(" ".join(islice(sibling.itertext(), 4)).split())
             if lead:
