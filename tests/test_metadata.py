@@ -725,3 +725,10 @@ def test_structured_headline_the_h1_repeats_beats_the_social_title_of_a_blog_pos
         '<title>Best Anime of 2025</title><meta property="og:title" content="The Best Anime of 2025 Is Not What You Expect">')
     html = page(head, "<h1>Best Anime of 2025</h1><p>Text.</p>")
     assert metadata(html, url=BLOG_URL)["headline"] == "Best Anime of 2025"
+
+
+def test_h1_that_goes_on_longer_than_the_title_holds_more_than_the_headline():
+    head = '<meta property="og:title" content="IAM overview">'
+    html = page(head, "<h1>IAM overview <button>Stay organized with collections</button> "
+                      "<button>Save and categorize content based on your preferences.</button></h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "IAM overview"

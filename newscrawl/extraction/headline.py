@@ -150,7 +150,9 @@ def spelled_as_title(heading: str | None, page_title: str | None) -> str | None:
 def heading_that_continues(title: str | None, heading: str | None) -> str | None:
     """The h1's text, on a page that is not news, when it starts with the title and goes on: the
     titles were cut short for search results, the h1 shows the whole headline. Not when the h1
-    goes on with a tail set apart ("| Python, SQL & AI") or with the byline the theme put in it.
+    goes on with a tail set apart ("| Python, SQL & AI"), with the byline the theme put in it, or
+    with more than the title says (a title cut short keeps most of the headline; an h1 that goes on
+    so long holds the page's buttons or teaser).
 
     >>> heading_that_continues("Pros and Cons of Tiny House Living", "Pros and Cons of Tiny House Living: Why Live in One?")
     'Pros and Cons of Tiny House Living: Why Live in One?'
@@ -158,13 +160,17 @@ def heading_that_continues(title: str | None, heading: str | None) -> str | None
     'Data Tools for 2026'
     >>> heading_that_continues("Blockchain Security", "Blockchain Security Posted on July 1, 2024 by infuy")
     'Blockchain Security'
+    >>> heading_that_continues("IAM overview", "IAM overview Stay organized with collections Save and categorize content")
+    'IAM overview'
     >>> heading_that_continues("Storm hits coast", "Storm hits"), heading_that_continues("Storm", None)
     ('Storm hits coast', 'Storm')
     """
     if not (title and heading) or len(name_key(heading)) <= len(name_key(title)):
         return title
     rest = _rest_after(heading, title)
-    return heading if rest and not (_SEPARATED_TAIL.match(rest) or _BYLINE_TAIL.search(rest)) else title
+    if not rest or len(rest) > len(title) or _SEPARATED_TAIL.match(rest) or _BYLINE_TAIL.search(rest):
+        return title
+    return heading
 
 
 def _rest_after(heading: str, title: str) -> str | None:
