@@ -699,3 +699,69 @@ def test_time_element_shown_by_the_headline_beats_the_first_one_of_the_page():
             '<h1>Candidate experience</h1><div class="meta"><time datetime="2017-03-01T12:00:00Z">03/01/2017</time>'
             ' by Ann Lee</div><p>Story.</p>')
     assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2017-03-01T12:00:00+00:00"
+
+
+def test_a_login_in_the_structured_author_gives_way_to_the_byline():
+    head = jsonld({"@type": "BlogPosting", "headline": "Meditation", "author": {"@type": "Person", "name": "andrew.keaveney"}})
+    body = f'<h1>Meditation</h1><div class="author-info"><span>Denise Everheart</span></div><p>{"Story text. " * 20}</p>'
+    assert metadata(page(head, body), url=BLOG_URL)["authors"] == ["Denise Everheart"]
+    assert metadata(page(head, f"<h1>Meditation</h1><p>{'Story text. ' * 20}</p>"), url=BLOG_URL)["authors"] == ["andrew.keaveney"]
+
+
+def test_author_name_in_a_css_module_block_named_for_the_author_and_the_date():
+    body = ('<h1>Online classes</h1><div class="authorDateBlock_authorDateBlock__5gmRt">By '
+            '<b><span class="authorDateBlock_authorName__N6j3Y">Reyan Perumal</span></b> Published on July 18, 2025</div>'
+            f'<p>{"Story text. " * 20}</p><div class="storyArticle_author__YG_6z"><a href="/author/reyan-perumal">'
+            'Written By Reyan Perumal. Reyan is a content writer based in Colombo, Sri Lanka.</a></div>')
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Reyan Perumal"]
+
+
+def test_blog_platform_byline_posted_by_a_name_at_a_time():
+    body = (f'<h1>Vibe coding</h1><div class="blogbody"><p>{"Story text. " * 20}</p>'
+            '<span class="posted">Posted by David at December 16, 2025 11:15 AM</span></div>')
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["David"]
+
+
+def test_author_named_above_the_bio_that_opens_with_the_name():
+    body = (f'<h1>Podcast equipment</h1><p>{"Story text. " * 20}</p><section><div class="callout">'
+            '<img class="author__photo" src="a.jpg"><div class="callout__content"><h3>Alban Brooke</h3>'
+            '<p>Alban Brooke is the Head of Marketing at Buzzsprout.</p></div></div></section>')
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Alban Brooke"]
+
+
+def test_a_subheading_repeated_by_its_paragraph_is_no_author():
+    body = f'<h1>Travel insurance</h1><p>{"Story text. " * 20}</p><h3>Theft Protection</h3><p>Theft protection is a must.</p>'
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == []
+
+
+def test_byline_sentence_this_post_was_written_by():
+    body = (f'<h1>Journal indexing</h1><p>{"Story text. " * 20}</p><div class="row" id="post-author-wrapper">'
+            '<div class="author-bio">This post was written by Danielle Padula</div></div>')
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Danielle Padula"]
+
+
+def test_author_box_bio_that_calls_the_author_by_first_name():
+    body = (f'<h1>Pixel-perfect UI</h1><p>{"Story text. " * 20}</p><div class="blog-author d-flex"><img src="b.jpg">'
+            '<div><h4>Bence Kovács</h4><div class="social-links"><a href="/in/bence"><i class="bi"></i></a></div>'
+            '<p>Bence is a software developer specializing in audio.</p></div></div>')
+    assert metadata(page(body=body), url=BLOG_URL)["authors"] == ["Bence Kovács"]
+
+
+def test_h1_that_continues_the_cut_title_of_a_blog_post_wins():
+    head = '<meta property="og:title" content="Pros and Cons of Tiny House Living | LoadUp"><meta property="og:site_name" content="LoadUp">'
+    html = page(head, "<h1>Pros and Cons of Tiny House Living: Why Live in a Tiny House?</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Pros and Cons of Tiny House Living: Why Live in a Tiny House?"
+
+
+def test_structured_headline_the_h1_repeats_beats_the_social_title_of_a_blog_post():
+    head = jsonld({"@type": "Article", "headline": "Best Anime of 2025"}) + (
+        '<title>Best Anime of 2025</title><meta property="og:title" content="The Best Anime of 2025 Is Not What You Expect">')
+    html = page(head, "<h1>Best Anime of 2025</h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "Best Anime of 2025"
+
+
+def test_h1_that_goes_on_longer_than_the_title_holds_more_than_the_headline():
+    head = '<meta property="og:title" content="IAM overview">'
+    html = page(head, "<h1>IAM overview <button>Stay organized with collections</button> "
+                      "<button>Save and categorize content based on your preferences.</button></h1><p>Text.</p>")
+    assert metadata(html, url=BLOG_URL)["headline"] == "IAM overview"

@@ -18,8 +18,10 @@ _ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster", "root", "user
 _MAX_DEPTH = 4
 _MAX_NAME_CHARS = 80
 
+# "By", "Written by", "This post was written by"...
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|text|texte|story|posted|published|authored|articles)\s+)?"
+    r"^(?:this\s+(?:post|article|story|piece|guide)\s+(?:was|is)\s+)?"
+    r"(?:(?:written|reported|text|texte|story|posted|published|authored|articles)\s+)?"
     r"(?:by|von|por|par|door|av|af|auteur|autor|author|text|texto|texte)(?:\s*:?\s+|(?-i:(?=[A-Z][a-z])))"
     r"|^(?:by|von|por|par|text|autor|author|authors)\s*:\s*",
     re.IGNORECASE,
@@ -42,17 +44,19 @@ _SEPARATOR = re.compile(
 )
 _NOISE = re.compile(
     r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\(\s*\)|"
-    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d\d(?:\s*(?:uhr|h|am|pm)\b)?|"
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d\d(?:\s*(?i:uhr|h|am|pm)\b)?|"
     # a date with a month name ending the text right after a name: "Andrew Gerrand 4 August 2010"
     r"(?<=[^\W\d_])\s+(?:\d{1,2}\.?\s+[^\W\d_]{3,9}|[^\W\d_]{3,9}\.?\s+\d{1,2},?)\.?,?\s+(?:19|20)\d\d\s*$",
 )
-# What leads from a byline's name to its date: "on", "am", "le", "Posted on", "Last updated on", and a day after it without its year.
+# What leads from a byline's name to its date: "on", "am", "le", "at" (blog platforms' "Posted by X at
+# 10:30 AM"), "Posted on", "Last updated on", and a day after it without its year.
 _DATE_TAIL = re.compile(
-    r"(?:\s+(?i:posted|published|(?:last\s+)?(?:updated|modified)))?\s+(?:on|am|le)"
+    r"(?:\s+(?i:posted|published|(?:last\s+)?(?:updated|modified)))?\s+(?:on|am|le|at)"
     r"(?:\s+(?:[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?))?\s*$"
 )
 _PARTICLES = frozenset("van von de der den da del della di du la le bin al ter ten dos das zu y".split())
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+_LOGIN = re.compile(r"^[a-z0-9]+(?:[._][a-z0-9]+)+$")
 # A part ending in one of these is a job title ("Technology correspondent"), not a name.
 _ROLE_NOUNS = frozenset("""
     reporter writer correspondent editor columnist journalist photographer producer contributor
@@ -85,6 +89,8 @@ def clean_author_name(value: object) -> str | None:
     ('Max Muster', '신현주')
     >>> clean_author_name("Senior Reporter") is None, clean_author_name(7) is None
     (True, True)
+    >>> clean_author_name("This post was written by Danielle Padula")
+    'Danielle Padula'
     """
     text = clean_text(value, 1_000)
     if not text:
@@ -110,6 +116,8 @@ def split_authors(value: object) -> list[str]:
     (['Ann Lee'], ['Jo Roe'])
     >>> split_authors("Andrew Gerrand 4 August 2010"), split_authors("Ann Lee Aug. 4, 2010")
     (['Andrew Gerrand'], ['Ann Lee'])
+    >>> split_authors("Posted by David at December 16, 2025 11:15 AM"), split_authors("Posted by Mike Lee at 10:30 AM")
+    (['David'], ['Mike Lee'])
     """
     text = clean_text(value, 1_000)
     if not text:
@@ -158,8 +166,8 @@ def jsonld_author_names(doc: Document, value: object, depth: int = 0,
 def extract_authors(doc: Document) -> list[str]:
     """The article's authors: JSON-LD first, then ``<meta>`` names, then visible bylines.
 
-    Names that are only the site's own name give way to a person named elsewhere: in a
-    byline, else in an author box.
+    Names that are only the site's own name, or an account's login (``andrew.keaveney``), give
+    way to a person named elsewhere: in a byline, else in an author box.
 
     >>> from newscrawl.extraction.document import parse_document
     >>> html = ('<meta property="og:site_name" content="Levitate Media"><script type="application/ld+json">'
@@ -170,9 +178,9 @@ def extract_authors(doc: Document) -> list[str]:
     ['Liza Burke']
     """
     structured = structured_author_names(doc)
-    if any(not _mentions_site(name, doc) for name in structured):
+    if any(not _stands_in(name, doc) for name in structured):
         return structured
-    meta_values = [v for v in _meta_author_values(doc) if not _mentions_site(v, doc)]
+    meta_values = [v for v in _meta_author_values(doc) if not _stands_in(v, doc)]
     personal = unique_names(name for value in meta_values for name in split_authors(value))
     personal = personal or byline_names(doc.root, split_authors)
     if structured:
@@ -341,6 +349,21 @@ def _given_family(person: dict) -> str | None:
 
 def _is_url(text: str) -> bool:
     return text.lstrip().startswith(("http://", "https://", "//", "www."))
+
+
+def _stands_in(name: str, doc: Document) -> bool:
+    """Whether a structured or meta author stands in for a person: the site's name, a login."""
+    return is_login(name) or _mentions_site(name, doc)
+
+
+def is_login(name: str) -> bool:
+    """Whether a name is an account's login, as blog platforms fill the author with it when the
+    writer set no display name: lower case, words joined by dots or underscores.
+
+    >>> is_login("andrew.keaveney"), is_login("jane_doe"), is_login("Jane Doe"), is_login("dpa"), is_login("J.R.R. Tolkien")
+    (True, True, False, False, False)
+    """
+    return _LOGIN.match(name) is not None
 
 
 def _mentions_site(text: str, doc: Document) -> bool:

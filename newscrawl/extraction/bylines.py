@@ -73,11 +73,18 @@ _SHORT_TEXTS = etree.XPath(
     f"[normalize-space(text()[1])][string-length(normalize-space()) < {_MAX_PREFIXED_CHARS}]"
 )
 _MAX_LABEL_CHARS = 25
+_MAX_BIO_NAME_WORDS = 4
+_BOX_DEPTH = 3
+_BIO_SIBLINGS = 3
+# The verbs an author's bio goes on with after the name: "Ann Lee is a writer", "Ann Lee has covered".
+_BIO_VERBS = frozenset({"is", "has", "was", "writes", "works", "covers", "joined", "holds", "serves", "leads"})
 _EXCLUDED = re.compile(
     r"avatar|image|img|photo|bio|desc|social|follow|more|related|teaser|comment|title|label|"
     r"overlay|box|popup|modal|brand|date|time|share|list-item-author-image",
     re.IGNORECASE,
 )
+# A CSS module's class: the component's name, the element's, a hash ("authorDateBlock_authorName__N6j3Y").
+_MODULE_PREFIX = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*_(?=[A-Za-z][A-Za-z0-9]*__[\w-]+)")
 _BY = re.compile(r"^(?:by|von|por|par|door|av|af|di)\b\s*:?", re.IGNORECASE)
 _BLOCK_LABELS = frozenset({"p", "div", "dt", "h2", "h3", "h4", "h5", "h6"})
 _LABEL_WORDS = re.compile(
@@ -97,7 +104,7 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
     """
     best: tuple[int, list[str]] | None = None
     for element in _candidates(root):
-        if _EXCLUDED.search(element.get("class", "")):
+        if is_excluded(element.get("class", "")):
             continue
         texts = _texts(element)
         marked = _is_marked(element)
@@ -185,7 +192,14 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     >>> page = html.fromstring('<div><p>Tips</p><div><strong>Contributors:</strong> Janet Loughrey</div></div>')
     >>> labelled_names(page, lambda text: [text])
     ['Janet Loughrey']
+
+    With no label, the name an author's bio opens with, printed above it (see :func:`opens_bio`):
+
+    >>> page = html.fromstring('<div><p>Story.</p><div><h4>Bence Kovács</h4><p>Bence Kovács is a developer.</p></div></div>')
+    >>> labelled_names(page, lambda text: [text])
+    ['Bence Kovács']
     """
+    bio: list[str] = []
     for element in _SHORT_TEXTS(root):
         own = " ".join(text_of(element).split())
         parent = element.getparent()
@@ -194,11 +208,66 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
         elif _SIGNED.match(own):
             text = own
         else:
+            bio = bio or ([own] if opens_bio(element, own) else [])
             continue
         names = [name for name in split(text) if is_visible_name(name)] if len(text) <= _MAX_BYLINE_CHARS else []
         if names:
             return names
-    return []
+    return [name for name in split(bio[0]) if is_visible_name(name)] if bio else []
+
+
+def opens_bio(element: etree._Element, name: str) -> bool:
+    """Whether ``element`` prints a person's name (2-4 capitalised words) above the bio that
+    starts with it: "Ann Lee is a writer", "Ann Lee has covered...". Blog platforms print the
+    author so, in a box after the post, when they print no byline.
+
+    >>> from lxml import html
+    >>> box = html.fromstring('<div><p><span>Julia Gralberg</span></p><p>Julia Gralberg is a travel writer.</p></div>')
+    >>> opens_bio(box.find(".//span"), "Julia Gralberg")
+    True
+    >>> box = html.fromstring('<div class="blog-author"><div><h4>Bence Kovács</h4><p>Bence is a developer.</p></div></div>')
+    >>> opens_bio(box.find(".//h4"), "Bence Kovács")
+    True
+    >>> section = html.fromstring('<div><h3>Theft Protection</h3><p>Theft protection is a must.</p></div>')
+    >>> opens_bio(section.find("h3"), "Theft Protection")
+    False
+    """
+    words = name.split()
+    if not (2 <= len(words) <= _MAX_BIO_NAME_WORDS and all(word[:1].isupper() for word in words)):
+        return False
+    lead = _first_text_after(element)
+    if lead is None and element.getparent() is not None:
+        lead = _first_text_after(element.getparent())
+    if not lead:
+        return False
+    if _word_after(lead, name) in _BIO_VERBS:
+        return True
+    # an author box may call the author by first name
+    return _word_after(lead, words[0]) in _BIO_VERBS and _in_author_box(element)
+
+
+def _word_after(text: str, start: str) -> str | None:
+    """The word after ``start`` when ``text`` opens with it.
+
+    >>> _word_after("Ann Lee is a writer.", "Ann Lee"), _word_after("Ann Leeds is", "Ann Lee")
+    ('is', None)
+    """
+    return text[len(start):].split(maxsplit=1)[0] if text.startswith(start + " ") else None
+
+
+def _in_author_box(element: etree._Element) -> bool:
+    """Whether an element is in one whose class says it is the author's, a few levels up."""
+    return any(_NAMED.search(parent.get("class", "")) for parent in islice(element.iterancestors(), _BOX_DEPTH))
+
+
+def _first_text_after(element: etree._Element) -> str | None:
+    """The start of the text of the first of the next few siblings that has any."""
+    for sibling in islice(element.itersiblings(), _BIO_SIBLINGS):
+        if isinstance(sibling.tag, str):
+            lead = " ".join(" ".join(islice(sibling.itertext(), 4)).split())
+            if lead:
+                return lead
+    return None
 
 
 def _labelled_text(label: etree._Element, parent: etree._Element, own: str) -> str:
@@ -209,6 +278,18 @@ def _labelled_text(label: etree._Element, parent: etree._Element, own: str) -> s
         items = following.findall("li") if following.tag in ("ul", "ol") else [following]
         return ", ".join(" ".join(" ".join(item.itertext()).split()) for item in items)
     return " ".join(" ".join(parent.itertext()).split()).replace(own, "", 1).strip()
+
+
+def is_excluded(classes: str) -> bool:
+    """Whether an element's classes say it holds no byline (an avatar, a date, a teaser...).
+
+    A CSS module's class is read without its component's name: the author's name in a block of
+    the author and the date is no date.
+
+    >>> is_excluded("authorDateBlock_authorName__N6j3Y"), is_excluded("authorDateBlock_date__x1Y2z"), is_excluded("byline__date")
+    (False, True, True)
+    """
+    return _EXCLUDED.search(_MODULE_PREFIX.sub("", classes)) is not None
 
 
 def is_visible_name(name: str) -> bool:

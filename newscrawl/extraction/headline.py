@@ -30,6 +30,8 @@ _LONG_WORD = 5
 # How a tail added to a title starts: a separator, or a comma, before more words.
 _TAIL_START = re.compile(r"\s*(?:[|–—»›·•:/*,⋆★]|-{1,2}|::)(?:\s|$)|\s+(?=[(\[])|(?<=[?!])\s+")  # letters: a word this long is the story's, not grammar
 _WORDS = re.compile(r"\w+")
+_SEPARATED_TAIL = re.compile(r"\s*[|/]")
+_BYLINE_TAIL = re.compile(r"\b(?:posted|published|updated|written)\s+(?:on|by)\b", re.IGNORECASE)
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1(?![\w*])")
 
@@ -83,7 +85,8 @@ def extract_headline(doc: Document) -> str | None:
     the kicker: kept when the h1 shows it (:func:`prefer_shown_kicker`), dropped when the
     h1 sets another one apart from the headline (:func:`drop_unshown_kicker`); and when the
     titles disagree with each other and with the h1, the h1 (:func:`heading_if_titles_disagree`);
-    on a page that is not news, the h1 when it words the story otherwise (:func:`heading_over_seo_wording`).
+    on a page that is not news, the JSON-LD headline when the h1 repeats it, the h1 when it words the
+    story otherwise (:func:`heading_over_seo_wording`) or continues the title (:func:`heading_that_continues`).
     """
     names = site_names(doc)
     structured = strip_site_suffix(_first((article_object(doc) or {}).get("headline")), names)
@@ -101,7 +104,9 @@ def extract_headline(doc: Document) -> str | None:
     chosen = title_part_the_heading_shows(chosen, shown)
     chosen = title_the_heading_confirms(chosen, socials, shown)
     if chosen and not _is_news(doc):
+        chosen = title_the_heading_confirms(chosen, [structured], shown)
         chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
+        chosen = heading_that_continues(chosen, shown)
     first = strip_site_suffix(first_heading(doc), names)
     shown_first = spelled_as_title(heading_unless_masthead(first, names), page_title)
     return without_section_suffix(without_markdown(chosen or shown_first or page_title or first), doc.url)
@@ -140,6 +145,49 @@ def spelled_as_title(heading: str | None, page_title: str | None) -> str | None:
     if heading and page_title and _unspaced(heading) == _unspaced(page_title):
         return page_title
     return heading
+
+
+def heading_that_continues(title: str | None, heading: str | None) -> str | None:
+    """The h1's text, on a page that is not news, when it starts with the title and goes on: the
+    titles were cut short for search results, the h1 shows the whole headline. Not when the h1
+    goes on with a tail set apart ("| Python, SQL & AI"), with the byline the theme put in it, or
+    with more than the title says (a title cut short keeps most of the headline; an h1 that goes on
+    so long holds the page's buttons or teaser).
+
+    >>> heading_that_continues("Pros and Cons of Tiny House Living", "Pros and Cons of Tiny House Living: Why Live in One?")
+    'Pros and Cons of Tiny House Living: Why Live in One?'
+    >>> heading_that_continues("Data Tools for 2026", "Data Tools for 2026 | Python, SQL & AI")
+    'Data Tools for 2026'
+    >>> heading_that_continues("Blockchain Security", "Blockchain Security Posted on July 1, 2024 by infuy")
+    'Blockchain Security'
+    >>> heading_that_continues("IAM overview", "IAM overview Stay organized with collections Save and categorize content")
+    'IAM overview'
+    >>> heading_that_continues("Storm hits coast", "Storm hits"), heading_that_continues("Storm", None)
+    ('Storm hits coast', 'Storm')
+    """
+    if not (title and heading) or len(name_key(heading)) <= len(name_key(title)):
+        return title
+    rest = _rest_after(heading, title)
+    if not rest or len(rest) > len(title) or _SEPARATED_TAIL.match(rest) or _BYLINE_TAIL.search(rest):
+        return title
+    return heading
+
+
+def _rest_after(heading: str, title: str) -> str | None:
+    """What ``heading`` says after the words of ``title``, or None when it does not start with them.
+
+    >>> _rest_after("Storm hits coast: ports shut", "Storm Hits Coast"), _rest_after("Storm", "Rain")
+    (': ports shut', None)
+    """
+    key = name_key(title)
+    if not name_key(heading).startswith(key):
+        return None
+    taken = 0
+    for end, char in enumerate(heading):
+        if taken >= len(key):
+            return heading[end:]
+        taken += len(name_key(char))
+    return ""
 
 
 def without_markdown(title: str | None) -> str | None:
