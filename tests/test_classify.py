@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import gzip
 import json
+from re import _constants as sre, _parser
+
+import pytest
 
 from newscrawl import extract_article
 from newscrawl.evaluation import train
 from newscrawl.extraction.classify import PageTypeModel, page_type, shipped_model
 from newscrawl.extraction.document import parse_document
-from newscrawl.extraction.page_features import _SHOWN_TEXT, shown_text
+from newscrawl.extraction import page_features
+from newscrawl.extraction.page_features import _SHOWN_TEXT, count_phrases, shown_text
 from newscrawl.extraction.record import extract_features
 
 STORY = " ".join(
@@ -52,6 +56,70 @@ def test_shown_text_is_every_text_node_outside_code():
         root = parse_document(page, "https://e.com/").root
         assert shown_text(root) == "".join(_SHOWN_TEXT(root))
     assert shown_text(parse_document(pages[-1], "https://e.com/").root) == "acd"
+
+
+PHRASES = [page_features._SHOP_WORDS, page_features._SERVICE_WORDS, page_features._FORUM_WORDS,
+           page_features._BYLINE_WORDS]
+
+
+def _literal_starts(items) -> set[tuple[str, bool]]:
+    """The literal text each way through parsed regex ``items`` starts with, and whether that
+    way is literal to its end; zero-width assertions are skipped."""
+    starts = {("", True)}
+    for op, arg in items:
+        longer = set()
+        for start, whole in starts:
+            if not whole:
+                longer.add((start, False))
+            elif op is sre.LITERAL:
+                longer.add((start + chr(arg), True))
+            elif op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+                longer.add((start, True))
+            elif op is sre.SUBPATTERN:
+                longer |= {(start + more, rest) for more, rest in _literal_starts(arg[-1])}
+            elif op is sre.BRANCH:
+                longer |= {(start + more, rest) for way in arg[1] for more, rest in _literal_starts(way)}
+            else:
+                longer.add((start, False))
+        starts = longer
+    return starts
+
+
+@pytest.mark.parametrize("phrases", PHRASES)
+def test_every_match_of_a_phrase_pattern_starts_with_one_of_its_openings(phrases):
+    """count_phrases tries the pattern only where an opening stands: an alternative that
+    starts otherwise would never be counted."""
+    starts = _literal_starts(_parser.parse(phrases.pattern.pattern))
+    assert starts and all(any(start.startswith(o) for o in phrases.openings) for start, _ in starts)
+
+
+def test_phrases_are_counted_as_the_pattern_finds_them():
+    texts = [NEWS, SHOP, STORY, "Sign up free trial: by Jo, Par Ann; get a free quote and free "
+             "consultation. 3 replies, last post: posts: 4, reposted, joined: quote"]
+    for text in texts:
+        for phrases in PHRASES:
+            for case in (text, text.lower()):
+                assert count_phrases(phrases, case) == len(phrases.pattern.findall(case))
+
+
+def test_reader_words_are_counted_as_the_case_blind_pattern_finds_them():
+    for text in (NEWS, SHOP, "We fix your roof; call us. Yours, youth, trust, ours, US, you, our-team, we'd"):
+        lowered = text.lower()
+        assert page_features._lowered_reader_words(lowered) == len(page_features._PITCH_WORDS.findall(lowered))
+
+
+def test_link_text_is_every_text_node_of_a_link_outside_code():
+    """The parent test is left out only where it cannot matter: no link of the one body holds code."""
+    pages = [NEWS, SHOP, "<body><a>a<script>b</script><i><style>c</style>d</i></a>e<script>f</script></body>",
+             "<body><div><a>a</a><script>b</script></div><a>c</a></body>",
+             "<body><a>a<noscript>b</noscript></a><p>c</p></body>"]
+    for page in pages:
+        root = parse_document(page, "https://e.com/").root
+        found = page_features._body_and_holders(root)
+        every = page_features._LINK_TEXT_NOT_NOSCRIPT if page_features._noscript_holds_text(root) \
+            else page_features._LINK_TEXT
+        assert page_features._link_text(root, found) == every(root)
+    assert page_features._link_text(root, found) == ["a"]
 
 
 def test_a_feed_or_sitemap_listing_reaches_the_features():

@@ -65,6 +65,24 @@ def test_bom_wins_over_meta_charset():
     assert extract_article(b"\xef\xbb\xbf" + page.encode("utf-8"), "https://e.example/")["headline"] == "naïve"
 
 
+TOWN_HALL = ("reached the town hall", "reached the \u201ctown hall\u201d of Z\u00fcrich")
+UTF8_PAGE = PAGE.replace(*TOWN_HALL)
+
+
+@pytest.mark.parametrize("page", [
+    UTF8_PAGE, UTF8_PAGE.replace('charset="utf-8"', 'charset="iso-8859-1"'),
+    UTF8_PAGE.replace('<div class="text">', '<div class="text">' + "<div>" * 2_500),
+    UTF8_PAGE.replace("<title>", "<title>\u0001"),
+])
+def test_a_utf8_page_gives_the_same_record_from_its_bytes_as_from_its_text(page):
+    """libxml2 reads a UTF-8 page from its own bytes, not from the decoded text."""
+    from_text, from_bytes = (extract_article(p, "https://herald.example/a") for p in (page, page.encode("utf-8")))
+    for record in (from_text, from_bytes):
+        del record["metadata"]["dateDownloaded"]
+    assert from_bytes == from_text
+    assert from_bytes["articleBody"].split("\n\n")[-3:] == [p.replace(*TOWN_HALL) for p in PARAGRAPHS]
+
+
 def test_canonical_link_on_another_host_is_not_trusted():
     page = PAGE.replace("<title>", '<link rel="canonical" href="https://evil.example/x"><title>')
     record = extract_article(page, "https://herald.example/news/night-buses?utm_source=x")

@@ -39,16 +39,15 @@ def language_code(value: object) -> str | None:
 
 def extract_language(doc: Document) -> str | None:
     """The page language: ``<html lang>``, JSON-LD ``inLanguage``, ``og:locale``, content-language."""
-    article = article_object(doc) or {}
-    candidates = (
-        doc.root.get("lang"),
-        doc.root.get("xml:lang"),
-        _in_language(article.get("inLanguage")),
-        meta_content(doc, "og:locale", "content-language", "language", "dc.language", "inlanguage"),
-        _http_equiv_language(doc),
+    candidates = (  # read one after the other, up to the first that names a language
+        lambda: doc.root.get("lang"),
+        lambda: doc.root.get("xml:lang"),
+        lambda: _in_language((article_object(doc) or {}).get("inLanguage")),
+        lambda: meta_content(doc, "og:locale", "content-language", "language", "dc.language", "inlanguage"),
+        lambda: _http_equiv_language(doc),
     )
-    for value in candidates:
-        code = language_code(value)
+    for candidate in candidates:
+        code = language_code(candidate())
         if code:
             return code
     return None
