@@ -108,20 +108,6 @@ def test_reader_words_are_counted_as_the_case_blind_pattern_finds_them():
         assert page_features._lowered_reader_words(lowered) == len(page_features._PITCH_WORDS.findall(lowered))
 
 
-def test_link_text_is_every_text_node_of_a_link_outside_code():
-    """The parent test is left out only where it cannot matter: no link of the one body holds code."""
-    pages = [NEWS, SHOP, "<body><a>a<script>b</script><i><style>c</style>d</i></a>e<script>f</script></body>",
-             "<body><div><a>a</a><script>b</script></div><a>c</a></body>",
-             "<body><a>a<noscript>b</noscript></a><p>c</p></body>"]
-    for page in pages:
-        root = parse_document(page, "https://e.com/").root
-        found = page_features._body_and_holders(root)
-        every = page_features._LINK_TEXT_NOT_NOSCRIPT if page_features._noscript_holds_text(root) \
-            else page_features._LINK_TEXT
-        assert page_features._link_text(root, found) == every(root)
-    assert page_features._link_text(root, found) == ["a"]
-
-
 def test_a_feed_or_sitemap_listing_reaches_the_features():
     url = "https://news.example.com/2026/11/council-closes-old-bridge"
     assert extract_features(NEWS, url)["listed"] == 0.0

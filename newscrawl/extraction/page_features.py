@@ -117,8 +117,6 @@ _CODE_TAGS = ("script", "style", "noscript")
 # a <noscript> holds text.
 _NOT_CODE = "[not(parent::script or parent::style)]"
 _LINK_TEXT = etree.XPath(f"/descendant::body/descendant::a/descendant::text(){_NOT_CODE}", smart_strings=False)
-# Without the test of each text's parent, half the time: for a page whose links hold no code.
-_ANY_LINK_TEXT = etree.XPath("/descendant::body/descendant::a/descendant::text()", smart_strings=False)
 _LINK_TEXT_NOT_NOSCRIPT = etree.XPath(
     f"/descendant::body/descendant::a/descendant::text(){_NOT_CODE}[not(ancestor::noscript)]", smart_strings=False)
 _SHOWN_TEXT = etree.XPath(
@@ -145,14 +143,13 @@ def page_signals(doc: Document) -> dict[str, float]:
     1.386
     """
     root = doc.root
-    found = _body_and_holders(root)
-    shown = shown_text(root, found)
+    shown = shown_text(root)
     text = shown[:SAMPLE_CHARS]
     lowered = text.lower()
     words = text.split()
     shown_chars = sum(map(len, words)) if len(text) == len(shown) else _visible_chars([shown])
     signals = {name: _squash(count) for name, count in _tag_counts(root).items()}
-    link_text = _link_text(root, found)
+    link_text = _LINK_TEXT_NOT_NOSCRIPT(root) if _noscript_holds_text(root) else _LINK_TEXT(root)
     signals.update(
         page_words=_squash(len(words)),
         link_density=link_density(shown_chars, _visible_chars(link_text)),
@@ -207,12 +204,11 @@ def _pitch(lowered: str, words: int) -> float:
     return round(min(_lowered_reader_words(lowered) / words, 0.2) * 5, 3) if words else 0.0
 
 
-def shown_text(root: etree._Element, found: tuple | None = None) -> str:
+def shown_text(root: etree._Element) -> str:
     """The text a reader sees: ``<body>``'s text, less what scripts, styles and ``<noscript>`` hold.
 
     libxml2 serializes the text of each subtree that holds no code at once; only the elements
     that hold code are walked here, three times faster than an XPath test of every text node.
-    ``found`` is :func:`_body_and_holders`'s, when the caller has it already.
 
     >>> from lxml import html
     >>> shown_text(html.fromstring(
@@ -220,36 +216,15 @@ def shown_text(root: etree._Element, found: tuple | None = None) -> str:
     ...     " three<noscript><p>Enable<script>y()</script></p></noscript><div><style>p{}</style> four</div></body></html>"))
     'One two three four'
     """
-    body, holders = found or _body_and_holders(root)
-    if body is None:  # none, or one in another: the XPath reads each text once
-        return "".join(_SHOWN_TEXT(root))
-    if not holders:
-        return text_of(body)
-    parts: list[str] = []
-    _add_shown(body, holders, parts)
-    return "".join(parts)
-
-
-def _body_and_holders(root: etree._Element) -> tuple[etree._Element | None, set[etree._Element]]:
-    """The page's ``<body>`` and its elements that hold code; ``None`` when it has none or several."""
     bodies = list(islice(root.iter("body"), 2))
-    return (bodies[0], _code_holders(bodies[0])) if len(bodies) == 1 else (None, set())
-
-
-def _link_text(root: etree._Element, found: tuple[etree._Element | None, set[etree._Element]]) -> list[str]:
-    """The texts of the page's links that are no code; ``found`` is :func:`_body_and_holders`'s.
-
-    >>> from lxml import html
-    >>> page = html.document_fromstring("<body><a>One <b>two</b></a><a>x<script>y()</script></a></body>")
-    >>> _link_text(page, _body_and_holders(page)), _link_text(page, (None, set()))
-    (['One ', 'two', 'x'], ['One ', 'two', 'x'])
-    """
-    if _noscript_holds_text(root):
-        return _LINK_TEXT_NOT_NOSCRIPT(root)
-    body, holders = found
-    if body is not None and not any(holder.tag == "a" for holder in holders):
-        return _ANY_LINK_TEXT(root)  # no link of the one body holds a script or a style
-    return _LINK_TEXT(root)
+    if len(bodies) != 1:  # none, or one in another: the XPath reads each text once
+        return "".join(_SHOWN_TEXT(root))
+    holders = _code_holders(bodies[0])
+    if not holders:
+        return text_of(bodies[0])
+    parts: list[str] = []
+    _add_shown(bodies[0], holders, parts)
+    return "".join(parts)
 
 
 def _code_holders(body: etree._Element) -> set[etree._Element]:
