@@ -21,6 +21,7 @@ from newscrawl.extraction.body_scoring import (
     is_prose,
     lead_span,
     teaser_blocks,
+    weigh,
     widen,
 )
 from newscrawl.extraction.boilerplate import (
@@ -280,10 +281,11 @@ def _dom_blocks(
     teasers = teaser_blocks(page) if find_teasers else set()
     left_out = teasers | _masthead_blocks(page, pruned.mastheads)
     teaser_chars = sum(len(page.blocks[i].text) for i in teasers if is_prose(page.blocks[i]))
-    span = best_span(page, teasers)
+    weights = weigh(page, teasers)
+    span = best_span(page, weights)
     if span is None:
         return [], teaser_chars
-    span = cut_tail(page, widen(page, span, teasers), teasers)
+    span = cut_tail(page, widen(page, span, weights), weights)
     lead = lead_span(page, span)
     def kept(part: Span) -> list[Block]:
         return [
