@@ -179,14 +179,15 @@ def _drop(el: etree._Element) -> tuple | None:
     parent = el.getparent()
     if parent is None:
         return None
-    index, previous, tail = parent.index(el), el.getprevious(), el.tail or ""
+    previous, tail = el.getprevious(), el.tail or ""
     el.drop_tree()
-    return el, parent, index, previous, len(tail)
+    return el, parent, previous, len(tail)
 
 
 def _put_back(dropped: list[tuple | None]) -> None:
-    """Undo the drops of :func:`_drop`, last first: each element goes back where it was, and
-    its tail, joined to the text before it, is cut back off.
+    """Undo the drops of :func:`_drop`, last first: each element goes back after the node
+    that was before it (or first in its parent), and its tail, joined to the text before it,
+    is cut back off.
 
     >>> from lxml import html
     >>> root = html.fromstring('<div>a<i>b</i>c<b>d</b>e<u>f</u></div>')
@@ -198,12 +199,15 @@ def _put_back(dropped: list[tuple | None]) -> None:
     >>> html.tostring(root)
     b'<div>a<i>b</i>c<b>d</b>e<u>f</u></div>'
     """
-    for el, parent, index, previous, tail in filter(None, reversed(dropped)):
-        if tail and previous is None:
-            parent.text = parent.text[:-tail] or None
-        elif tail:
-            previous.tail = previous.tail[:-tail] or None
-        parent.insert(index, el)
+    for el, parent, previous, tail in filter(None, reversed(dropped)):
+        if previous is None:
+            if tail:
+                parent.text = parent.text[:-tail] or None
+            parent.insert(0, el)
+        else:
+            if tail:
+                previous.tail = previous.tail[:-tail] or None
+            previous.addnext(el)
 
 
 def _is_hidden(el: etree._Element) -> bool:
