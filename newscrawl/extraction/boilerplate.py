@@ -7,7 +7,7 @@ looks for are in :mod:`~newscrawl.extraction.vocabulary`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from lxml import etree
 
@@ -98,21 +98,21 @@ def prune_boilerplate(root: etree._Element) -> Callable[[], None]:
     """
     _unwrap_open_buttons(root)
     etree.strip_elements(root, *JUNK_TAGS, with_tail=False)
-    shown, named, lengths = [], [], {}
+    by_tag, lengths = [], {}
     for el in root.iter(*FURNITURE_TAGS, "figure", "time", "p"):  # one walk for both
         if el.tag == "p":
             lengths[el] = len(text_of(el))
         elif _is_furniture_tag(el):
-            shown.append(el)
-    for el in _ATTRIBUTED(root):
+            by_tag.append(el)
+    spared = _wrappers(lengths)
+    _drop_all(el for el in by_tag if el not in spared)
+    hidden, named = [], []
+    for el in _ATTRIBUTED(root):  # those left: half of them were in menus and footers
         if _is_hidden(el):
-            shown.append(el)
+            hidden.append(el)
         elif _is_named_furniture(el):
             named.append(el)
-    spared = _wrappers(lengths)
-    for el in shown:
-        if el not in spared:
-            _drop(el)
+    _drop_all(el for el in hidden if el not in spared)
     dropped = [_drop(el) for el in named if el not in spared]
     return lambda: _put_back(dropped)
 
@@ -172,6 +172,11 @@ def _is_furniture_tag(el: etree._Element) -> bool:
     if el.tag == "time":
         return not _IN_PROSE(el)
     return True
+
+
+def _drop_all(elements: Iterable[etree._Element]) -> None:
+    for el in elements:
+        _drop(el)
 
 
 def _drop(el: etree._Element) -> tuple | None:
