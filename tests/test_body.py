@@ -554,3 +554,24 @@ def test_cards_with_a_linked_picture_and_an_all_link_title_are_teasers() -> None
     cards = "".join(card.format(n) for n in range(4))
     page = f"<html><body><div>{paragraphs()}<h2>Most popular diets</h2>{cards}</div></body></html>"
     assert body_of(page) == PARAGRAPHS
+
+
+def test_furniture_named_by_class_is_put_back_exactly_as_it_was() -> None:
+    """Putting back what the class/id vocabulary pruned gives the page pruned by tag and hidden
+    state alone: nested furniture, and tails joined to the text before them, come back as they were."""
+    from lxml import html
+
+    from newscrawl.extraction.boilerplate import prune_boilerplate
+
+    text = f"<p>{PARAGRAPHS[0]}</p>"
+    page = (f"<html><body><div>lead<div class='share'>s1<div class='social'>s2</div>t2</div>t1"
+            f"<div class='comments'>c</div>tc<nav>n<span class='related'>r</span></nav>t3{text}<aside class='ad'>a</aside>t4"
+            "<div style='display: none'>h</div>t5<p class='related'>Read</p></div></body></html>")
+    root = html.document_fromstring(page)
+    restore_named = prune_boilerplate(root)
+    assert html.tostring(root.find("body")).decode() == f"<body><div>leadt1tct3{text}t4t5</div></body>"
+    restore_named()
+    assert html.tostring(root.find("body")).decode() == (
+        f"<body><div>lead<div class=\"share\">s1<div class=\"social\">s2</div>t2</div>t1"
+        f"<div class=\"comments\">c</div>tct3{text}t4t5"
+        "<p class=\"related\">Read</p></div></body>")
