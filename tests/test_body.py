@@ -496,15 +496,28 @@ def test_listing_of_the_sites_own_stories_is_not_read_as_a_listicle() -> None:
     assert not any("excerpt" in line for line in body)
 
 
-def test_a_second_look_parses_the_page_within_its_own_limits_not_the_defaults():
-    from newscrawl.extraction.body import _cards_as_text, _second_look
+def test_the_second_looks_read_the_page_as_parsed_within_its_own_limits_not_the_defaults():
+    from newscrawl.extraction.body import _cards_as_text, _pruned, _second_look
     from newscrawl.extraction.budget import Limits
 
     long_text = "word " * 900_000  # 4.5 million characters: over the default text limit
     doc = parse_document(f"<html><body><p>{long_text}</p></body></html>", "https://e.com/a",
                          limits=Limits(max_text_chars=0))
-    for look in (_second_look, _cards_as_text):
-        assert sum(len(block.text) for block in look(doc, set())) > len(long_text) - 10
+    pruned = _pruned(doc.root)
+    for look in (_cards_as_text, _second_look):
+        assert sum(len(block.text) for block in look(pruned, set())) > len(long_text) - 10
+
+
+def test_a_second_look_puts_back_furniture_found_by_name_only() -> None:
+    """The second look restores what the first pruned by class/id, in place: what a tag or a
+    hidden state prunes stays out, and the text around what comes back keeps its order."""
+    links = "".join(f"<p><a href='/t/{n}'>Trees for schools, planting season {n}</a></p>" for n in range(3))
+    menus = f"<div class='nav-menu'>{links}</div>" * 5
+    named = PARAGRAPHS[1].replace("built in 1932", "<span class='social-share'>built in 1932</span>")
+    article = (f"<p>{PARAGRAPHS[0]}</p><nav>Home</nav><p style='display: none'>Hidden offer, "
+               f"subscribe now and save half on the first year.</p><p>{named}</p><p>{PARAGRAPHS[2]}</p>")
+    page = f"<html><body>{menus}<div class='section under-menu'><article>{article}</article></div></body></html>"
+    assert body_of(page) == PARAGRAPHS
 
 
 def test_text_the_page_holds_twice_is_kept_once() -> None:
@@ -541,3 +554,24 @@ def test_cards_with_a_linked_picture_and_an_all_link_title_are_teasers() -> None
     cards = "".join(card.format(n) for n in range(4))
     page = f"<html><body><div>{paragraphs()}<h2>Most popular diets</h2>{cards}</div></body></html>"
     assert body_of(page) == PARAGRAPHS
+
+
+def test_furniture_named_by_class_is_put_back_exactly_as_it_was() -> None:
+    """Putting back what the class/id vocabulary pruned gives the page pruned by tag and hidden
+    state alone: nested furniture, and tails joined to the text before them, come back as they were."""
+    from lxml import html
+
+    from newscrawl.extraction.boilerplate import prune_boilerplate
+
+    text = f"<p>{PARAGRAPHS[0]}</p>"
+    page = (f"<html><body><div>lead<div class='share'>s1<div class='social'>s2</div>t2</div>t1"
+            f"<div class='comments'>c</div>tc<nav>n<span class='related'>r</span></nav>t3{text}<aside class='ad'>a</aside>t4"
+            "<div style='display: none'>h</div>t5<p class='related'>Read</p></div></body></html>")
+    root = html.document_fromstring(page)
+    restore_named = prune_boilerplate(root)
+    assert html.tostring(root.find("body")).decode() == f"<body><div>leadt1tct3{text}t4t5</div></body>"
+    restore_named()
+    assert html.tostring(root.find("body")).decode() == (
+        f"<body><div>lead<div class=\"share\">s1<div class=\"social\">s2</div>t2</div>t1"
+        f"<div class=\"comments\">c</div>tct3{text}t4t5"
+        "<p class=\"related\">Read</p></div></body>")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -20,6 +21,7 @@ from newscrawl.extraction.body_scoring import (
     is_prose,
     lead_span,
     teaser_blocks,
+    weigh,
     widen,
 )
 from newscrawl.extraction.boilerplate import (
@@ -27,7 +29,7 @@ from newscrawl.extraction.boilerplate import (
     is_furniture_label,
     prune_boilerplate,
 )
-from newscrawl.extraction.document import Document, fresh_tree, text_of
+from newscrawl.extraction.document import Document, text_of
 from newscrawl.extraction.structured import meta_content
 
 # Blocks that may follow the last prose block: a closing list and its headings.
@@ -84,16 +86,17 @@ def extract_body(doc: Document) -> list[str]:
     """
     headlines = _headlines(doc)
     article_body = jsonld_article_body(doc)  # before pruning, which drops the scripts
-    blocks, teaser_chars = _dom_blocks(doc.root, headlines)
+    pruned = _pruned(doc.root)
+    blocks, teaser_chars = _dom_blocks(pruned, headlines)
     if doc.whole and blocks and _may_be_listicle(doc, teaser_chars / _chars(blocks)):
-        blocks = _longer(blocks, _cards_as_text(doc, headlines), MIN_CARD_LOOK_GAIN)
+        blocks = _longer(blocks, _cards_as_text(pruned, headlines), MIN_CARD_LOOK_GAIN)
     if doc.whole and _chars(blocks) < MIN_CONFIDENT_CHARS:
-        blocks = _longer(blocks, _second_look(doc, headlines), MIN_SECOND_LOOK_GAIN)
+        blocks = _longer(blocks, _second_look(pruned, headlines), MIN_SECOND_LOOK_GAIN)
     checked = reconcile(blocks, article_body)
     blocks = blocks if checked is None else checked
     if not blocks:
         embedded = script_html(doc.text)
-        blocks = [] if embedded is None else _dom_blocks(embedded, headlines)[0]
+        blocks = [] if embedded is None else _dom_blocks(_pruned(embedded), headlines)[0]
     return [block.text for block in _drop_repeated_runs(blocks)]
 
 
@@ -163,22 +166,48 @@ def _site(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _second_look(doc: Document, headlines: set[str]) -> list[Block]:
-    """The blocks of a fresh parse of the page pruned by tag and hidden state only.
+@dataclass
+class _Pruned:
+    """A page pruned of its furniture and laid out, the mastheads it had, and what puts back
+    the furniture found by class/id alone."""
+
+    root: etree._Element
+    page: Layout
+    mastheads: set[etree._Element]
+    restore_named: Callable[[], None]
+
+
+def _pruned(root: etree._Element) -> _Pruned:
+    """``root`` pruned in place, and laid out."""
+    mastheads = {el for el in root.iter("header") if _IS_MASTHEAD(el)}  # before h1 goes
+    restore_named = prune_boilerplate(root)
+    return _Pruned(root, _body_layout(root), mastheads, restore_named)
+
+
+def _body_layout(root: etree._Element) -> Layout:
+    body = root.find("body")
+    return layout(body if body is not None else root)
+
+
+def _second_look(pruned: _Pruned, headlines: set[str]) -> list[Block]:
+    """The blocks of the page pruned by tag and hidden state only: the furniture found by
+    class/id is put back (in the tree the document parsed: it is not parsed again).
 
     For whole pages where the first look found (almost) nothing: a wrapper named like
     furniture ("under-menu", "sidebar-enabled") may have taken the article with it.
     """
-    return _dom_blocks(fresh_tree(doc), headlines, by_name=False)[0]
+    pruned.restore_named()
+    page = _Pruned(pruned.root, _body_layout(pruned.root), pruned.mastheads, pruned.restore_named)
+    return _dom_blocks(page, headlines)[0]
 
 
-def _cards_as_text(doc: Document, headlines: set[str]) -> list[Block]:
-    """The blocks of a fresh parse of the page where no card is taken for a teaser.
+def _cards_as_text(pruned: _Pruned, headlines: set[str]) -> list[Block]:
+    """The blocks of the page where no card is taken for a teaser.
 
     For whole pages where teaser cards hold much more text than the body found: in a
     listicle each item is a linked heading and its paragraph, like a teaser of another page.
     """
-    return _dom_blocks(fresh_tree(doc), headlines, find_teasers=False)[0]
+    return _dom_blocks(pruned, headlines, find_teasers=False)[0]
 
 
 def script_html(page: str) -> lxml_html.HtmlElement | None:
@@ -241,24 +270,22 @@ def _strings(script: str) -> Iterator[str]:
 
 
 def _dom_blocks(
-    root: etree._Element, headlines: set[str], by_name: bool = True, find_teasers: bool = True,
+    pruned: _Pruned, headlines: set[str], find_teasers: bool = True,
 ) -> tuple[list[Block], int]:
-    """The blocks of the heaviest element of the pruned ``root``, after its lead paragraph,
+    """The blocks of the heaviest element of the pruned page, after its lead paragraph,
     and the characters of prose in the teaser cards of the page.
 
     Links, teasers, the headline and the furniture lines around the text are left out.
     """
-    mastheads = {el for el in root.iter("header") if _IS_MASTHEAD(el)}  # before h1 goes
-    prune_boilerplate(root, by_name)
-    body = root.find("body")
-    page = layout(body if body is not None else root)
+    page = pruned.page
     teasers = teaser_blocks(page) if find_teasers else set()
-    left_out = teasers | _masthead_blocks(page, mastheads)
+    left_out = teasers | _masthead_blocks(page, pruned.mastheads)
     teaser_chars = sum(len(page.blocks[i].text) for i in teasers if is_prose(page.blocks[i]))
-    span = best_span(page, teasers)
+    weights = weigh(page, teasers)
+    span = best_span(page, weights)
     if span is None:
         return [], teaser_chars
-    span = cut_tail(page, widen(page, span, teasers), teasers)
+    span = cut_tail(page, widen(page, span, weights), weights)
     lead = lead_span(page, span)
     def kept(part: Span) -> list[Block]:
         return [

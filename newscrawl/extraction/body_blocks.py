@@ -177,7 +177,9 @@ def layout(root: etree._Element) -> Layout:
     opened: list[tuple[int, list[Span], str, bool]] = []  # first block, children, tag, is a link
     link_depth = 0
     # The builder's open and close are spelled out here: this loop runs for every element.
+    # White space before any text of a block changes nothing in it, and is not added.
     parts, tags, add, flush = builder.parts, builder.tags, builder.add, builder.flush
+    block_tags, cell_tags = BLOCK_TAGS, CELL_TAGS
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
             tag = el.tag
@@ -185,29 +187,31 @@ def layout(root: etree._Element) -> Layout:
                 tag = ""
             link = tag == "a" and _is_link(el)
             link_depth += link
-            if tag in BLOCK_TAGS:
+            if tag in block_tags:
                 if parts:
                     flush()
                 tags.append(tag)
-            elif tag in CELL_TAGS:
+            elif tag in cell_tags:
                 add(" ", False)
             opened.append((len(blocks), [], tag, link))
-            if tag and el.text:
-                add(el.text, link_depth > 0)
+            text = el.text if tag else None
+            if text and (parts or not text.isspace()):
+                add(text, link_depth > 0)
             continue
         start, children, tag, link = opened.pop()
         link_depth -= link
-        if tag in BLOCK_TAGS:
+        if tag in block_tags:
             if parts:
                 flush()
             tags.pop()
-        elif tag in CELL_TAGS:
+        elif tag in cell_tags:
             add(" ", False)
         span = Span(el, start, len(blocks), children)
         spans.append(span)
         if opened:
             opened[-1][1].append(span)
-        if el is not root and el.tail:
-            add(el.tail, link_depth > 0)
+        tail = el.tail if el is not root else None
+        if tail and (parts or not tail.isspace()):
+            add(tail, link_depth > 0)
     flush()
     return builder.layout

@@ -159,10 +159,52 @@ def _is_card(blocks: list[Block], element: etree._Element) -> bool:
     return 0 < prose <= MAX_CARD_PROSE
 
 
-def best_span(page: Layout, teasers: set[int]) -> Span | None:
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Running totals of the weights of a page's blocks, teasers counting as link lists:
+    ``totals[j] - totals[i]`` weighs blocks ``i`` to ``j``; ``prose`` counts only what prose
+    weighs, ``links`` only what link lists weigh.
+
+    >>> from lxml import etree
+    >>> from newscrawl.extraction.body_blocks import layout
+    >>> page = layout(etree.fromstring('<div><p>Rain is due today.</p><p><a href="/">Home</a></p></div>'))
+    >>> weigh(page, set()), weigh(page, {0}).totals
+    (Weights(totals=[0, 18, 10], prose=[0, 18, 18], links=[0, 0, -8]), [0, -36, -44])
+    """
+
+    totals: list[int]
+    prose: list[int]
+    links: list[int]
+
+    def prose_in(self, span: Span) -> int:
+        return self.prose[span.end] - self.prose[span.start]
+
+    def cut_furniture(self, whole: Span, run: Span, run_total: float) -> bool:
+        """Whether the blocks of ``whole`` left out of ``run`` weigh against it as links,
+        and hold little prose (a closing list of short lines is no reason to cut)."""
+        def cut(sums: list[int]) -> int:
+            return sums[run.start] - sums[whole.start] + sums[whole.end] - sums[run.end]
+        return cut(self.links) < 0 and cut(self.prose) <= MAX_CUT_PROSE_SHARE * run_total
+
+
+def weigh(page: Layout, teasers: set[int]) -> Weights:
+    """The :class:`Weights` of the page's blocks, weighed once for every step that compares them."""
+    links = [i in teasers or is_link_list(block) for i, block in enumerate(page.blocks)]
+    weights = [
+        -LINK_LIST_PENALTY * block.width if link else block_weight(block)
+        for block, link in zip(page.blocks, links)
+    ]
+    return Weights(
+        totals=_running_totals(weights),
+        prose=_running_totals(max(weight, 0) for weight in weights),
+        links=_running_totals(weight if link else 0 for weight, link in zip(weights, links)),
+    )
+
+
+def best_span(page: Layout, weights: Weights) -> Span | None:
     """The element, or run of sibling elements, whose blocks weigh the most.
 
-    ``teasers`` count as link lists. A run of consecutive children is weighed as well
+    A run of consecutive children is weighed as well
     as their parent: the article is often a run of siblings between furniture. The
     widest span wins ties: list items and table rows weigh nothing, so the container
     holding a table beside the text weighs the same as the text alone.
@@ -172,30 +214,25 @@ def best_span(page: Layout, teasers: set[int]) -> Span | None:
     >>> page = layout(etree.fromstring(
     ...     '<body><ul><li><a href="/">Home</a></li></ul><div><p>It will rain today, they said.</p>'
     ...     '<p>Take an umbrella.</p></div></body>'))
-    >>> best_span(page, set()).element.tag
+    >>> best_span(page, weigh(page, set())).element.tag
     'div'
     >>> page = layout(etree.fromstring(
     ...     '<body><div><p>It will rain today, they said.</p></div><div><p>Take an umbrella.</p>'
     ...     '</div><ul><li><a href="/">Home</a></li><li><a href="/w">Weather</a></li></ul></body>'))
-    >>> span = best_span(page, set())
+    >>> span = best_span(page, weigh(page, set()))
     >>> span.element.tag, [b.text for b in page.blocks[span.start:span.end]]
     ('body', ['It will rain today, they said.', 'Take an umbrella.'])
     """
-    links, weights = _weights(page, teasers)
-    totals = _running_totals(weights)
-    sums = _CutSums(
-        prose=_running_totals(max(weight, 0) for weight in weights),
-        links=_running_totals(weight if link else 0 for weight, link in zip(weights, links)),
-    )
+    totals = weights.totals
     best, best_total = None, 0
     for span in page.spans:
         bonus = ARTICLE_BODY_BONUS if span.element.get("itemprop") == "articleBody" else 1
         total = bonus * (totals[span.end] - totals[span.start])
         goal = MIN_RUN_GAIN * max(best_total, total)  # what a run of its children must weigh
-        if len(span.children) > 1 and bonus * sums.prose_in(span) >= goal:
+        if len(span.children) > 1 and bonus * weights.prose_in(span) >= goal:
             run = _best_run(span, totals)
             run_total = bonus * (totals[run.end] - totals[run.start])
-            if run_total >= goal and sums.cut_furniture(span, run, run_total):
+            if run_total >= goal and weights.cut_furniture(span, run, run_total):
                 span, total = run, run_total
         if total > best_total or (total == best_total and _holds(span, best)):
             best, best_total = span, total
@@ -207,17 +244,7 @@ def _holds(span: Span, inner: Span | None) -> bool:
     return inner is not None and span.start <= inner.start and inner.end <= span.end
 
 
-def _weights(page: Layout, teasers: set[int]) -> tuple[list[bool], list[int]]:
-    """Whether each block is a link list (teasers are), and its weight."""
-    links = [i in teasers or is_link_list(block) for i, block in enumerate(page.blocks)]
-    weights = [
-        -LINK_LIST_PENALTY * block.width if link else block_weight(block)
-        for block, link in zip(page.blocks, links)
-    ]
-    return links, weights
-
-
-def widen(page: Layout, span: Span, teasers: set[int]) -> Span:
+def widen(page: Layout, span: Span, weights: Weights) -> Span:
     """The span, or the nearest container of it that holds much more prose at little cost.
 
     An article cut in sections by lists of links (a changelog, a guide with a table of
@@ -231,19 +258,19 @@ def widen(page: Layout, span: Span, teasers: set[int]) -> Span:
     >>> links = "<ul>" + '<li><a href="/x">A link to one change made</a></li>' * 4 + "</ul>"
     >>> page = layout(etree.fromstring(f"<div><div>{prose}{links}</div><div>{prose}{links}"
     ...     f"</div><div>{prose * 2}</div></div>"))
-    >>> span = best_span(page, set())
-    >>> wider = widen(page, span, set())
+    >>> weights = weigh(page, set())
+    >>> span = best_span(page, weights)
+    >>> wider = widen(page, span, weights)
     >>> (span.start, span.end), (wider.start, wider.end)
     ((10, 12), (0, 12))
     """
-    _, weights = _weights(page, teasers)
-    prose = _running_totals(max(weight, 0) for weight in weights)
-    totals = _running_totals(weights)
+    prose, totals = weights.prose, weights.totals
     own = {whole.element: whole for whole in page.spans}
-    parents = {child.element: whole for whole in page.spans for child in whole.children}
+    def parent(element: etree._Element) -> Span | None:
+        return own.get(element.getparent())
     whole = own.get(span.element)
     is_run = whole is not None and (whole.start, whole.end) != (span.start, span.end)
-    container = whole if is_run else parents.get(span.element)
+    container = whole if is_run else parent(span.element)
     best = span
     for _ in range(MAX_WIDEN_STEPS):
         if container is None:
@@ -254,7 +281,7 @@ def widen(page: Layout, span: Span, teasers: set[int]) -> Span:
                 >= MIN_WIDER_PROSE * (prose[span.end] - prose[span.start])
                 and gain(totals) >= MIN_ADDED_BALANCE * gain(prose)):
             best = container
-        container = parents.get(container.element)
+        container = parent(container.element)
     return best
 
 
@@ -277,24 +304,6 @@ def _best_run(parent: Span, totals: list[int]) -> Span:
         if totals[child.end] - totals[low] > totals[best.end] - totals[best.start]:
             best = Span(parent.element, low, child.end)
     return best
-
-
-@dataclass(frozen=True, slots=True)
-class _CutSums:
-    """Running totals of the prose weight and the link weight of a page's blocks."""
-
-    prose: list[int]
-    links: list[int]
-
-    def prose_in(self, span: Span) -> int:
-        return self.prose[span.end] - self.prose[span.start]
-
-    def cut_furniture(self, whole: Span, run: Span, run_total: float) -> bool:
-        """Whether the blocks of ``whole`` left out of ``run`` weigh against it as links,
-        and hold little prose (a closing list of short lines is no reason to cut)."""
-        def cut(sums: list[int]) -> int:
-            return sums[run.start] - sums[whole.start] + sums[whole.end] - sums[run.end]
-        return cut(self.links) < 0 and cut(self.prose) <= MAX_CUT_PROSE_SHARE * run_total
 
 
 def lead_span(page: Layout, body: Span) -> Span | None:
@@ -322,7 +331,7 @@ def lead_span(page: Layout, body: Span) -> Span | None:
     return None
 
 
-def cut_tail(page: Layout, span: Span, teasers: set[int]) -> Span:
+def cut_tail(page: Layout, span: Span, weights: Weights) -> Span:
     """``span`` ending with the smallest element holding :data:`MIN_CORE_PROSE_SHARE` of its
     prose, and the list items and table rows right after it.
 
@@ -332,19 +341,16 @@ def cut_tail(page: Layout, span: Span, teasers: set[int]) -> Span:
     >>> page = layout(etree.fromstring(
     ...     f"<div><div>{prose * 9}</div><table><tr><td>1</td></tr></table>"
     ...     "<div><p>Jo Doe writes about the weather for us, and loves to hike.</p></div></div>"))
-    >>> span = cut_tail(page, page.spans[-1], set())
+    >>> span = cut_tail(page, page.spans[-1], weigh(page, set()))
     >>> page.blocks[span.end - 1].text, len(page.blocks) - span.end
     ('1', 1)
     """
-    first = span.start  # running totals of the span's blocks only: the page may be long
-    prose = _running_totals(
-        0 if i in teasers else max(block_weight(block), 0)
-        for i, block in enumerate(page.blocks[first:span.end], first))
-    need = MIN_CORE_PROSE_SHARE * prose[-1]
+    prose = weights.prose
+    need = MIN_CORE_PROSE_SHARE * (prose[span.end] - prose[span.start])
     core = None
     for inner in page.spans:
-        if (first <= inner.start and inner.end <= span.end
-                and prose[inner.end - first] - prose[inner.start - first] >= need
+        if (span.start <= inner.start and inner.end <= span.end
+                and prose[inner.end] - prose[inner.start] >= need
                 and (core is None or inner.end - inner.start < core.end - core.start)):
             core = inner
     if core is None:

@@ -7,6 +7,7 @@ looks for are in :mod:`~newscrawl.extraction.vocabulary`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from lxml import etree
 
@@ -79,30 +80,66 @@ _FURNITURE_PARTS = re.compile(
 _VERDICT_CACHE_SIZE = 65536
 
 
-def prune_boilerplate(root: etree._Element, by_name: bool = True) -> None:
-    """Remove furniture elements from ``root`` in place (their tails are kept).
+def prune_boilerplate(root: etree._Element) -> Callable[[], None]:
+    """Remove furniture elements from ``root`` in place (their tails are kept); return what
+    puts back those found by class/id alone, leaving ``root`` pruned by tag and hidden state only.
 
-    Furniture found by tag, hidden state or class/id (unless ``by_name`` is off) is spared
-    when it holds most of the page's paragraph text: then it is a wrapper with an unlucky name.
+    Furniture is spared when it holds most of the page's paragraph text: then it is a
+    wrapper with an unlucky name.
 
     >>> from lxml import html
-    >>> root = html.fromstring('<div><p>Text.</p><div id="comments"><p>Hi</p></div></div>')
-    >>> prune_boilerplate(root)
+    >>> root = html.fromstring('<div><p>Text.</p><div id="comments"><p>Hi</p></div>tail<nav>Home</nav></div>')
+    >>> restore_named = prune_boilerplate(root)
     >>> html.tostring(root)
-    b'<div><p>Text.</p></div>'
+    b'<div><p>Text.</p>tail</div>'
+    >>> restore_named()
+    >>> html.tostring(root)
+    b'<div><p>Text.</p><div id="comments"><p>Hi</p></div>tail</div>'
     """
     _unwrap_open_buttons(root)
     etree.strip_elements(root, *JUNK_TAGS, with_tail=False)
-    doomed, lengths = [], {}
+    by_tag, lengths = [], {}
     for el in root.iter(*FURNITURE_TAGS, "figure", "time", "p"):  # one walk for both
         if el.tag == "p":
             lengths[el] = len(text_of(el))
         elif _is_furniture_tag(el):
-            doomed.append(el)
-    doomed.extend(el for el in _ATTRIBUTED(root)
-                  if _is_hidden(el) or (by_name and _is_named_furniture(el)))
+            by_tag.append(el)
+    spared = _wrappers(lengths)
+    _drop_all(el for el in by_tag if el not in spared)
+    hidden, named = [], []
+    for el in _ATTRIBUTED(root):  # those left: half of them were in menus and footers
+        if _is_hidden(el):
+            hidden.append(el)
+        elif _is_named_furniture(el):
+            named.append(el)
+    _drop_all(el for el in hidden if el not in spared)
+    dropped = [_drop(el) for el in named if el not in spared]
+    return lambda: _put_back(dropped)
+
+
+def _wrappers(lengths: dict[etree._Element, int]) -> set[etree._Element]:
+    """The elements holding more than :data:`MAX_FURNITURE_SHARE` of the paragraph text,
+    given the length of each paragraph in document order.
+
+    The paragraphs of an element follow each other in document order, so an element holding
+    more than half the text holds the paragraph where the running total passes half: only
+    that paragraph and its ancestors need to be counted.
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<div><section><p>aaaa</p><p>bb</p></section><p>ccc</p></div>')
+    >>> sorted(el.tag for el in _wrappers({p: len(p.text) for p in root.iter("p")}))
+    ['body', 'div', 'html', 'section']
+    """
     limit = MAX_FURNITURE_SHARE * sum(lengths.values())
-    _drop_all([el for el in doomed if sum(map(lengths.__getitem__, el.iter("p"))) <= limit])
+    total, middle = 0, None
+    for middle, length in lengths.items():
+        total += length
+        if total >= limit:
+            break
+    if middle is None:
+        return set()
+    return {el for el in (middle, *middle.iterancestors())
+            if sum(map(lengths.__getitem__, el.iter("p"))) > limit}
 
 
 def _unwrap_open_buttons(root: etree._Element) -> None:
@@ -137,10 +174,45 @@ def _is_furniture_tag(el: etree._Element) -> bool:
     return True
 
 
-def _drop_all(elements: list[etree._Element]) -> None:
+def _drop_all(elements: Iterable[etree._Element]) -> None:
     for el in elements:
-        if el.getparent() is not None:
-            el.drop_tree()
+        _drop(el)
+
+
+def _drop(el: etree._Element) -> tuple | None:
+    """Drop ``el`` (unless already gone); what :func:`_put_back` needs to undo it."""
+    parent = el.getparent()
+    if parent is None:
+        return None
+    previous, tail = el.getprevious(), el.tail or ""
+    el.drop_tree()
+    return el, parent, previous, len(tail)
+
+
+def _put_back(dropped: list[tuple | None]) -> None:
+    """Undo the drops of :func:`_drop`, last first: each element goes back after the node
+    that was before it (or first in its parent), and its tail, joined to the text before it,
+    is cut back off.
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<div>a<i>b</i>c<b>d</b>e<u>f</u></div>')
+    >>> i, b, u = root
+    >>> dropped = [_drop(el) for el in (b, i, u, b)]  # b twice: gone the second time
+    >>> html.tostring(root), dropped[-1]
+    (b'<div>ace</div>', None)
+    >>> _put_back(dropped)
+    >>> html.tostring(root)
+    b'<div>a<i>b</i>c<b>d</b>e<u>f</u></div>'
+    """
+    for el, parent, previous, tail in filter(None, reversed(dropped)):
+        if previous is None:
+            if tail:
+                parent.text = parent.text[:-tail] or None
+            parent.insert(0, el)
+        else:
+            if tail:
+                previous.tail = previous.tail[:-tail] or None
+            previous.addnext(el)
 
 
 def _is_hidden(el: etree._Element) -> bool:
