@@ -228,19 +228,6 @@ def strip_control_chars(text: str) -> str:
     return text
 
 
-def fresh_tree(doc: Document) -> lxml_html.HtmlElement:
-    """A new tree of ``doc``'s page, for a look that prunes it otherwise: its text is parsed
-    again as it is, already decoded, cleaned and fitted to the budget (a big page costs a
-    millisecond a megabyte to clean).
-
-    >>> doc = parse_document(b"<p>One</p>", "https://e.com/")
-    >>> fresh_tree(doc).findtext(".//p"), fresh_tree(doc) is doc.root
-    ('One', False)
-    """
-    root = _parse_tree(doc.text, doc.url) if doc.whole else None
-    return _parse_whole("") if root is None else root
-
-
 def _parse_tree(text: str, url: str = "", utf8: bytes | None = None) -> lxml_html.HtmlElement | None:
     """The page's tree, whole; ``None`` when libxml2 cannot read all of it. ``utf8``, when given,
     is ``text`` in UTF-8, which libxml2 reads faster than a Python string."""
