@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -197,8 +197,7 @@ def _second_look(pruned: _Pruned, headlines: set[str]) -> list[Block]:
     furniture ("under-menu", "sidebar-enabled") may have taken the article with it.
     """
     pruned.restore_named()
-    page = _Pruned(pruned.root, _body_layout(pruned.root), pruned.mastheads, pruned.restore_named)
-    return _dom_blocks(page, headlines)[0]
+    return _dom_blocks(replace(pruned, page=_body_layout(pruned.root)), headlines)[0]
 
 
 def _cards_as_text(pruned: _Pruned, headlines: set[str]) -> list[Block]:
