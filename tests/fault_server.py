@@ -210,6 +210,16 @@ def story_faults(count: int) -> dict[str, Fault]:
     return {f"/2026/11/story-{n}.html": Fault(200, HTML, body=story(n)) for n in range(count)}
 
 
+#: Where :func:`start_with_slow_page` serves its slow page: a path shaped like an article's.
+SLOW_PATH = "/2026/11/slow.html"
+
+
+def start_with_slow_page(root: Path, stories: int, slow_body: str | bytes) -> DiscoveryServer:
+    """:func:`start_linked` with ``stories`` pages of :func:`story` and, at :data:`SLOW_PATH`,
+    a page of ``slow_body`` that keeps a page worker busy."""
+    return start_linked(root, {**story_faults(stories), SLOW_PATH: Fault(200, HTML, body=slow_body)})
+
+
 def site_config(folder: Path, name: str, server: DiscoveryServer) -> Path:
     """A sites file in ``folder`` naming one site: the server's host, crawled from its home page."""
     path = folder / "sites.toml"

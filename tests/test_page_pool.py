@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, Crawl, crawl_command, crawl_results, crawl_settings, run_crawl
-from tests.fault_server import HTML, DiscoveryServer, Fault, site_config, start_linked, story_faults
+from tests.fault_server import SLOW_PATH, DiscoveryServer, site_config, start_with_slow_page
 
 WAIT_SECONDS = 60  # upper bound for a process to appear or go; the tests never time anything
 
@@ -175,7 +175,6 @@ def test_a_worker_killed_at_any_moment_costs_no_article(demo_sites, tmp_path):
     assert disturbed.stats["newscrawl/pool/workers_died"] == 2
 
 
-SLOW_PATH = "/2026/11/slow.html"
 SLOW_HEADLINE = "Ferry fares frozen, the long story"
 ARTICLES = 3
 
@@ -191,8 +190,7 @@ def long_story(paragraphs: int) -> str:
 @pytest.fixture(scope="module")
 def slow_server(tmp_path_factory) -> Iterator[DiscoveryServer]:
     """Three stories and a page that keeps a worker busy for seconds."""
-    slow = {SLOW_PATH: Fault(200, HTML, body=long_story(30_000))}
-    server = start_linked(tmp_path_factory.mktemp("slow-site"), {**story_faults(ARTICLES), **slow})
+    server = start_with_slow_page(tmp_path_factory.mktemp("slow-site"), ARTICLES, long_story(30_000))
     yield server
     server.shutdown()
 

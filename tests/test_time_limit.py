@@ -18,10 +18,9 @@ import pytest
 from newscrawl import extract_article
 from newscrawl.extraction import Limits
 from tests.conftest import run_crawl
-from tests.fault_server import HTML, DiscoveryServer, Fault, site_config, start_linked, story_faults
+from tests.fault_server import SLOW_PATH, DiscoveryServer, site_config, start_with_slow_page
 
 ARTICLES = 5
-SLOW_PATH = "/2026/11/slow.html"
 
 
 def slow_page(paragraphs: int) -> bytes:
@@ -33,8 +32,7 @@ def slow_page(paragraphs: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[DiscoveryServer]:
-    slow = {SLOW_PATH: Fault(200, HTML, body=slow_page(150_000))}
-    server = start_linked(tmp_path_factory.mktemp("empty-site"), {**story_faults(ARTICLES), **slow})
+    server = start_with_slow_page(tmp_path_factory.mktemp("empty-site"), ARTICLES, slow_page(150_000))
     yield server
     server.shutdown()
 
