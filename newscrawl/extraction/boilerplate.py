@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from lxml import etree
 
-from newscrawl.extraction.document import text_of
+from newscrawl.extraction.document import drop_element, put_back, text_of
 from newscrawl.extraction.values import remembered
 from newscrawl.extraction.vocabulary import (
     AD_PARTS,
@@ -113,8 +113,8 @@ def prune_boilerplate(root: etree._Element) -> Callable[[], None]:
         elif _is_named_furniture(el):
             named.append(el)
     _drop_all(el for el in hidden if el not in spared)
-    dropped = [_drop(el) for el in named if el not in spared]
-    return lambda: _put_back(dropped)
+    dropped = [drop_element(el) for el in named if el not in spared]
+    return lambda: put_back(dropped)
 
 
 def _wrappers(lengths: dict[etree._Element, int]) -> set[etree._Element]:
@@ -176,43 +176,7 @@ def _is_furniture_tag(el: etree._Element) -> bool:
 
 def _drop_all(elements: Iterable[etree._Element]) -> None:
     for el in elements:
-        _drop(el)
-
-
-def _drop(el: etree._Element) -> tuple | None:
-    """Drop ``el`` (unless already gone); what :func:`_put_back` needs to undo it."""
-    parent = el.getparent()
-    if parent is None:
-        return None
-    previous, tail = el.getprevious(), el.tail or ""
-    el.drop_tree()
-    return el, parent, previous, len(tail)
-
-
-def _put_back(dropped: list[tuple | None]) -> None:
-    """Undo the drops of :func:`_drop`, last first: each element goes back after the node
-    that was before it (or first in its parent), and its tail, joined to the text before it,
-    is cut back off.
-
-    >>> from lxml import html
-    >>> root = html.fromstring('<div>a<i>b</i>c<b>d</b>e<u>f</u></div>')
-    >>> i, b, u = root
-    >>> dropped = [_drop(el) for el in (b, i, u, b)]  # b twice: gone the second time
-    >>> html.tostring(root), dropped[-1]
-    (b'<div>ace</div>', None)
-    >>> _put_back(dropped)
-    >>> html.tostring(root)
-    b'<div>a<i>b</i>c<b>d</b>e<u>f</u></div>'
-    """
-    for el, parent, previous, tail in filter(None, reversed(dropped)):
-        if previous is None:
-            if tail:
-                parent.text = parent.text[:-tail] or None
-            parent.insert(0, el)
-        else:
-            if tail:
-                previous.tail = previous.tail[:-tail] or None
-            previous.addnext(el)
+        drop_element(el)
 
 
 def _is_hidden(el: etree._Element) -> bool:
