@@ -106,12 +106,7 @@ def prune_boilerplate(root: etree._Element) -> Callable[[], None]:
             by_tag.append(el)
     spared = _wrappers(lengths)
     _drop_all(el for el in by_tag if el not in spared)
-    hidden, named = [], []
-    for el in _ATTRIBUTED(root):  # those left: half of them were in menus and footers
-        if _is_hidden(el):
-            hidden.append(el)
-        elif _is_named_furniture(el):
-            named.append(el)
+    hidden, named = _hidden_and_named(root)
     _drop_all(el for el in hidden if el not in spared)
     dropped = [drop_element(el) for el in named if el not in spared]
     return lambda: put_back(dropped)
@@ -138,8 +133,11 @@ def _wrappers(lengths: dict[etree._Element, int]) -> set[etree._Element]:
             break
     if middle is None:
         return set()
-    return {el for el in (middle, *middle.iterancestors())
-            if sum(map(lengths.__getitem__, el.iter("p"))) > limit}
+    chain = [middle, *middle.iterancestors()]
+    # An ancestor holds all that its child holds: above the first wrapper, all are wrappers.
+    first = next((i for i, el in enumerate(chain)
+                  if sum(map(lengths.__getitem__, el.iter("p"))) > limit), len(chain))
+    return set(chain[first:])
 
 
 def _unwrap_open_buttons(root: etree._Element) -> None:
@@ -261,10 +259,35 @@ def is_lead(el: etree._Element) -> bool:
     return bool(names) and bool(LEAD_NAMES.search(_CAMEL.sub("-", names).lower()))
 
 
-def _is_named_furniture(el: etree._Element) -> bool:
-    by_class = name_verdict(el.get("class") or "")
+def _hidden_and_named(root: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The body's elements that are hidden, and those not hidden that are named as furniture.
+
+    A page gives the same class and id to many elements (the items of a menu, the cards of a
+    list): each pair of them is judged once.
+
+    >>> from lxml import html
+    >>> root = html.document_fromstring('<p style="display:none">a</p><div class="share">b</div>'
+    ...     '<div class="share" id="story-body">c</div><div class="share">d</div>')
+    >>> [[el.text for el in found] for found in _hidden_and_named(root)]
+    [['a'], ['b', 'd']]
+    """
+    hidden, named, verdicts = [], [], {}
+    for el in _ATTRIBUTED(root):  # those left: half of them were in menus and footers
+        if _is_hidden(el):
+            hidden.append(el)
+            continue
+        names = el.get("class"), el.get("id")
+        furniture = verdicts.get(names)
+        if furniture is None:
+            furniture = verdicts[names] = _is_named_furniture(*names)
+        if furniture:
+            named.append(el)
+    return hidden, named
+
+
+def _is_named_furniture(class_names: str | None, ident: str | None) -> bool:
+    by_class = name_verdict(class_names or "")
     if by_class < 0:
         return False
-    ident = el.get("id")
     by_id = name_verdict(ident) if ident else 0
     return by_id >= 0 and by_class + by_id > 0
