@@ -14,7 +14,9 @@ from newscrawl.evaluation import train
 from newscrawl.extraction.classify import PageTypeModel, page_type, shipped_model
 from newscrawl.extraction.document import parse_document
 from newscrawl.extraction import page_features
-from newscrawl.extraction.page_features import _SHOWN_TEXT, count_phrases, shown_text
+from lxml import etree
+
+from newscrawl.extraction.page_features import _LINK_TEXT_NOT_NOSCRIPT, _SHOWN_TEXT, count_phrases, shown_and_link_text
 from newscrawl.extraction.record import extract_features
 
 STORY = " ".join(
@@ -61,15 +63,21 @@ def test_features_are_what_the_shipped_model_reads():
     assert all(isinstance(value, float | int) for value in features.values())
 
 
-def test_shown_text_is_every_text_node_outside_code():
-    """The subtree-by-subtree reading gives what an XPath over every text node gives,
-    scripts inside <noscript> and a page nested deeper than Python recurses included."""
+def test_shown_and_link_text_are_every_text_node_outside_code():
+    """Reading with the code taken out gives what an XPath over every text node gives, scripts
+    inside <noscript> and a page nested deeper than Python recurses included, and leaves the
+    tree as it was."""
     pages = [NEWS, SHOP, "<body><div>a<noscript>b<p>c<script>d</script></p>e</noscript>f</div>g</body>",
+             "<body><a href=/>a<noscript><a href=/x>b</a></noscript><script>c</script>d</a>e</body>",
              "<body>" + "<div>" * 1500 + "a<script>b</script>c" + "</div>" * 1500 + "d</body>"]
     for page in pages:
         root = parse_document(page, "https://e.com/").root
-        assert shown_text(root) == "".join(_SHOWN_TEXT(root))
-    assert shown_text(parse_document(pages[-1], "https://e.com/").root) == "acd"
+        markup = etree.tostring(root)
+        shown, links = shown_and_link_text(root)
+        assert shown == "".join(_SHOWN_TEXT(root))
+        assert "".join(links) == "".join(_LINK_TEXT_NOT_NOSCRIPT(root))
+        assert etree.tostring(root) == markup
+    assert shown_and_link_text(parse_document(pages[-1], "https://e.com/").root)[0] == "acd"
 
 
 PHRASES = [page_features._SHOP_WORDS, page_features._SERVICE_WORDS, page_features._FORUM_WORDS,

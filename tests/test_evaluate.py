@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -429,3 +430,23 @@ def test_without_corpus_dirs_every_shared_set_is_scored(corpus, typed_corpus, tm
         monkeypatch.setattr(evaluate, "DEFAULT_CORPUS_ROOT", tmp_path / "none")
         evaluate.main(["--no-trafilatura"])
     assert "no CORPUS_DIR given" in capsys.readouterr().err
+
+
+def test_cpu_time_of_a_call_that_arms_the_cpu_timer_is_counted_whole():
+    """extract_article arms a process CPU timer (ITIMER_PROF) for its page budget; while one is
+    armed, and for up to a tick after, Linux reads the process's CPU clock from a total brought
+    up to date only at ticks and system calls: timed with it, newscrawl's calls came out about a
+    fifth short (aeb-dev median 7.6 against 9.8 ms). The call's thread CPU time counts all of it."""
+    from newscrawl.extraction.budget import cpu_deadline
+
+    def busy(html: bytes, url: str) -> int:
+        with cpu_deadline(10.0):
+            return sum(range(200_000))  # a few ms of CPU, and no system call
+
+    extractor = extractors.Extractor("busy", busy, lambda output: extractors.Prediction())
+    page = Page("p", "https://e.com/", b"", {})
+    for _ in range(20):
+        start = time.thread_time()
+        timing = timed_call(extractor, page)[1]
+        spent = (time.thread_time() - start) * 1000
+        assert timing.cpu_ms >= 0.9 * spent

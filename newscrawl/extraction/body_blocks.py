@@ -124,7 +124,7 @@ class _Builder:
         if self.parts:
             text = fold_spaces("".join(self.parts))
             if text:
-                links = len(fold_spaces("".join(self.link_parts)))
+                links = len(fold_spaces("".join(self.link_parts))) if self.link_parts else 0
                 tag = self.tags[-1] if self.tags else ""
                 self.layout.blocks.append(Block(text, tag, links, self.lead_link_chars))
             self.parts.clear()

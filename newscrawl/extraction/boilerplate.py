@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from lxml import etree
 
-from newscrawl.extraction.document import text_of
+from newscrawl.extraction.document import drop_element, put_back, text_of
 from newscrawl.extraction.values import remembered
 from newscrawl.extraction.vocabulary import (
     AD_PARTS,
@@ -106,15 +106,10 @@ def prune_boilerplate(root: etree._Element) -> Callable[[], None]:
             by_tag.append(el)
     spared = _wrappers(lengths)
     _drop_all(el for el in by_tag if el not in spared)
-    hidden, named = [], []
-    for el in _ATTRIBUTED(root):  # those left: half of them were in menus and footers
-        if _is_hidden(el):
-            hidden.append(el)
-        elif _is_named_furniture(el):
-            named.append(el)
+    hidden, named = _hidden_and_named(root)
     _drop_all(el for el in hidden if el not in spared)
-    dropped = [_drop(el) for el in named if el not in spared]
-    return lambda: _put_back(dropped)
+    dropped = [drop_element(el) for el in named if el not in spared]
+    return lambda: put_back(dropped)
 
 
 def _wrappers(lengths: dict[etree._Element, int]) -> set[etree._Element]:
@@ -138,8 +133,11 @@ def _wrappers(lengths: dict[etree._Element, int]) -> set[etree._Element]:
             break
     if middle is None:
         return set()
-    return {el for el in (middle, *middle.iterancestors())
-            if sum(map(lengths.__getitem__, el.iter("p"))) > limit}
+    chain = [middle, *middle.iterancestors()]
+    # An ancestor holds all that its child holds: above the first wrapper, all are wrappers.
+    first = next((i for i, el in enumerate(chain)
+                  if sum(map(lengths.__getitem__, el.iter("p"))) > limit), len(chain))
+    return set(chain[first:])
 
 
 def _unwrap_open_buttons(root: etree._Element) -> None:
@@ -176,43 +174,7 @@ def _is_furniture_tag(el: etree._Element) -> bool:
 
 def _drop_all(elements: Iterable[etree._Element]) -> None:
     for el in elements:
-        _drop(el)
-
-
-def _drop(el: etree._Element) -> tuple | None:
-    """Drop ``el`` (unless already gone); what :func:`_put_back` needs to undo it."""
-    parent = el.getparent()
-    if parent is None:
-        return None
-    previous, tail = el.getprevious(), el.tail or ""
-    el.drop_tree()
-    return el, parent, previous, len(tail)
-
-
-def _put_back(dropped: list[tuple | None]) -> None:
-    """Undo the drops of :func:`_drop`, last first: each element goes back after the node
-    that was before it (or first in its parent), and its tail, joined to the text before it,
-    is cut back off.
-
-    >>> from lxml import html
-    >>> root = html.fromstring('<div>a<i>b</i>c<b>d</b>e<u>f</u></div>')
-    >>> i, b, u = root
-    >>> dropped = [_drop(el) for el in (b, i, u, b)]  # b twice: gone the second time
-    >>> html.tostring(root), dropped[-1]
-    (b'<div>ace</div>', None)
-    >>> _put_back(dropped)
-    >>> html.tostring(root)
-    b'<div>a<i>b</i>c<b>d</b>e<u>f</u></div>'
-    """
-    for el, parent, previous, tail in filter(None, reversed(dropped)):
-        if previous is None:
-            if tail:
-                parent.text = parent.text[:-tail] or None
-            parent.insert(0, el)
-        else:
-            if tail:
-                previous.tail = previous.tail[:-tail] or None
-            previous.addnext(el)
+        drop_element(el)
 
 
 def _is_hidden(el: etree._Element) -> bool:
@@ -297,10 +259,35 @@ def is_lead(el: etree._Element) -> bool:
     return bool(names) and bool(LEAD_NAMES.search(_CAMEL.sub("-", names).lower()))
 
 
-def _is_named_furniture(el: etree._Element) -> bool:
-    by_class = name_verdict(el.get("class") or "")
+def _hidden_and_named(root: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The body's elements that are hidden, and those not hidden that are named as furniture.
+
+    A page gives the same class and id to many elements (the items of a menu, the cards of a
+    list): each pair of them is judged once.
+
+    >>> from lxml import html
+    >>> root = html.document_fromstring('<p style="display:none">a</p><div class="share">b</div>'
+    ...     '<div class="share" id="story-body">c</div><div class="share">d</div>')
+    >>> [[el.text for el in found] for found in _hidden_and_named(root)]
+    [['a'], ['b', 'd']]
+    """
+    hidden, named, verdicts = [], [], {}
+    for el in _ATTRIBUTED(root):  # those left: half of them were in menus and footers
+        if _is_hidden(el):
+            hidden.append(el)
+            continue
+        names = el.get("class"), el.get("id")
+        furniture = verdicts.get(names)
+        if furniture is None:
+            furniture = verdicts[names] = _is_named_furniture(*names)
+        if furniture:
+            named.append(el)
+    return hidden, named
+
+
+def _is_named_furniture(class_names: str | None, ident: str | None) -> bool:
+    by_class = name_verdict(class_names or "")
     if by_class < 0:
         return False
-    ident = el.get("id")
     by_id = name_verdict(ident) if ident else 0
     return by_id >= 0 and by_class + by_id > 0

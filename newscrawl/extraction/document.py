@@ -288,3 +288,38 @@ def following_elements(element: etree._Element) -> Iterator[etree._Element]:
         for sibling in element.itersiblings():
             yield from sibling.iter(etree.Element)
         element = element.getparent()
+
+
+def drop_element(el: etree._Element) -> tuple | None:
+    """Drop ``el`` (unless already gone); what :func:`put_back` needs to undo it."""
+    parent = el.getparent()
+    if parent is None:
+        return None
+    previous, tail = el.getprevious(), el.tail or ""
+    el.drop_tree()
+    return el, parent, previous, len(tail)
+
+
+def put_back(dropped: list[tuple | None]) -> None:
+    """Undo the drops of :func:`drop_element`, last first: each element goes back after the node
+    that was before it (or first in its parent), and its tail, joined to the text before it,
+    is cut back off.
+
+    >>> root = lxml_html.fromstring('<div>a<i>b</i>c<b>d</b>e<u>f</u></div>')
+    >>> i, b, u = root
+    >>> dropped = [drop_element(el) for el in (b, i, u, b)]  # b twice: gone the second time
+    >>> lxml_html.tostring(root), dropped[-1]
+    (b'<div>ace</div>', None)
+    >>> put_back(dropped)
+    >>> lxml_html.tostring(root)
+    b'<div>a<i>b</i>c<b>d</b>e<u>f</u></div>'
+    """
+    for el, parent, previous, tail in filter(None, reversed(dropped)):
+        if previous is None:
+            if tail:
+                parent.text = parent.text[:-tail] or None
+            parent.insert(0, el)
+        else:
+            if tail:
+                previous.tail = previous.tail[:-tail] or None
+            previous.addnext(el)

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from newscrawl.extraction.classify import link_density, url_shape
-from newscrawl.extraction.document import Document, text_of
+from newscrawl.extraction.document import Document, drop_element, put_back, text_of
 from newscrawl.extraction.words import count_visible, count_words
 
 ARTICLE_TYPES = frozenset({
@@ -119,6 +119,8 @@ _NOT_CODE = "[not(parent::script or parent::style)]"
 _LINK_TEXT = etree.XPath(f"/descendant::body/descendant::a/descendant::text(){_NOT_CODE}", smart_strings=False)
 _LINK_TEXT_NOT_NOSCRIPT = etree.XPath(
     f"/descendant::body/descendant::a/descendant::text(){_NOT_CODE}[not(ancestor::noscript)]", smart_strings=False)
+# The text of links once the code elements are out of the tree.
+_LINK_TEXT_OF_SHOWN = etree.XPath("/descendant::body/descendant::a/descendant::text()", smart_strings=False)
 _SHOWN_TEXT = etree.XPath(
     f"/descendant::body/descendant::text(){_NOT_CODE}[not(ancestor::noscript)]", smart_strings=False)
 SAMPLE_CHARS = 100_000  # the shown text read for prices, shop, forum and byline words
@@ -143,13 +145,12 @@ def page_signals(doc: Document) -> dict[str, float]:
     1.386
     """
     root = doc.root
-    shown = shown_text(root)
+    shown, link_text = shown_and_link_text(root)
     text = shown[:SAMPLE_CHARS]
     lowered = text.lower()
     words = text.split()
     shown_chars = sum(map(len, words)) if len(text) == len(shown) else _visible_chars([shown])
     signals = {name: _squash(count) for name, count in _tag_counts(root).items()}
-    link_text = _LINK_TEXT_NOT_NOSCRIPT(root) if _noscript_holds_text(root) else _LINK_TEXT(root)
     signals.update(
         page_words=_squash(len(words)),
         link_density=link_density(shown_chars, _visible_chars(link_text)),
@@ -204,57 +205,33 @@ def _pitch(lowered: str, words: int) -> float:
     return round(min(_lowered_reader_words(lowered) / words, 0.2) * 5, 3) if words else 0.0
 
 
-def shown_text(root: etree._Element) -> str:
-    """The text a reader sees: ``<body>``'s text, less what scripts, styles and ``<noscript>`` hold.
+def shown_and_link_text(root: etree._Element) -> tuple[str, list[str]]:
+    """The text a reader sees (``<body>``'s text, less what scripts, styles and ``<noscript>``
+    hold) and the texts of the links in it.
 
-    libxml2 serializes the text of each subtree that holds no code at once; only the elements
-    that hold code are walked here, three times faster than an XPath test of every text node.
+    Both are read with the body's code elements taken out of the tree for the moment, and put
+    back as they were: libxml2 then serializes the shown text at once, and finds the link texts
+    without testing the ancestors of each: together 1.6 times faster than walking around the code.
 
     >>> from lxml import html
-    >>> shown_text(html.fromstring(
+    >>> root = html.fromstring(
     ...     "<html><head><title>T</title></head><body><p>One <b>two</b></p><script>x()</script>"
-    ...     " three<noscript><p>Enable<script>y()</script></p></noscript><div><style>p{}</style> four</div></body></html>"))
-    'One two three four'
+    ...     " three<noscript><p>Enable<script>y()</script></p><a href=/>js</a></noscript>"
+    ...     "<div><style>p{}</style> four <a href=/>five</a></div></body></html>")
+    >>> shown_and_link_text(root)
+    ('One two three four five', ['five'])
+    >>> html.tostring(root.find("body")).count(b"<script>")
+    2
     """
     bodies = list(islice(root.iter("body"), 2))
-    if len(bodies) != 1:  # none, or one in another: the XPath reads each text once
-        return "".join(_SHOWN_TEXT(root))
-    holders = _code_holders(bodies[0])
-    if not holders:
-        return text_of(bodies[0])
-    parts: list[str] = []
-    _add_shown(bodies[0], holders, parts)
-    return "".join(parts)
-
-
-def _code_holders(body: etree._Element) -> set[etree._Element]:
-    """The elements of ``body`` that hold a script, a style or a ``<noscript>``, ``body`` too."""
-    holders = set()
-    for code in body.iter(*_CODE_TAGS):
-        parent = code.getparent()
-        while parent is not None and parent not in holders:
-            holders.add(parent)
-            parent = None if parent is body else parent.getparent()
-    return holders
-
-
-def _add_shown(body: etree._Element, holders: set[etree._Element], parts: list[str]) -> None:
-    """Add the shown text of ``body`` to ``parts``: the text of holders of code and the tails
-    of their children as they come, each other child's text whole (a walk, not a recursion:
-    a page may nest deeper than Python recurses)."""
-    walker = etree.iterwalk(body, events=("start", "end"))
-    for event, element in walker:
-        if event == "end":
-            if element.tail and element is not body:
-                parts.append(element.tail)
-        elif element.tag in _CODE_TAGS or not isinstance(element.tag, str):
-            walker.skip_subtree()
-        elif element in holders:
-            if element.text:
-                parts.append(element.text)
-        else:
-            parts.append(text_of(element))
-            walker.skip_subtree()
+    if len(bodies) != 1:  # none, or one in another: the XPaths read each text once
+        shown = "".join(_SHOWN_TEXT(root))
+        return shown, _LINK_TEXT_NOT_NOSCRIPT(root) if _noscript_holds_text(root) else _LINK_TEXT(root)
+    taken = [drop_element(code) for code in list(bodies[0].iter(*_CODE_TAGS))]
+    try:
+        return text_of(bodies[0]), _LINK_TEXT_OF_SHOWN(root)
+    finally:
+        put_back(taken)
 
 
 def _noscript_holds_text(root: etree._Element) -> bool:
