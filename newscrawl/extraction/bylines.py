@@ -15,6 +15,7 @@ from itertools import chain, islice, takewhile
 from lxml import etree
 
 from newscrawl.extraction.document import following_elements, text_of
+from newscrawl.extraction.values import XML_BLANKS, normalize_space
 
 _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
@@ -64,14 +65,9 @@ _NAME_ELEMENTS = etree.XPath(
 )
 _OTHER_CREDIT = re.compile(r"\s*(?!by\b)\w+(?:\s+\w+)?\s+by\b", re.IGNORECASE)
 _AUTHOR_LINKS = etree.XPath("descendant::a[@rel='author' or contains(@href, '/author/')][normalize-space()]")
-# Short texts that may be a label ("Autor:", "Written by") or sign the article ("Written by Ann Lee"):
-# one pass over the page serves both. Only the parents of texts are tested: libxml2 tests an
-# element's name in a predicate several times slower than it walks the tree.
-_SHORT_TEXTS = etree.XPath(
-    "/descendant::body/descendant::text()[normalize-space()]/parent::*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p"
-    " or self::div or self::li or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-    f"[normalize-space(text()[1])][string-length(normalize-space()) < {_MAX_PREFIXED_CHARS}]"
-)
+# The elements whose short text may be a label ("Autor:", "Written by") or sign the article
+# ("Written by Ann Lee"): one pass over the page serves both.
+_SHORT_TEXT_TAGS = ("strong", "b", "dt", "th", "span", "label", "p", "div", "li", "h2", "h3", "h4", "h5", "h6")
 _MAX_LABEL_CHARS = 25
 _MAX_BIO_NAME_WORDS = 4
 _BOX_DEPTH = 3
@@ -200,8 +196,8 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     ['Bence Kovács']
     """
     bio: list[str] = []
-    for element in _SHORT_TEXTS(root):
-        own = " ".join(text_of(element).split())
+    for element, text in _short_texts(root):
+        own = " ".join(text.split())
         parent = element.getparent()
         if len(own) < _MAX_LABEL_CHARS and parent is not None and _LABEL_WORDS.match(own):
             text = _labelled_text(element, parent, own)
@@ -214,6 +210,29 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
         if names:
             return names
     return [name for name in split(bio[0]) if is_visible_name(name)] if bio else []
+
+
+def _short_texts(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """The elements of the body whose own first text is not blank and whose whole text is short,
+    with that text, in page order. The tree's walk to the tags is read in C and each element's
+    text once: an XPath from every text to its parent reads a big element's text once for each
+    of its texts.
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<div><p> <b>Autor</b> Max</p><span>Written by Ann</span><li>' + 'long ' * 30 + '</li></div>')
+    >>> [(element.tag, text) for element, text in _short_texts(page)]
+    [('b', 'Autor'), ('span', 'Written by Ann')]
+    """
+    for body in root.getroottree().getroot().iter("body"):
+        for element in body.iter(*_SHORT_TEXT_TAGS):
+            first = element.text
+            if first is None:
+                first = next((child.tail for child in element if child.tail is not None), None)
+            if not (first and first.strip(XML_BLANKS)):
+                continue
+            text = text_of(element)
+            if len(text) < _MAX_PREFIXED_CHARS or len(normalize_space(text)) < _MAX_PREFIXED_CHARS:
+                yield element, text
 
 
 def opens_bio(element: etree._Element, name: str) -> bool:

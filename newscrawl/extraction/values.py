@@ -13,6 +13,8 @@ from w3lib.html import remove_tags, replace_entities
 MAX_FIELD_CHARS = 5_000
 _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â[€\u0080-\u009f]")
+XML_BLANKS = " \t\n\r"  # the white space of XPath's normalize-space()
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
 
 
 def clean_text(value: object, max_chars: int = MAX_FIELD_CHARS) -> str | None:
@@ -35,6 +37,17 @@ def clean_text(value: object, max_chars: int = MAX_FIELD_CHARS) -> str | None:
     if _MOJIBAKE.search(text):
         text = fix_mojibake(text)
     return " ".join(text.split()) or None
+
+
+def normalize_space(text: str) -> str:
+    """XPath's ``normalize-space()``: runs of spaces, tabs and line breaks made one space, none
+    at either end (other white space, such as a no-break space, is kept), for tests made in
+    Python that an XPath made before.
+
+    >>> normalize_space(" Date:\\n  3 May "), normalize_space("\\u00a0Date")
+    ('Date: 3 May', '\\xa0Date')
+    """
+    return _XML_SPACE.sub(" ", text).strip(XML_BLANKS)
 
 
 def fix_mojibake(text: str) -> str:
