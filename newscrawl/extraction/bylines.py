@@ -31,6 +31,10 @@ _AUTHOR_NAME_CLASS = etree.XPath(
 )
 _NAMED = re.compile("yline|uthor|YLINE|UTHOR")  # any capitalisation of byline and author
 _AUTHOR_PATH = re.compile("/auth?or")
+#: What an element marked or named as an author's holds in its class, id, ``itemprop``, ``rel``
+#: or link (see :func:`_is_marked_or_named`, :func:`author_box_names`): a page whose text holds
+#: none of these (see :func:`~newscrawl.extraction.values.may_hold`) has no such element.
+AUTHOR_MARKS = ("uthor", "UTHOR", "yline", "YLINE", "/autor")
 _HEADLINE = etree.XPath("/descendant::h1[1]")
 _BODY = etree.XPath("/descendant::body[1]")
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
@@ -90,8 +94,10 @@ _LABEL_WORDS = re.compile(
 )
 
 
-def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
+def byline_names(root: etree._Element, split: Callable[[str], list[str]], marked: bool = True) -> list[str]:
     """Names of the best visible byline, split by ``split``; ``[]`` when there is none.
+    ``marked=False`` says the page holds no element marked or named as an author's (its text
+    holds none of :data:`AUTHOR_MARKS`): the tree is not walked for one.
 
     >>> from lxml import html
     >>> page = html.fromstring('<div><h1>T</h1><p class="Byline">By Ann Lee and Bo Li</p></div>')
@@ -99,7 +105,7 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
     ['Ann Lee', 'Bo Li']
     """
     best: tuple[int, list[str]] | None = None
-    for element in _candidates(root):
+    for element in _candidates(root) if marked else ():
         if is_excluded(element.get("class", "")):
             continue
         texts = _texts(element)
@@ -112,7 +118,7 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
             break
     if best:
         return best[1]
-    return prefixed_names(root, split) or labelled_names(root, split) or author_box_names(root, split)
+    return prefixed_names(root, split) or labelled_names(root, split) or (author_box_names(root, split) if marked else [])
 
 
 def author_box_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:

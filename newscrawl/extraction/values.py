@@ -13,6 +13,11 @@ from w3lib.html import remove_tags, replace_entities
 MAX_FIELD_CHARS = 5_000
 _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â[€\u0080-\u009f]")
+# A character reference that the parser reads as an ASCII letter, "/" or ":" ("&#117;", "&sol;").
+_ASCII_REFERENCE = re.compile(
+    r"&(?:#(?:0*(?:47|58|6[5-9]|[78]\d|9[07-9]|1[01]\d|12[0-2])(?!\d)|[xX]0*(?:2[fF]|3[aA]|4[1-9a-fA-F]|5[0-9aA]"
+    r"|6[1-9a-fA-F]|7[0-9aA])(?![0-9a-fA-F]))|sol|colon)"
+)
 XML_BLANKS = " \t\n\r"  # the white space of XPath's normalize-space()
 _XML_SPACE = re.compile(r"[ \t\n\r]+")
 
@@ -48,6 +53,20 @@ def normalize_space(text: str) -> str:
     ('Date: 3 May', '\\xa0Date')
     """
     return _XML_SPACE.sub(" ", text).strip(XML_BLANKS)
+
+
+def may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a tree parsed from ``text`` may hold one of ``words`` (ASCII letters, "/" and ":")
+    in a text or an attribute: ``text`` holds one, or a character reference that may spell one.
+    A page's text is searched in C many times faster than its tree, so a search of the tree for
+    the words is skipped when this says no.
+
+    >>> may_hold('<p class="byline">', ("yline",)), may_hold('<p class="b&#121;line">', ("yline",))
+    (True, True)
+    >>> may_hold("<p class='date'>Don&#8217;t</p>", ("yline", "uthor")), may_hold("&#x75;thor &#117", ("uthor",))
+    (False, True)
+    """
+    return any(word in text for word in words) or _ASCII_REFERENCE.search(text) is not None
 
 
 def fix_mojibake(text: str) -> str:
