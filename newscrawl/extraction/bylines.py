@@ -94,18 +94,25 @@ _LABEL_WORDS = re.compile(
 )
 
 
-def byline_names(root: etree._Element, split: Callable[[str], list[str]], marked: bool = True) -> list[str]:
+def byline_names(root: etree._Element, split: Callable[[str], list[str]], has_marks: bool = True) -> list[str]:
     """Names of the best visible byline, split by ``split``; ``[]`` when there is none.
-    ``marked=False`` says the page holds no element marked or named as an author's (its text
+    ``has_marks=False`` says the page holds no element marked or named as an author's (its text
     holds none of :data:`AUTHOR_MARKS`): the tree is not walked for one.
 
     >>> from lxml import html
     >>> page = html.fromstring('<div><h1>T</h1><p class="Byline">By Ann Lee and Bo Li</p></div>')
     >>> byline_names(page, lambda text: text.removeprefix("By ").split(" and "))
     ['Ann Lee', 'Bo Li']
+
+    With no name in the bylines, the author box's:
+
+    >>> page = html.fromstring('<div><h1>T</h1><p class="byline">updated today</p>'
+    ...                        '<div class="author-box"><h4 class="author-box__name">Liz Kenny</h4></div></div>')
+    >>> byline_names(page, lambda text: [text]), byline_names(page, lambda text: [text], has_marks=False)
+    (['Liz Kenny'], [])
     """
     best: tuple[int, list[str]] | None = None
-    for element in _candidates(root) if marked else ():
+    for element in _candidates(root) if has_marks else ():
         if is_excluded(element.get("class", "")):
             continue
         texts = _texts(element)
@@ -118,7 +125,7 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]], marked
             break
     if best:
         return best[1]
-    return prefixed_names(root, split) or labelled_names(root, split) or (author_box_names(root, split) if marked else [])
+    return prefixed_names(root, split) or labelled_names(root, split) or (author_box_names(root, split) if has_marks else [])
 
 
 def author_box_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
