@@ -25,7 +25,7 @@ from newscrawl.extraction.shown_date import (
 from newscrawl.extraction.structured import (
     article_object, jsonld_objects, jsonld_types, meta_content, meta_named, parsely_page,
 )
-from newscrawl.extraction.values import clean_text, may_hold
+from newscrawl.extraction.values import clean_text
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 #: The westmost and eastmost UTC offsets in use: a moment's day somewhere on Earth lies between.
@@ -70,7 +70,6 @@ _RDFA_CREATED = etree.XPath(
     "(/descendant::*/@property[contains(concat(' ', normalize-space(), ' '), ' dc:created ')"
     " or contains(concat(' ', normalize-space(), ' '), ' dc:date ')]/parent::*[@content])[1]/@content"
 )
-_RDFA_WORDS = ("dc:created", "dc:date")
 _MAX_DATE_ELEMENTS = 5
 _DATE_LABELS = ("Datum", "Date", "Published", "Veröffentlicht", "Publicado", "Publié le", "Fecha")
 # The labels, each with and without a colon, between line breaks, which no normalized text holds:
@@ -262,8 +261,8 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: [meta_content(doc, *PUBLISHED_META)],
         lambda: [parsely_page(doc).get("pub_date")],
         lambda: [meta_named(doc, _PUBLISHED_META_NAME)],
-        lambda: _itemprop_dates(doc, "datePublished"),
-        lambda: _RDFA_CREATED(doc.root) if may_hold(doc.text, _RDFA_WORDS) else [],
+        lambda: _ITEMPROP(doc.root, name="datePublished"),
+        lambda: _RDFA_CREATED(doc.root),
         lambda: time_by_headline(doc, month_first),
         lambda: _jsonld_dates(doc, "dateCreated"),
     ), timezone, month_first)
@@ -437,20 +436,9 @@ def extract_modified(doc: Document, timezone: str | None = None) -> str | None:
         doc.cache[key] = _first_date((
             lambda: _jsonld_dates(doc, "dateModified"),
             lambda: [meta_content(doc, *MODIFIED_META)],
-            lambda: _itemprop_dates(doc, "dateModified"),
+            lambda: _ITEMPROP(doc.root, name="dateModified"),
         ), timezone, reads_month_first(doc))
     return doc.cache[key]
-
-
-def _itemprop_dates(doc: Document, name: str) -> list[str]:
-    """The ``datetime`` or ``content`` of the elements whose ``itemprop`` is ``name``; the tree
-    is searched only when the page's text holds the name (see :func:`may_hold`).
-
-    >>> from newscrawl.extraction.document import parse_document
-    >>> _itemprop_dates(parse_document('<time itemprop="dateModified" datetime="2025-01-02">', "https://e.com/"), "dateModified")
-    ['2025-01-02']
-    """
-    return _ITEMPROP(doc.root, name=name) if may_hold(doc.text, (name,)) else []
 
 
 def _first_date(

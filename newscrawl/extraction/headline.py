@@ -10,13 +10,12 @@ from lxml import etree
 
 from newscrawl.extraction.document import Document, text_of
 from newscrawl.extraction.structured import article_object, jsonld_types, meta_content, site_names
-from newscrawl.extraction.values import clean_text, may_hold, name_key, names_match
+from newscrawl.extraction.values import clean_text, name_key, names_match
 
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—»›·•:/*]|-{1,2}|::)\s+|\s*[｜：ㅣ]\s*")
 _MAX_SUFFIX_WORDS = 6
 # The itemprop attributes are tested, not every element for one: libxml2 walks faster than it tests.
 _H1 = etree.XPath("/descendant::*/@itemprop[. = 'headline']/.. | /descendant::h1")
-_ONLY_H1 = etree.XPath("/descendant::h1")  # on a page whose text never says "headline"
 # The page's own h1, not one in navigation (breadcrumbs often end with the headline as an h1);
 # the <body>'s classes are the theme's flags ("genesis-breadcrumbs-visible"), not a breadcrumb.
 _ARTICLE_H1 = etree.XPath(
@@ -434,16 +433,8 @@ def _text(element: etree._Element | None) -> str | None:
 
 
 def first_heading(doc: Document) -> str | None:
-    """Text of the first ``itemprop=headline`` element or ``<h1>`` that has text; the page's
-    attributes are searched for the first only when its text holds the word (see :func:`may_hold`).
-
-    >>> from newscrawl.extraction.document import parse_document
-    >>> first_heading(parse_document('<h2 itemprop="headline">Kept</h2><h1>Title</h1>', "https://e.com/"))
-    'Kept'
-    >>> first_heading(parse_document('<h2 class="x">Left</h2><h1> Title </h1>', "https://e.com/"))
-    'Title'
-    """
-    for element in (_H1 if may_hold(doc.text, ("headline",)) else _ONLY_H1)(doc.root):
+    """Text of the first ``itemprop=headline`` element or ``<h1>`` that has text."""
+    for element in _H1(doc.root):
         text = clean_text(element.get("content") or text_of(element))
         if text:
             return text
