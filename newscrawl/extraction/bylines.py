@@ -15,7 +15,7 @@ from itertools import chain, islice, takewhile
 from lxml import etree
 
 from newscrawl.extraction.document import following_elements, text_of
-from newscrawl.extraction.values import XML_BLANKS, normalize_space
+from newscrawl.extraction.values import XML_BLANKS, folds_shorter
 
 _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
@@ -244,7 +244,7 @@ def _short_texts(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
             if not (first and first.strip(XML_BLANKS)):
                 continue
             text = text_of(element)
-            if len(text) < _MAX_PREFIXED_CHARS or len(normalize_space(text)) < _MAX_PREFIXED_CHARS:
+            if folds_shorter(text, _MAX_PREFIXED_CHARS):
                 yield element, text
 
 

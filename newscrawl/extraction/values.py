@@ -55,6 +55,25 @@ def normalize_space(text: str) -> str:
     return _XML_SPACE.sub(" ", text).strip(XML_BLANKS)
 
 
+def folds_shorter(text: str, chars: int) -> bool:
+    """Whether ``normalize_space(text)`` is shorter than ``chars``, without folding all of a long
+    text (a list of all its words): the folding of a text's start is the start of its folding,
+    so a start that folds to ``chars`` or more settles it.
+
+    >>> folds_shorter("a  b", 4), folds_shorter(" " * 500 + "ab", 3), folds_shorter("word " * 100_000, 100)
+    (True, True, False)
+    """
+    if len(text) < chars:
+        return True
+    size = chars
+    while True:
+        size *= 4
+        if len(normalize_space(text[:size])) >= chars:
+            return False
+        if size >= len(text):
+            return True
+
+
 def may_hold(text: str, words: tuple[str, ...]) -> bool:
     """Whether a tree parsed from ``text`` may hold one of ``words`` (ASCII letters, "/" and ":")
     in a text or an attribute: ``text`` holds one, or a character reference that may spell one.
