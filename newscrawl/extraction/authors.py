@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from newscrawl.extraction.bylines import author_box_names, byline_names, is_visible_name
+from newscrawl.extraction.bylines import AUTHOR_MARKS, author_box_names, byline_names, is_visible_name
 from newscrawl.extraction.document import Document
 from newscrawl.extraction.structured import article_objects, meta_content, meta_contents, resolve_reference, site_names
-from newscrawl.extraction.values import clean_text, name_key, names_match
+from newscrawl.extraction.values import clean_text, may_hold, name_key, names_match
 
 MAX_AUTHORS = 20
 _CARD_FIELDS = 4
@@ -182,12 +182,32 @@ def extract_authors(doc: Document) -> list[str]:
         return structured
     meta_values = [v for v in _meta_author_values(doc) if not _stands_in(v, doc)]
     personal = unique_names(name for value in meta_values for name in split_authors(value))
-    personal = personal or byline_names(doc.root, split_authors)
+    personal = personal or byline_names(doc.root, split_authors, _marks_authors(doc))
     if structured:
         personal = [name for name in personal if looks_like_person(name)] or [
-            name for name in author_box_names(doc.root, split_authors) if looks_like_person(name)
+            name for name in _author_box_names(doc) if looks_like_person(name)
         ]
     return personal or structured or meta_author_names(doc) or signed_as(doc)
+
+
+def _author_box_names(doc: Document) -> list[str]:
+    return author_box_names(doc.root, split_authors) if _marks_authors(doc) else []
+
+
+def _marks_authors(doc: Document) -> bool:
+    """Whether the page may hold an element marked or named as an author's: its text holds one
+    of :data:`~newscrawl.extraction.bylines.AUTHOR_MARKS`. A page that holds none (a shop's
+    page, often) is not walked for one.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> _marks_authors(parse_document('<p class="byline">By Ann</p>', "https://e.com/"))
+    True
+    >>> _marks_authors(parse_document('<p class="price">9 EUR</p>', "https://e.com/"))
+    False
+    """
+    if "marks_authors" not in doc.cache:
+        doc.cache["marks_authors"] = may_hold(doc.text, AUTHOR_MARKS)
+    return doc.cache["marks_authors"]
 
 
 def signed_as(doc: Document) -> list[str]:

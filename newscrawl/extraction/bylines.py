@@ -15,6 +15,7 @@ from itertools import chain, islice, takewhile
 from lxml import etree
 
 from newscrawl.extraction.document import following_elements, text_of
+from newscrawl.extraction.values import XML_BLANKS, folds_shorter
 
 _MAX_BYLINE_CHARS = 250
 _MAX_CANDIDATES = 40
@@ -30,6 +31,10 @@ _AUTHOR_NAME_CLASS = etree.XPath(
 )
 _NAMED = re.compile("yline|uthor|YLINE|UTHOR")  # any capitalisation of byline and author
 _AUTHOR_PATH = re.compile("/auth?or")
+#: What an element marked or named as an author's holds in its class, id, ``itemprop``, ``rel``
+#: or link (see :func:`_is_marked_or_named`, :func:`author_box_names`): a page whose text holds
+#: none of these (see :func:`~newscrawl.extraction.values.may_hold`) has no such element.
+AUTHOR_MARKS = ("uthor", "UTHOR", "yline", "YLINE", "/autor")
 _HEADLINE = etree.XPath("/descendant::h1[1]")
 _BODY = etree.XPath("/descendant::body[1]")
 _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Written By", "Posted By",
@@ -64,14 +69,9 @@ _NAME_ELEMENTS = etree.XPath(
 )
 _OTHER_CREDIT = re.compile(r"\s*(?!by\b)\w+(?:\s+\w+)?\s+by\b", re.IGNORECASE)
 _AUTHOR_LINKS = etree.XPath("descendant::a[@rel='author' or contains(@href, '/author/')][normalize-space()]")
-# Short texts that may be a label ("Autor:", "Written by") or sign the article ("Written by Ann Lee"):
-# one pass over the page serves both. Only the parents of texts are tested: libxml2 tests an
-# element's name in a predicate several times slower than it walks the tree.
-_SHORT_TEXTS = etree.XPath(
-    "/descendant::body/descendant::text()[normalize-space()]/parent::*[self::strong or self::b or self::dt or self::th or self::span or self::label or self::p"
-    " or self::div or self::li or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-    f"[normalize-space(text()[1])][string-length(normalize-space()) < {_MAX_PREFIXED_CHARS}]"
-)
+# The elements whose short text may be a label ("Autor:", "Written by") or sign the article
+# ("Written by Ann Lee"): one pass over the page serves both.
+_SHORT_TEXT_TAGS = ("strong", "b", "dt", "th", "span", "label", "p", "div", "li", "h2", "h3", "h4", "h5", "h6")
 _MAX_LABEL_CHARS = 25
 _MAX_BIO_NAME_WORDS = 4
 _BOX_DEPTH = 3
@@ -94,16 +94,25 @@ _LABEL_WORDS = re.compile(
 )
 
 
-def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
+def byline_names(root: etree._Element, split: Callable[[str], list[str]], has_marks: bool = True) -> list[str]:
     """Names of the best visible byline, split by ``split``; ``[]`` when there is none.
+    ``has_marks=False`` says the page holds no element marked or named as an author's (its text
+    holds none of :data:`AUTHOR_MARKS`): the tree is not walked for one.
 
     >>> from lxml import html
     >>> page = html.fromstring('<div><h1>T</h1><p class="Byline">By Ann Lee and Bo Li</p></div>')
     >>> byline_names(page, lambda text: text.removeprefix("By ").split(" and "))
     ['Ann Lee', 'Bo Li']
+
+    With no name in the bylines, the author box's:
+
+    >>> page = html.fromstring('<div><h1>T</h1><p class="byline">updated today</p>'
+    ...                        '<div class="author-box"><h4 class="author-box__name">Liz Kenny</h4></div></div>')
+    >>> byline_names(page, lambda text: [text]), byline_names(page, lambda text: [text], has_marks=False)
+    (['Liz Kenny'], [])
     """
     best: tuple[int, list[str]] | None = None
-    for element in _candidates(root):
+    for element in _candidates(root) if has_marks else ():
         if is_excluded(element.get("class", "")):
             continue
         texts = _texts(element)
@@ -116,7 +125,7 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]]) -> lis
             break
     if best:
         return best[1]
-    return prefixed_names(root, split) or labelled_names(root, split) or author_box_names(root, split)
+    return prefixed_names(root, split) or labelled_names(root, split) or (author_box_names(root, split) if has_marks else [])
 
 
 def author_box_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
@@ -200,8 +209,8 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     ['Bence Kovács']
     """
     bio: list[str] = []
-    for element in _SHORT_TEXTS(root):
-        own = " ".join(text_of(element).split())
+    for element, text in _short_texts(root):
+        own = " ".join(text.split())
         parent = element.getparent()
         if len(own) < _MAX_LABEL_CHARS and parent is not None and _LABEL_WORDS.match(own):
             text = _labelled_text(element, parent, own)
@@ -214,6 +223,29 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
         if names:
             return names
     return [name for name in split(bio[0]) if is_visible_name(name)] if bio else []
+
+
+def _short_texts(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """The elements of the body whose own first text is not blank and whose whole text is short,
+    with that text, in page order. The tree's walk to the tags is read in C and each element's
+    text once: an XPath from every text to its parent reads a big element's text once for each
+    of its texts.
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<div><p> <b>Autor</b> Max</p><span>Written by Ann</span><li>' + 'long ' * 30 + '</li></div>')
+    >>> [(element.tag, text) for element, text in _short_texts(page)]
+    [('b', 'Autor'), ('span', 'Written by Ann')]
+    """
+    for body in root.getroottree().getroot().iter("body"):
+        for element in body.iter(*_SHORT_TEXT_TAGS):
+            first = element.text
+            if first is None:
+                first = next((child.tail for child in element if child.tail is not None), None)
+            if not (first and first.strip(XML_BLANKS)):
+                continue
+            text = text_of(element)
+            if folds_shorter(text, _MAX_PREFIXED_CHARS):
+                yield element, text
 
 
 def opens_bio(element: etree._Element, name: str) -> bool:

@@ -429,13 +429,16 @@ def day_shown_and_in_url(shown: list[ShownDate], url_day: str | None) -> str | N
 
 
 def extract_modified(doc: Document, timezone: str | None = None) -> str | None:
-    """The article's last modification date, or ``None``."""
-    sources = (
-        lambda: _jsonld_dates(doc, "dateModified"),
-        lambda: [meta_content(doc, *MODIFIED_META)],
-        lambda: _ITEMPROP(doc.root, name="dateModified"),
-    )
-    return _first_date(sources, timezone, reads_month_first(doc))
+    """The article's last modification date, or ``None``; read once per page and time zone
+    (the record asks for it, and the publication date may fall back on it)."""
+    key = ("modified", timezone)
+    if key not in doc.cache:
+        doc.cache[key] = _first_date((
+            lambda: _jsonld_dates(doc, "dateModified"),
+            lambda: [meta_content(doc, *MODIFIED_META)],
+            lambda: _ITEMPROP(doc.root, name="dateModified"),
+        ), timezone, reads_month_first(doc))
+    return doc.cache[key]
 
 
 def _first_date(

@@ -9,7 +9,8 @@ just above it. Dates written with a month name (several languages), in ISO order
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -136,7 +137,7 @@ def _near(doc: Document, month_first: bool) -> list[ShownDate]:
     if key not in doc.cache:
         headline = _story_heading(doc)
         if headline is not None:
-            before, after = _texts_around(doc.root, headline, stop_after=AFTER_HEADLINE)
+            before, after = _page_walk(doc).around(AFTER_HEADLINE)
         else:
             before, after = _split_at_title(_page_texts(doc)[1], _page_titles(doc), lambda text: _is_masthead(doc, text))
             headline = None if before else _first_subheading(doc)
@@ -163,9 +164,15 @@ def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None,
 
 
 def _page_texts(doc: Document) -> tuple[list[str], list[str]]:
-    if "page_texts" not in doc.cache:
-        doc.cache["page_texts"] = _texts_around(doc.root, _story_heading(doc))
-    return doc.cache["page_texts"]
+    return _page_walk(doc).around(None)
+
+
+def _page_walk(doc: Document) -> TextWalk:
+    """The one walk of the page's texts around its story heading: the dates by the headline
+    read the start of it, the dates anywhere the rest, without walking the page again."""
+    if "page_walk" not in doc.cache:
+        doc.cache["page_walk"] = TextWalk(doc.root, _story_heading(doc))
+    return doc.cache["page_walk"]
 
 
 def _first_subheading(doc: Document) -> etree._Element | None:
@@ -272,18 +279,54 @@ def _texts_around(
 ) -> tuple[list[str], list[str]]:
     """The page's non-empty texts before the headline's end, and after it, whitespace-folded
     (all of them after it when there is no headline); after ``stop_after`` characters past the
-    headline, no more are read. Scripts, navigation and buttons are left out, but not one that
-    holds the headline (markup broken so that the whole page nests in a menu's ``<button>``).
+    headline, no more are read (see :class:`TextWalk`).
 
     >>> from lxml import html
     >>> root = html.fromstring('<html><body><button>Menu<h1>Title</h1><p>May 3, 2024</p></body></html>')
     >>> _texts_around(root, root.find('.//h1'))
     (['Menu', 'Title'], ['May 3, 2024'])
     """
-    before: list[str] = []
-    after: list[str] = []
+    return TextWalk(root, headline).around(stop_after)
+
+
+class TextWalk:
+    """The page's texts before a headline's end and after it, read only as far as asked: the
+    texts around the headline are the start of those of the whole page.
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<html><body><p>Menu</p><h1>Title</h1><p>By Ann</p><p>May 3, 2024</p></body></html>')
+    >>> walk = TextWalk(root, root.find('.//h1'))
+    >>> walk.around(2), walk.around(None)
+    ((['Menu', 'Title'], ['By Ann']), (['Menu', 'Title'], ['By Ann', 'May 3, 2024']))
+    """
+
+    def __init__(self, root: etree._Element, headline: etree._Element | None) -> None:
+        self.before: list[str] = []
+        self.after: list[str] = []
+        self._sizes: list[int] = []  # characters of the texts after the headline, up to each
+        self._rest = _walk_texts(root, headline, self.before, self.after)
+
+    def around(self, stop_after: int | None) -> tuple[list[str], list[str]]:
+        """The texts before the headline's end, and those after it up to the one that brings
+        them past twice ``stop_after`` characters (all of them when ``stop_after`` is ``None``)."""
+        limit = 2 * stop_after if stop_after else None
+        while limit is None or not self._sizes or self._sizes[-1] <= limit:
+            size = next(self._rest, None)
+            if size is None:
+                break
+            self._sizes.append(size + (self._sizes[-1] if self._sizes else 0))
+        if limit is None:
+            return self.before, list(self.after)
+        return self.before, self.after[:bisect_right(self._sizes, limit) + 1]
+
+
+def _walk_texts(
+    root: etree._Element, headline: etree._Element | None, before: list[str], after: list[str]
+) -> Iterator[int]:
+    """Adds the page's texts to ``before`` up to the headline's end, then to ``after``, yielding
+    the length of each added to ``after``. Scripts, navigation and buttons are left out, but not
+    one that holds the headline (markup broken so that the whole page nests in a menu's ``<button>``)."""
     target = before if headline is not None else after
-    size, counted = 0, 0
     holders = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     body = root.find("body")
     walker = etree.iterwalk(body if body is not None else root, events=("start", "end"))
@@ -302,11 +345,8 @@ def _texts_around(
             text = element.tail
         if text and not text.isspace():
             target.append(fold_spaces(text))
-        if stop_after and len(after) > counted:
-            size, counted = size + len(after[-1]), len(after)
-            if size > 2 * stop_after:
-                break
-    return before, after
+            if target is after:
+                yield len(after[-1])
 
 
 def is_caption(element: etree._Element) -> bool:

@@ -13,6 +13,13 @@ from w3lib.html import remove_tags, replace_entities
 MAX_FIELD_CHARS = 5_000
 _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â[€\u0080-\u009f]")
+# A character reference that the parser reads as an ASCII letter, "/" or ":" ("&#117;", "&sol;").
+_ASCII_REFERENCE = re.compile(
+    r"&(?:#(?:0*(?:47|58|6[5-9]|[78]\d|9[07-9]|1[01]\d|12[0-2])(?!\d)|[xX]0*(?:2[fF]|3[aA]|4[1-9a-fA-F]|5[0-9aA]"
+    r"|6[1-9a-fA-F]|7[0-9aA])(?![0-9a-fA-F]))|sol|colon)"
+)
+XML_BLANKS = " \t\n\r"  # the white space of XPath's normalize-space()
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
 
 
 def clean_text(value: object, max_chars: int = MAX_FIELD_CHARS) -> str | None:
@@ -35,6 +42,50 @@ def clean_text(value: object, max_chars: int = MAX_FIELD_CHARS) -> str | None:
     if _MOJIBAKE.search(text):
         text = fix_mojibake(text)
     return " ".join(text.split()) or None
+
+
+def normalize_space(text: str) -> str:
+    """XPath's ``normalize-space()``: runs of spaces, tabs and line breaks made one space, none
+    at either end (other white space, such as a no-break space, is kept), for tests made in
+    Python that an XPath made before.
+
+    >>> normalize_space(" Date:\\n  3 May "), normalize_space("\\u00a0Date")
+    ('Date: 3 May', '\\xa0Date')
+    """
+    return _XML_SPACE.sub(" ", text).strip(XML_BLANKS)
+
+
+def folds_shorter(text: str, chars: int) -> bool:
+    """Whether ``normalize_space(text)`` is shorter than ``chars``, without folding all of a long
+    text (a list of all its words): the folding of a text's start is the start of its folding,
+    so a start that folds to ``chars`` or more settles it.
+
+    >>> folds_shorter("a  b", 4), folds_shorter(" " * 500 + "ab", 3), folds_shorter("word " * 100_000, 100)
+    (True, True, False)
+    """
+    if len(text) < chars:
+        return True
+    size = chars
+    while True:
+        size *= 4
+        if len(normalize_space(text[:size])) >= chars:
+            return False
+        if size >= len(text):
+            return True
+
+
+def may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a tree parsed from ``text`` may hold one of ``words`` (ASCII letters, "/" and ":")
+    in a text or an attribute: ``text`` holds one, or a character reference that may spell one.
+    A page's text is searched in C many times faster than its tree, so a search of the tree for
+    the words is skipped when this says no.
+
+    >>> may_hold('<p class="byline">', ("yline",)), may_hold('<p class="b&#121;line">', ("yline",))
+    (True, True)
+    >>> may_hold("<p class='date'>Don&#8217;t</p>", ("yline", "uthor")), may_hold("&#x75;thor &#117", ("uthor",))
+    (False, True)
+    """
+    return any(word in text for word in words) or _ASCII_REFERENCE.search(text) is not None
 
 
 def fix_mojibake(text: str) -> str:
