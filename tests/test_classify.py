@@ -168,7 +168,7 @@ def test_a_monotone_feature_never_lowers_the_score():
     monotone fit gives the band no lower score than the shorter pages below it."""
     rows = [{"words": v / 10} for v in range(60)]
     labels = [v >= 20 and not 40 <= v < 46 for v in range(60)]
-    free = train.fit(rows, labels, ["words"])
+    free = train.fit(rows, labels, ["words"], train.Boosting())
     steady = train.fit(rows, labels, ["words"], train.Boosting(monotone=(("words", 1),)))
     scores = [steady.score(row) for row in rows]
     assert free.score({"words": 4.2}) < free.score({"words": 3.5})
