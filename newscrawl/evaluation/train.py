@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m newscrawl.evaluation.train [CORPUS_ROOT] [--out FILE] [--folds-only]
+    python -m newscrawl.evaluation.train [CORPUS_ROOT] [--out FILE] [--folds-only | --no-folds]
 
 Every page of every set under ``CORPUS_ROOT`` (default ``../shared/corpus``) is run through
 the extractor for its :mod:`~newscrawl.extraction.page_features`; its label is its truth
@@ -11,9 +11,11 @@ article set is left out in turn together with one third of the other pages (chos
 model is fitted on the rest and judged on what was left out. The shipped model is then fitted
 on every page and written to ``--out`` (the package's model file by default).
 
-The fit is gradient boosting of small regression trees on the log loss (Newton leaves, as
-XGBoost does), in plain Python: a few thousand pages and a few dozen features need no
-numerical library, and the shipped model is a JSON list of trees read by
+The fit is gradient boosting of small regression trees on the log loss (Newton leaves and
+monotone constraints, as XGBoost does), averaged over a few fits on pages drawn with
+replacement from a fixed seed, so the same pages always give the same file. It runs in plain
+Python: a few thousand pages and a few dozen features need no numerical library, and the
+shipped model is a JSON list of trees read by
 :class:`~newscrawl.extraction.classify.PageTypeModel`.
 """
 
@@ -52,7 +54,6 @@ class Boosting:
     #: Articles weigh this much more than other pages: losing an article costs more than
     #: publishing a listing, and the targets ask 97% of articles against 90% of the others.
     article_weight: float = 3.0
-    base_score: bool = False  # start from the weighted share of articles, not from 0
     monotone: tuple[tuple[str, int], ...] = ()
     bags: int = 1  # fits on resampled pages, averaged
     seed: int = 0
@@ -126,10 +127,7 @@ def _boost(x: list[list[float]], labels: Sequence[int], weights: list[float],
     order = [sorted(range(len(x)), key=lambda i, f=f: x[i][f]) for f in range(len(names))]
     kept = {i for i, w in enumerate(weights) if w > 0}
     trees: list = []
-    if boosting.base_score:
-        articles = sum(w for w, y in zip(weights, labels) if y)
-        trees.append(round(math.log(articles / (sum(weights) - articles)), 5))
-    scores = [sum(trees)] * len(x)
+    scores = [0.0] * len(x)
     for _ in range(boosting.rounds):
         p = [1 / (1 + math.exp(-max(min(s, 50.0), -50.0))) for s in scores]
         data = _Gradients(
