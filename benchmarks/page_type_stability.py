@@ -22,7 +22,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from newscrawl.evaluation.train import SHIPPED, Boosting, DEFAULT_ROOT, fit, judged_right, labelled_pages
+from newscrawl.evaluation.train import SHIPPED, Boosting, DEFAULT_ROOT, judged_right, labelled_pages, shipped_fit
 from newscrawl.extraction.record import extract_features
 
 FLIPPED = ("has_author", "has_date", "type_none")
@@ -56,23 +56,21 @@ def _source(corpus: str) -> str:
     return corpus.split("-", 1)[0]
 
 
-def _fit(rows: list, boosting: Boosting):
-    return fit([r[3] for r in rows], [r[2] == "article" for r in rows], sorted(rows[0][3]), boosting)
-
-
 def _shares(counts: Counter) -> str:
+    """The share judged right of each true type, on one line."""
     types = sorted({t for t, _ in counts})
     return ", ".join(f"{t} {counts[t, 'right'] / counts[t, 'pages']:.3f}" for t in types)
 
 
 def left_out(rows: list, boosting: Boosting) -> list[str]:
+    """One line per group left out: the share of its pages judged right; then all of them."""
     sources = Counter(_source(c) for c in {r[0] for r in rows})
     mixed = {c for c, _, _, _ in rows if sources[_source(c)] > 1}
     groups = sorted({group(c, p, mixed) for c, p, _, _ in rows})
     total: Counter = Counter()
     lines = []
     for name in groups:
-        model = _fit([r for r in rows if group(r[0], r[1], mixed) != name], boosting)
+        model = shipped_fit([r for r in rows if group(r[0], r[1], mixed) != name], boosting)
         counts = judged_right(model, [r for r in rows if group(r[0], r[1], mixed) == name])
         total.update(counts)
         lines.append(f"left out {name}: {_shares(counts)}")
@@ -80,13 +78,14 @@ def left_out(rows: list, boosting: Boosting) -> list[str]:
 
 
 def perturbed(rows: list, boosting: Boosting, stories: list[dict]) -> list[str]:
-    base = _fit(rows, boosting)
+    """One line per flipped feature and draw: verdicts changed, and how the wire ``stories`` fare."""
+    base = shipped_fit(rows, boosting)
     verdicts = [base.score(r[3]) >= 0 for r in rows]
     lines = [f"unperturbed: least wire story score {min(map(base.score, stories)):.2f}"]
     for feature in FLIPPED:
         for draw in range(DRAWS):
             picked = set(random.Random(f"{feature}/{draw}").sample(range(len(rows)), int(len(rows) * SHARE)))
-            model = _fit([(c, p, t, f | {feature: 1.0 - f[feature]}) if i in picked else (c, p, t, f)
+            model = shipped_fit([(c, p, t, f | {feature: 1.0 - f[feature]}) if i in picked else (c, p, t, f)
                           for i, (c, p, t, f) in enumerate(rows)], boosting)
             changed = sum((model.score(r[3]) >= 0) != verdicts[i] for i, r in enumerate(rows) if i not in picked)
             scores = [model.score(s) for s in stories]
@@ -106,7 +105,7 @@ def main(argv=None) -> int:
     stories = [extract_features(wire_story(n), f"http://127.0.0.1:8080/wire/{n:03d}.html") for n in range(60)]
     print("\n".join(left_out(rows, boosting)))
     print("\n".join(perturbed(rows, boosting, stories)))
-    print(f"own pages: {_shares(judged_right(_fit(rows, boosting), rows))}")
+    print(f"own pages: {_shares(judged_right(shipped_fit(rows, boosting), rows))}")
     return 0
 
 
