@@ -11,13 +11,14 @@ import pytest
 
 from newscrawl import extract_article
 from newscrawl.evaluation import train
-from newscrawl.extraction.classify import PageTypeModel, page_type, shipped_model
+from newscrawl.extraction.classify import MODEL_FILE, PageTypeModel, page_type, shipped_model
 from newscrawl.extraction.document import parse_document
 from newscrawl.extraction import page_features
 from lxml import etree
 
 from newscrawl.extraction.page_features import _LINK_TEXT_NOT_NOSCRIPT, _SHOWN_TEXT, count_phrases, shown_and_link_text
 from newscrawl.extraction.record import extract_features
+from tests.conftest import CORPUS
 
 STORY = " ".join(
     f"The council met on day {n} and argued at length about the bridge, its cost and its age."
@@ -168,3 +169,30 @@ def test_training_command_checks_by_corpus_and_writes_a_model(tmp_path, capsys):
     model = PageTypeModel(**json.loads(out.read_text()))
     assert page_type(extract_features(SHOP, "https://e0.example.com/product/0"), model) == "other"
     assert page_type(extract_features(NEWS, "https://e0.example.com/article/0"), model) == "article"
+
+
+def test_a_monotone_feature_never_lowers_the_score():
+    """Pages with more words are articles, except a band of long ones labelled other: a
+    monotone fit gives the band no lower score than the shorter pages below it."""
+    rows = [{"words": v / 10} for v in range(60)]
+    labels = [v >= 20 and not 40 <= v < 46 for v in range(60)]
+    free = train.fit(rows, labels, ["words"], train.Boosting())
+    steady = train.fit(rows, labels, ["words"], train.Boosting(monotone=(("words", 1),)))
+    scores = [steady.score(row) for row in rows]
+    assert free.score({"words": 4.2}) < free.score({"words": 3.5})
+    assert scores == sorted(scores) and scores[5] < 0 < scores[30]
+
+
+def test_a_bagged_fit_is_the_same_every_time():
+    rows = [{"x": v / 20, "y": (v * 7 % 11) / 11} for v in range(40)]
+    labels = [v >= 20 for v in range(40)]
+    boosting = train.Boosting(rounds=5, bags=3, seed=4)
+    first, second = (train.fit(rows, labels, ["x", "y"], boosting) for _ in range(2))
+    assert train.model_text(first) == train.model_text(second)
+    assert len(first.trees) == 15 and first.score({"x": 1.5}) > 0 > first.score({"x": 0.1})
+
+
+def test_the_training_command_writes_the_shipped_model():
+    """Refitting on the shared corpus gives the shipped file byte for byte. When this fails,
+    the page features changed since the model was fitted: run the training command."""
+    assert train.model_text(train.shipped_fit(train.labelled_pages(CORPUS))) == MODEL_FILE.read_text()
