@@ -309,5 +309,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.out.write_text(model_text(model))
     return 0
 
+
 if __name__ == "__main__":
     sys.exit(main())
