@@ -107,9 +107,14 @@ def extract_headline(doc: Document) -> str | None:
         chosen = title_the_heading_confirms(chosen, [structured], shown)
         chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
         chosen = heading_that_continues(chosen, shown)
+    return without_section_suffix(without_markdown(chosen or _untitled_headline(doc, names, page_title)), doc.url)
+
+
+def _untitled_headline(doc: Document, names: list[str], page_title: str | None) -> str | None:
+    """The headline of a page whose titles gave none: its first heading (spelled as the page
+    title says, unless it is the site's name), else the page title, else that heading."""
     first = strip_site_suffix(first_heading(doc), names)
-    shown_first = spelled_as_title(heading_unless_masthead(first, names), page_title)
-    return without_section_suffix(without_markdown(chosen or shown_first or page_title or first), doc.url)
+    return spelled_as_title(heading_unless_masthead(first, names), page_title) or page_title or first
 
 
 def without_section_suffix(title: str | None, url: str) -> str | None:
