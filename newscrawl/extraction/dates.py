@@ -267,13 +267,13 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: _jsonld_dates(doc, "dateCreated"),
     ), timezone, month_first)
     structured = marked_day_over(_first_date((lambda: pubdate_time(doc),), timezone, month_first), structured)
-    shown = shown_dates(doc, month_first)
     url_day = date_from_url(doc.url)
-    if structured and url_day != structured[:10]:
+    if structured and url_day == structured[:10]:
+        return structured  # the URL confirms it: the dates shown by the headline are not read
+    shown = shown_dates(doc, month_first)
+    if structured:
         return day_shown_and_in_url(shown, url_day) or prefer_shown(
             structured, shown, lambda: printed_days(doc, month_first), lambda: _meta_update_day(doc, timezone))
-    if structured:
-        return structured
     return _first_date((
         lambda: [url_day],
         lambda: [next((d.day for d in shown if not d.updated), None)],
