@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from newscrawl.extraction.document import Document
 
 _MAX_JSONLD_CHARS = 2_000_000
@@ -24,6 +26,28 @@ _LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0
                              r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
+# The tags of the few elements the metadata reads from all over the page: one walk of the tree
+# finds them all, where a walk for each tag cost about as much as the whole of what is read.
+_INDEXED_TAGS = ("meta", "link", "script", "time", "h1")
+
+
+def elements(doc: Document, tag: str) -> list[etree._Element]:
+    """The page's ``<meta>``, ``<link>``, ``<script>``, ``<time>`` or ``<h1>`` elements (``tag``),
+    in page order; one walk of the tree finds those of every tag.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> doc = parse_document('<meta name="a"><h1>T</h1><p><time>May</time><time>June</time></p>', "https://e.com/")
+    >>> [element.text for element in elements(doc, "time")], len(elements(doc, "meta")), elements(doc, "link")
+    (['May', 'June'], 1, [])
+    """
+    index = doc.cache.get("elements")
+    if index is None:
+        index = doc.cache["elements"] = {name: [] for name in _INDEXED_TAGS}
+        for element in doc.root.iter(*_INDEXED_TAGS):
+            index[element.tag].append(element)
+    return index[tag]
+
+
 def jsonld_objects(doc: Document) -> list[dict]:
     """Every JSON-LD object of the page, ``@graph`` members and nested lists flattened.
 
@@ -37,7 +61,7 @@ def jsonld_objects(doc: Document) -> list[dict]:
     objects = doc.cache.get("jsonld")
     if objects is None:
         objects = doc.cache["jsonld"] = []
-        for script in doc.root.iter("script"):
+        for script in elements(doc, "script"):
             if "ld+json" in (script.get("type") or ""):
                 objects.extend(_flatten(parse_jsonld(script.text or ""), 0))
     return objects
@@ -131,7 +155,7 @@ def _meta_index(doc: Document) -> dict[str, list[str]]:
     cached = doc.cache.get("meta_index")
     if cached is None:
         cached = doc.cache["meta_index"] = {}
-        for meta in doc.root.iter("meta"):
+        for meta in elements(doc, "meta"):
             content = meta.get("content")
             if content is None:
                 continue
