@@ -23,7 +23,7 @@ from newscrawl.extraction.shown_date import (
     ShownDate, labelled_day, labelled_update_day, month_number, printed_day, printed_days, shown_dates,
 )
 from newscrawl.extraction.structured import (
-    article_object, jsonld_objects, jsonld_types, meta_content, meta_named, parsely_page,
+    article_object, elements, jsonld_objects, jsonld_types, meta_content, meta_named, parsely_page,
 )
 from newscrawl.extraction.values import clean_text
 
@@ -92,7 +92,6 @@ _UNDER_HEADLINE_ELEMENTS = 4
 _IS_SHORT = etree.XPath("string-length(normalize-space()) < 120")
 _TIME_DATETIME = etree.XPath("(/descendant::time[@datetime])[1]/@datetime")  # the first in an <article> or not
 _TIME_AFTER = etree.XPath("following::time[@datetime][1]/@datetime")
-_PUBDATE_TIME = etree.XPath("(/descendant::time[@pubdate][@datetime])[1]/@datetime")
 
 
 def normalize_date(value: object, timezone: str | None = None, month_first: bool = True) -> str | None:
@@ -267,13 +266,13 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: _jsonld_dates(doc, "dateCreated"),
     ), timezone, month_first)
     structured = marked_day_over(_first_date((lambda: pubdate_time(doc),), timezone, month_first), structured)
-    shown = shown_dates(doc, month_first)
     url_day = date_from_url(doc.url)
-    if structured and url_day != structured[:10]:
+    if structured and url_day == structured[:10]:
+        return structured  # the URL confirms it: the dates shown by the headline are not read
+    shown = shown_dates(doc, month_first)
+    if structured:
         return day_shown_and_in_url(shown, url_day) or prefer_shown(
             structured, shown, lambda: printed_days(doc, month_first), lambda: _meta_update_day(doc, timezone))
-    if structured:
-        return structured
     return _first_date((
         lambda: [url_day],
         lambda: [next((d.day for d in shown if not d.updated), None)],
@@ -309,8 +308,7 @@ def time_by_headline(doc: Document, month_first: bool = True) -> list[str]:
 
 def pubdate_time(doc: Document) -> list[str]:
     """The ``datetime`` of the first ``<time pubdate>``: the page marks the day it shows its
-    readers as the article's publication day, over what its structured data says. The page's
-    text is searched for the attribute's name before its tree.
+    readers as the article's publication day, over what its structured data says.
 
     >>> from newscrawl.extraction.document import parse_document
     >>> pubdate_time(parse_document('<p>Published <time pubdate datetime="2025-08-13">August 13</time></p>', "https://e.com/"))
@@ -318,7 +316,8 @@ def pubdate_time(doc: Document) -> list[str]:
     >>> pubdate_time(parse_document('<time datetime="2025-08-13">August 13</time>', "https://e.com/"))
     []
     """
-    return _PUBDATE_TIME(doc.root) if "pubdate" in doc.text else []
+    marked = (time.get("datetime") for time in elements(doc, "time") if time.get("pubdate") is not None)
+    return [value for value in marked if value is not None][:1]
 
 
 def marked_day_over(marked: str | None, structured: str | None) -> str | None:

@@ -9,18 +9,18 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from newscrawl.extraction.document import Document, text_of
-from newscrawl.extraction.structured import article_object, jsonld_types, meta_content, site_names
+from newscrawl.extraction.structured import article_object, elements, jsonld_types, meta_content, site_names
 from newscrawl.extraction.values import clean_text, name_key, names_match
 
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—»›·•:/*]|-{1,2}|::)\s+|\s*[｜：ㅣ]\s*")
 _MAX_SUFFIX_WORDS = 6
 # The itemprop attributes are tested, not every element for one: libxml2 walks faster than it tests.
 _H1 = etree.XPath("/descendant::*/@itemprop[. = 'headline']/.. | /descendant::h1")
-# The page's own h1, not one in navigation (breadcrumbs often end with the headline as an h1);
-# the <body>'s classes are the theme's flags ("genesis-breadcrumbs-visible"), not a breadcrumb.
-_ARTICLE_H1 = etree.XPath(
-    "/descendant::h1[not(ancestor::nav or ancestor::li"
-    " or ancestor-or-self::*[not(self::body)][contains(translate(@class, 'BREADCUM', 'breadcum'), 'breadcrumb')])]"
+# Whether an h1 is the page's own, not one in navigation (breadcrumbs often end with the headline
+# as an h1); the <body>'s classes are the theme's flags ("genesis-breadcrumbs-visible"), not a breadcrumb.
+_OUTSIDE_NAVIGATION = etree.XPath(
+    "not(ancestor::nav or ancestor::li"
+    " or ancestor-or-self::*[not(self::body)][contains(translate(@class, 'BREADCUM', 'breadcum'), 'breadcrumb')])"
 )
 # What ends a kicker written before the headline: "Rail strike: ...", "Rail strike / ...".
 _KICKER_END = re.compile(r"\S\s*(?:[:/|–—]|\s-)\s*$")
@@ -107,9 +107,14 @@ def extract_headline(doc: Document) -> str | None:
         chosen = title_the_heading_confirms(chosen, [structured], shown)
         chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
         chosen = heading_that_continues(chosen, shown)
+    return without_section_suffix(without_markdown(chosen or _untitled_headline(doc, names, page_title)), doc.url)
+
+
+def _untitled_headline(doc: Document, names: list[str], page_title: str | None) -> str | None:
+    """The headline of a page whose titles gave none: its first heading (spelled as the page
+    title says, unless it is the site's name), else the page title, else that heading."""
     first = strip_site_suffix(first_heading(doc), names)
-    shown_first = spelled_as_title(heading_unless_masthead(first, names), page_title)
-    return without_section_suffix(without_markdown(chosen or shown_first or page_title or first), doc.url)
+    return spelled_as_title(heading_unless_masthead(first, names), page_title) or page_title or first
 
 
 def without_section_suffix(title: str | None, url: str) -> str | None:
@@ -424,7 +429,8 @@ def article_heading(doc: Document) -> etree._Element | None:
     """The page's first ``<h1>`` with text outside navigation and breadcrumbs (found once a page:
     the headline and the dates shown by it all ask, before the body extraction prunes the tree)."""
     if "article_heading" not in doc.cache:
-        doc.cache["article_heading"] = next((element for element in _ARTICLE_H1(doc.root) if _text(element)), None)
+        doc.cache["article_heading"] = next(
+            (h1 for h1 in elements(doc, "h1") if _OUTSIDE_NAVIGATION(h1) and _text(h1)), None)
     return doc.cache["article_heading"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from newscrawl.extraction.document import Document
-from newscrawl.extraction.structured import article_object, meta_content
+from newscrawl.extraction.structured import article_object, elements, meta_content
 
 _CODE = re.compile(r"^([a-zA-Z]{2,3})(?:$|[-_])")
 # ISO 639-2/3 codes and legacy codes that pages use instead of the 639-1 code.
@@ -60,7 +60,7 @@ def _in_language(value: object) -> object:
 
 
 def _http_equiv_language(doc: Document) -> str | None:
-    for meta in doc.root.iter("meta"):
+    for meta in elements(doc, "meta"):
         if (meta.get("http-equiv") or "").lower() == "content-language":
             return meta.get("content")
     return None

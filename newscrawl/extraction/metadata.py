@@ -6,15 +6,13 @@ one assembles the record and holds the small fields. Nothing here modifies ``doc
 
 from __future__ import annotations
 
-from lxml import etree
-
 from newscrawl.extraction.authors import extract_authors
 from newscrawl.extraction.dates import extract_modified, extract_published
 from newscrawl.extraction.document import Document
 from newscrawl.extraction.headline import extract_headline
 from newscrawl.extraction.language import extract_language
 from newscrawl.extraction.structured import (
-    article_object, meta_content, meta_contents, page_types, publisher_name, resolve_reference,
+    article_object, elements, meta_content, meta_contents, page_types, publisher_name, resolve_reference,
 )
 from newscrawl.extraction.values import absolute_url, clean_text
 
@@ -77,22 +75,21 @@ def main_image(doc: Document) -> str | None:
 
 def canonical_url(doc: Document) -> str | None:
     """``<link rel=canonical>`` (else ``og:url``) as an absolute http(s) URL."""
-    for value in (*_canonical_links(doc.root), meta_content(doc, "og:url")):
+    for value in (*_canonical_links(doc), meta_content(doc, "og:url")):
         url = absolute_url(value, doc.url)
         if url:
             return url
     return None
 
 
-def _canonical_links(root: etree._Element) -> list[str]:
-    """The ``href`` of every ``<link rel=canonical>``, in page order: the tree's own walk to the
-    few ``<link>`` elements costs half an XPath test of every element.
+def _canonical_links(doc: Document) -> list[str]:
+    """The ``href`` of every ``<link rel=canonical>``, in page order.
 
-    >>> from lxml import html
-    >>> _canonical_links(html.fromstring('<html><link rel="canonical" href="/a"><link rel="x" href="/b"></html>'))
+    >>> from newscrawl.extraction.document import parse_document
+    >>> _canonical_links(parse_document('<html><link rel="canonical" href="/a"><link rel="x" href="/b"></html>', "https://e.com/"))
     ['/a']
     """
-    return [link.get("href") for link in root.iter("link")
+    return [link.get("href") for link in elements(doc, "link")
             if link.get("rel") == "canonical" and link.get("href") is not None]
 
 
