@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,14 +47,19 @@ def start(command: list[str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=REPO, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
-def kill_after(command: list[str], pattern: str, occurrence: int, log: Path) -> int:
-    """Run a worker until its ``occurrence``-th log line matching ``pattern``; SIGKILL it."""
+def kill_after(command: list[str], pattern: str, occurrence: int, log: Path,
+               on_first: Callable[[], None] = lambda: None) -> int:
+    """Run a worker until its ``occurrence``-th log line matching ``pattern``; SIGKILL it.
+    ``on_first`` runs at the first such line."""
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
     seen, lines = 0, []
     for line in process.stdout:
         lines.append(line)
-        seen += bool(re.search(pattern, line))
+        if re.search(pattern, line):
+            seen += 1
+            if seen == 1:
+                on_first()
         if seen == occurrence:
             process.send_signal(signal.SIGKILL)
             break
@@ -83,11 +89,19 @@ def finish(process: subprocess.Popen, log: Path) -> None:
 
 
 def test_three_workers_one_killed_publish_every_article_once(demo_sites, redis, tmp_path):
+    """The victim starts first and the others once it has fetched its first article: started
+    together, the others could lease every page before the victim fetched one, and it would end
+    on its own instead of being killed holding leases."""
     out, logs = tmp_path / "out", tmp_path
     victim = worker_command(demo_sites, out / "w0", redis.url)
-    survivors = [start(worker_command(demo_sites, out / f"w{n}", redis.url), logs / f"w{n}.log")
-                 for n in (1, 2)]
-    assert kill_after(victim, r"Crawled \(200\)", 2, logs / "w0.log") == -signal.SIGKILL
+    survivors: list[subprocess.Popen] = []
+
+    def start_survivors() -> None:
+        survivors.extend(start(worker_command(demo_sites, out / f"w{n}", redis.url), logs / f"w{n}.log")
+                         for n in (1, 2))
+
+    assert kill_after(victim, r"Crawled \(200\) <GET \S+/2026/11/", 2, logs / "w0.log",
+                      on_first=start_survivors) == -signal.SIGKILL
     for n, process in enumerate(survivors, start=1):
         finish(process, logs / f"w{n}.log")
     records = published(out)
