@@ -51,14 +51,19 @@ _BY_INITIALS = "".join(sorted({by[0] for by in _BY_WORDS}))
 _LEAD = "normalize-space(text()[normalize-space()])"
 _ALL_BY_WORDS = "\n" + "\n".join(_BY_WORDS) + "\n"
 _ONE_BY_WORDS = "\n" + "\n".join(by for by in _BY_WORDS if " " not in by) + "\n"
-_PREFIXED = etree.XPath(
-    "following::*[self::p or self::span or self::div or self::li]"
-    f"[text()[normalize-space()] and contains('{_BY_INITIALS}', substring({_LEAD}, 1, 1))]"
-    f"[contains('{_ALL_BY_WORDS}', concat('\n', {_LEAD}, '\n'))"
+# One predicate, ended by ``[1]``: libxml2 then stops at the first element that passes, where
+# ``[position() <= 6]`` tests every element after the headline.
+_IS_PREFIXED = (
+    "(self::p or self::span or self::div or self::li)"
+    f" and text()[normalize-space()] and contains('{_BY_INITIALS}', substring({_LEAD}, 1, 1))"
+    f" and (contains('{_ALL_BY_WORDS}', concat('\n', {_LEAD}, '\n'))"
     f" or contains('{_ONE_BY_WORDS}', concat('\n', substring-before({_LEAD}, ' '), '\n'))"
     + "".join(f" or starts-with({_LEAD}, '{by} ')" for by in _BY_WORDS if " " in by)
-    + "][position() <= 6]"
+    + ")"
 )
+_PREFIXED_INSIDE = etree.XPath(f"descendant::*[{_IS_PREFIXED}][1]")
+_PREFIXED_AFTER = etree.XPath(f"following::*[{_IS_PREFIXED}][1]")
+_MAX_PREFIXED = 6
 _FIRST_TEXT = etree.XPath(_LEAD)
 _NAME_PARTS = etree.XPath("descendant::*[@itemprop='name']")
 # Inside a byline, the element that holds only the name: its class says so ("author-name",
@@ -166,7 +171,7 @@ def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     ['Ziyi Xu']
     """
     headline = _HEADLINE(root)
-    for element in _PREFIXED(headline[0]) if headline else ():
+    for element in islice(_prefixed_after(headline[0]), _MAX_PREFIXED) if headline else ():
         lead = _FIRST_TEXT(element)
         text = lead if _BY.sub("", lead).strip(" ,") else " ".join(" ".join(element.itertext()).split())
         if len(text) > _MAX_PREFIXED_CHARS:
@@ -175,6 +180,21 @@ def prefixed_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
         if names:
             return names
     return []
+
+
+def _prefixed_after(element: etree._Element) -> Iterator[etree._Element]:
+    """The elements after ``element`` whose own text starts with "By", "Von", "Posted by"...,
+    in page order (XPath's ``following::*``), each found only when asked.
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<div><h1>T</h1><div>By A<p>By B</p></div><p>Other</p><li>Von C</li></div>')
+    >>> [" ".join(e.itertext()) for e in _prefixed_after(page.find("h1"))]
+    ['By A By B', 'By B', 'Von C']
+    """
+    found = _PREFIXED_AFTER(element)
+    while found:
+        yield found[0]
+        found = _PREFIXED_INSIDE(found[0]) or _PREFIXED_AFTER(found[0])
 
 
 def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
