@@ -259,8 +259,11 @@ def _short_texts(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
     for body in root.getroottree().getroot().iter("body"):
         for element in body.iter(*_SHORT_TEXT_TAGS):
             first = element.text
-            if first is None:
-                first = next((child.tail for child in element if child.tail is not None), None)
+            if first is None:  # a loop spelled out: a generator here costs as much as the rest
+                for child in element:
+                    first = child.tail
+                    if first is not None:
+                        break
             if not (first and first.strip(XML_BLANKS)):
                 continue
             text = text_of(element)
