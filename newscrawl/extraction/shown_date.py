@@ -359,8 +359,12 @@ def is_caption(element: etree._Element) -> bool:
     [True, False]
     """
     tag = element.tag
-    if tag == "figcaption" or (tag in _CAPTION_TAGS and "caption" in (element.get("class") or "").lower()):
+    if tag == "figcaption":
         return True
+    if tag in _CAPTION_TAGS:
+        classes = element.get("class")
+        if classes is not None and "caption" in classes.lower():
+            return True
     if tag != "p":
         return False
     previous = element.getprevious()
