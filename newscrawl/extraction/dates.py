@@ -86,11 +86,9 @@ _DATE_ELEMENTS = etree.XPath(
 )
 # Short elements just under the headline, where bylines print the date ("By A · May 3, 2024"),
 # read one by one after the headline until enough are found.
-_FIRST_HEADLINE = etree.XPath("/descendant::h1[1]")
 _UNDER_HEADLINE_TAGS = frozenset({"p", "div", "span", "time", "li"})
 _UNDER_HEADLINE_ELEMENTS = 4
 _IS_SHORT = etree.XPath("string-length(normalize-space()) < 120")
-_TIME_DATETIME = etree.XPath("(/descendant::time[@datetime])[1]/@datetime")  # the first in an <article> or not
 _TIME_AFTER = etree.XPath("following::time[@datetime][1]/@datetime")
 
 
@@ -235,14 +233,14 @@ def visible_dates(doc: Document, month_first: bool = True) -> list[str]:
     >>> visible_dates(parse_document("<h1>T</h1><div>By Ann · November 12, 2026</div>", "https://e.com/"))
     ['2026-11-12']
     """
-    elements = [*_DATE_ELEMENTS(doc.root)[:_MAX_DATE_ELEMENTS], *_under_headline(doc.root)]
+    elements = [*_DATE_ELEMENTS(doc.root)[:_MAX_DATE_ELEMENTS], *_under_headline(doc)]
     dates = (printed_day(" ".join(element.itertext()), month_first) for element in elements)
     return [date for date in dates if date]
 
 
-def _under_headline(root: etree._Element) -> list[etree._Element]:
+def _under_headline(doc: Document) -> list[etree._Element]:
     """The first short paragraphs, divisions, spans, times and list items after the first ``<h1>``."""
-    headline = _FIRST_HEADLINE(root)
+    headline = elements(doc, "h1")
     under = (element for element in following_elements(headline[0]) if element.tag in _UNDER_HEADLINE_TAGS
              and _IS_SHORT(element)) if headline else ()
     return list(islice(under, _UNDER_HEADLINE_ELEMENTS))
@@ -297,13 +295,24 @@ def time_by_headline(doc: Document, month_first: bool = True) -> list[str]:
     >>> time_by_headline(parse_document(html.replace("03/01/2017", "Read more"), "https://e.com/"))
     ['2025-01-31T12:00:00Z']
     """
-    first = _TIME_DATETIME(doc.root)
+    first = _first_time_datetime(doc)
     heading = article_heading(doc) if first else None
     if heading is None:
         return first
     after = _TIME_AFTER(heading)
     shown = next((date.day for date in shown_dates(doc, month_first) if not date.updated), None)
     return after if after and shown and (normalize_date(after[0], None, month_first) or "")[:10] == shown else first
+
+
+def _first_time_datetime(doc: Document) -> list[str]:
+    """The ``datetime`` of the page's first ``<time>`` that has one (in an ``<article>`` or not).
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> _first_time_datetime(parse_document('<time>May</time><p><time datetime="2025-05-01">May 1</time></p>', "https://e.com/"))
+    ['2025-05-01']
+    """
+    values = (time.get("datetime") for time in elements(doc, "time"))
+    return [value for value in values if value is not None][:1]
 
 
 def pubdate_time(doc: Document) -> list[str]:
