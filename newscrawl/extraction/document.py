@@ -39,11 +39,9 @@ _LATIN1_LIKE = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15"})
 # parses but lxml refuses to set back (as dropping an element does, joining tails).
 _CONTROL_CHAR_LIST = tuple(map(chr, (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0xfffe, 0xffff)))
 _CONTROL_CHARS = re.compile(f"[{re.escape(''.join(_CONTROL_CHAR_LIST))}]")
-# The same characters in UTF-8: a byte each, but three for the non-characters, which start
-# with a byte that most pages never hold.
+# The controls in UTF-8, a byte each; and the two non-characters (three bytes each).
 _CONTROL_BYTES = tuple(char.encode("utf-8") for char in _CONTROL_CHAR_LIST if char < " ")
-_NONCHARACTER_BYTES = ("\ufffe".encode("utf-8"), "\uffff".encode("utf-8"))
-_NONCHARACTER_LEAD = _NONCHARACTER_BYTES[0][:1]
+_NONCHARACTERS = ("\ufffe", "\uffff")
 # 64 or more opening tags in a row, nothing but white space between them.
 _OPENING_TAG_RUN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){64,}")
 _LAST_OPENING_TAG = re.compile(r"<[A-Za-z][^<>]*>\s*$")
@@ -199,7 +197,7 @@ def parse_document(html: str | bytes, url: str, content_type: str | None = None,
     started = time.thread_time()
     text, utf8 = _decode(html, content_type)
     cleaned = _XML_DECLARATION.sub("", text, count=1)
-    if not utf8 or _holds_control_bytes(html):  # bytes search faster
+    if not utf8 or _holds_control_chars(html, text):
         cleaned = strip_control_chars(cleaned)
     cleaned, fitted = fit_source(cleaned, limits)
     if fitted:
@@ -214,18 +212,17 @@ def parse_document(html: str | bytes, url: str, content_type: str | None = None,
                     whole=whole, limits=limits, over_budget=list(fitted), started=started)
 
 
-def _holds_control_bytes(utf8: bytes) -> bool:
-    """Whether UTF-8 bytes hold one of the characters :func:`strip_control_chars` takes out.
+def _holds_control_chars(utf8: bytes, text: str) -> bool:
+    """Whether a page, ``text`` decoded from the ``utf8`` bytes, holds one of the characters
+    :func:`strip_control_chars` takes out.
 
-    A search for one byte is several times faster than one for three: the non-characters
-    are looked for only on a page that holds their first byte.
+    A search for one byte or one character is several times faster than one for three bytes:
+    the one-byte controls are looked for in the bytes, the two non-characters in the text.
 
-    >>> [_holds_control_bytes(text.encode()) for text in ("a\\x0bb", "a\\ufffeb", "\\uff01\\t")]
+    >>> [_holds_control_chars(text.encode(), text) for text in ("a\\x0bb", "a\\ufffeb", "\\uff01\\t")]
     [True, True, False]
     """
-    if any(byte in utf8 for byte in _CONTROL_BYTES):
-        return True
-    return _NONCHARACTER_LEAD in utf8 and any(char in utf8 for char in _NONCHARACTER_BYTES)
+    return any(byte in utf8 for byte in _CONTROL_BYTES) or any(char in text for char in _NONCHARACTERS)
 
 
 def strip_control_chars(text: str) -> str:
