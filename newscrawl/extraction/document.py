@@ -308,12 +308,21 @@ def following_elements(element: etree._Element) -> Iterator[etree._Element]:
 
 
 def drop_element(el: etree._Element) -> tuple | None:
-    """Drop ``el`` (unless already gone); what :func:`put_back` needs to undo it."""
+    """Drop ``el`` (unless already gone); what :func:`put_back` needs to undo it.
+
+    ``el.drop_tree()``, written out: it would look up the parent, the previous node and the
+    tail again (13% of the time of a drop).
+    """
     parent = el.getparent()
     if parent is None:
         return None
     previous, tail = el.getprevious(), el.tail or ""
-    el.drop_tree()
+    if tail:  # joined to the text before the element
+        if previous is None:
+            parent.text = (parent.text or "") + tail
+        else:
+            previous.tail = (previous.tail or "") + tail
+    parent.remove(el)
     return el, parent, previous, len(tail)
 
 
