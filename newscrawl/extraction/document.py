@@ -256,13 +256,10 @@ def _parse_tree(text: str, url: str = "", utf8: bytes | None = None) -> lxml_htm
 def _parse_whole(text: str | bytes) -> lxml_html.HtmlElement | None:
     """Parse ``text`` (bytes are UTF-8); ``None`` when the parser stopped before the end (a fatal error).
 
-    The ``id`` attributes are not indexed (``collect_ids``): no extractor looks an element up
-    by its id, and indexing them costs 3% of a parse.
-
     >>> _parse_whole("<p>café").findtext(".//p") == _parse_whole("<p>café".encode("utf-8")).findtext(".//p")
     True
     """
-    parser = etree.HTMLParser(remove_comments=True, huge_tree=True, collect_ids=False,
+    parser = etree.HTMLParser(remove_comments=True, huge_tree=True,
                               encoding="utf-8" if isinstance(text, bytes) else None)
     parser.set_element_class_lookup(_HTML_CLASSES)
     try:
