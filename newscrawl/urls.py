@@ -51,4 +51,13 @@ def record_id(url: str) -> str:
     >>> len(record_id("https://example.com/a"))
     32
     """
-    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:32]
+    return canonical_id(canonical_url(url))
+
+
+def canonical_id(canonical: str) -> str:
+    """:func:`record_id` of a URL already in :func:`canonical_url`'s form, not canonicalised again.
+
+    >>> canonical_id(canonical_url("https://example.com/a")) == record_id("https://example.com/a")
+    True
+    """
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]

@@ -41,7 +41,12 @@ class PageTypeModel:
         (-1.0, 2.0)
         """
         values = [features.get(name, 0.0) for name in self.features]
-        return sum(leaf_value(tree, values) for tree in self.trees)
+        score = 0  # the walk of leaf_value, inline: a call per tree cost a fifth of the time
+        for tree in self.trees:
+            while type(tree) is list:
+                tree = tree[2] if values[tree[0]] < tree[1] else tree[3]
+            score += tree
+        return score
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -19,7 +19,7 @@ from newscrawl.extraction.page_features import page_features, page_signals
 from newscrawl.extraction.items import SCHEMA_VERSION, empty_record
 from newscrawl.extraction.loader import ArticleLoader
 from newscrawl.extraction.processors import word_count
-from newscrawl.urls import canonical_url, is_http_url, record_id
+from newscrawl.urls import canonical_id, canonical_url, is_http_url
 
 logger = logging.getLogger(__name__)
 _METADATA_FIELDS = (
@@ -204,7 +204,7 @@ def _add_identity(record: dict, url: str, metadata: dict) -> None:
         canonical = url
     record["url"] = url
     record["canonicalUrl"] = canonical_url(canonical)
-    record["id"] = record_id(canonical)
+    record["id"] = canonical_id(record["canonicalUrl"])
     image = metadata.get("mainImage")
     record["mainImage"] = {"url": image} if is_http_url(image) else None
 
