@@ -307,6 +307,8 @@ def _masthead_blocks(page: Layout, mastheads: set[etree._Element]) -> set[int]:
     >>> _masthead_blocks(page, {header, page.spans[2].element})
     set()
     """
+    if not mastheads:
+        return set()
     found = {i for span in page.spans if span.element in mastheads
              for i in range(span.start, span.end)}
     chars = sum(len(page.blocks[i].text) for i in found)
