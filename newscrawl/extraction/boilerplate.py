@@ -109,9 +109,14 @@ def prune_boilerplate(root: etree._Element) -> Callable[[], None]:
             by_tag.append(el)
     spared = _wrappers(lengths)
     _drop_all(el for el in by_tag if el not in spared)
-    _drop_all(el for el in _STYLED(root) if _is_hidden(el) and el not in spared)
-    dropped = [drop_element(el) for el in _named_furniture(root, spared)]
-    return lambda: put_back(dropped)
+    hidden, named = _hidden_and_named(root, spared)
+    _drop_all(hidden)
+    dropped = [drop_element(el) for el in named]
+
+    def restore_named() -> None:
+        put_back(dropped)
+        _drop_all(el for el in _STYLED(root) if _is_hidden(el) and el not in spared)  # in what came back
+    return restore_named
 
 
 def _wrappers(lengths: dict[etree._Element, int]) -> set[etree._Element]:
@@ -261,26 +266,34 @@ def is_lead(el: etree._Element) -> bool:
     return bool(names) and bool(LEAD_NAMES.search(_CAMEL.sub("-", names).lower()))
 
 
-def _named_furniture(root: etree._Element, spared: set[etree._Element]) -> list[etree._Element]:
-    """The body's elements named as furniture, but those ``spared`` and those inside another
-    one: an element found goes with all it holds, so what it holds is not looked at.
+def _hidden_and_named(
+    root: etree._Element, spared: set[etree._Element],
+) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The body's elements that are hidden, and those not hidden that are named as furniture,
+    but those ``spared`` and those inside one found: it goes with all it holds, which is not
+    looked at (the hidden elements inside named furniture go when it comes back).
 
     A page gives the same class and id to many elements (the items of a menu, the cards of a
     list): each pair of them is judged once.
 
     >>> from lxml import html
-    >>> root = html.document_fromstring('<div class="share"><p class="share">a</p></div><p>b</p>'
-    ...     '<div class="share" id="story-body">c</div><div class="share">d</div>')
-    >>> [el.text_content() for el in _named_furniture(root, set())]
-    ['a', 'd']
-    >>> [el.tag for el in _named_furniture(root, {root.find(".//div")})]
-    ['p', 'div']
+    >>> root = html.document_fromstring('<p style="display:none">a</p><div class="share">'
+    ...     '<p class="share">b</p></div><div class="share" id="story-body">c</div><div class="share">d</div>')
+    >>> [[el.text_content() for el in found] for found in _hidden_and_named(root, set())]
+    [['a'], ['b', 'd']]
+    >>> [[el.tag for el in found] for found in _hidden_and_named(root, {root.find(".//div")})]
+    [['p'], ['p', 'div']]
     """
-    named, verdicts = [], {}
+    hidden, named, verdicts = [], [], {}
     for body in _OUTER_BODIES(root):
         walk = etree.iterwalk(body, events=("start",), tag=etree.Element)
         next(walk)  # the body itself
         for _, el in walk:
+            if _is_hidden(el):
+                if el not in spared:
+                    hidden.append(el)
+                    walk.skip_subtree()
+                continue
             names = el.get("class"), el.get("id")
             furniture = verdicts.get(names)
             if furniture is None:
@@ -288,7 +301,7 @@ def _named_furniture(root: etree._Element, spared: set[etree._Element]) -> list[
             if furniture and el not in spared:
                 named.append(el)
                 walk.skip_subtree()
-    return named
+    return hidden, named
 
 
 def _is_named_furniture(class_names: str | None, ident: str | None) -> bool:
