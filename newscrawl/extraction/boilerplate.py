@@ -35,11 +35,11 @@ _HOLDS_TEXT = etree.XPath("boolean(descendant::p)")
 _QUOTES_OR_TABULATES = etree.XPath("boolean(descendant::blockquote or descendant::table)")
 # A time stamp outside a paragraph of prose is a dateline, not a word of the text.
 _IN_PROSE = etree.XPath("boolean(ancestor::p[string-length(normalize-space()) > 50])")
-# "descendant::*" is the same as "//*" here, and faster to evaluate. Only an element with a
-# style or the hidden attribute can be hidden.
-_STYLED = etree.XPath("//body/descendant::*[@style or @hidden]")
+# "/descendant::body" rather than "//body": libxml2 reads "//" as a step over every node first,
+# three times slower here. Only an element with a style or the hidden attribute can be hidden.
+_STYLED = etree.XPath("/descendant::body/descendant::*[@style or @hidden]")
 # The bodies of the page, but one inside another.
-_OUTER_BODIES = etree.XPath("//body[not(ancestor::body)]")
+_OUTER_BODIES = etree.XPath("/descendant::body[not(ancestor::body)]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # React streams a page in segments ``<div hidden id="S:0">`` that a script moves into place.
 _STREAMED_SEGMENT = re.compile(r"S:\w+$")
