@@ -119,8 +119,9 @@ _NOT_CODE = "[not(parent::script or parent::style)]"
 _LINK_TEXT = etree.XPath(f"/descendant::body/descendant::a/descendant::text(){_NOT_CODE}", smart_strings=False)
 _LINK_TEXT_NOT_NOSCRIPT = etree.XPath(
     f"/descendant::body/descendant::a/descendant::text(){_NOT_CODE}[not(ancestor::noscript)]", smart_strings=False)
-# The text of links once the code elements are out of the tree.
-_LINK_TEXT_OF_SHOWN = etree.XPath("/descendant::body/descendant::a/descendant::text()", smart_strings=False)
+# The text of the links of an element (the page's one body) once its code elements are out of
+# the tree.
+_LINK_TEXT_OF_SHOWN = etree.XPath("descendant::a/descendant::text()", smart_strings=False)
 _SHOWN_TEXT = etree.XPath(
     f"/descendant::body/descendant::text(){_NOT_CODE}[not(ancestor::noscript)]", smart_strings=False)
 SAMPLE_CHARS = 100_000  # the shown text read for prices, shop, forum and byline words
@@ -229,7 +230,7 @@ def shown_and_link_text(root: etree._Element) -> tuple[str, list[str]]:
         return shown, _LINK_TEXT_NOT_NOSCRIPT(root) if _noscript_holds_text(root) else _LINK_TEXT(root)
     taken = [drop_element(code) for code in list(bodies[0].iter(*_CODE_TAGS))]
     try:
-        return text_of(bodies[0]), _LINK_TEXT_OF_SHOWN(root)
+        return text_of(bodies[0]), _LINK_TEXT_OF_SHOWN(bodies[0])
     finally:
         put_back(taken)
 
