@@ -47,7 +47,8 @@ _ARTICLE_PATH = re.compile(
     r"learn|resources?|insights?|how-to|tips|magazine)(?:[/.-]|$)|/(?:19|20)\d\d/",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?…:;\"”»。！？]\s*$")
+# The characters a line that ends a sentence ends with, white space aside.
+_SENTENCE_ENDS = frozenset('.!?…:;"”»。！？')
 # Words of a page that speaks to its reader to sell: "we", "our", "your" (English pages).
 _PITCH_WORDS = re.compile(r"\b(?:we|our|us|your|you)\b", re.IGNORECASE)
 _SLUG_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -306,12 +307,22 @@ def page_features(
         "body_short_lines": sum(w < 8 for w in words) / len(words) if words else 1.0,
         "body_long_lines": sum(w >= 25 for w in words) / len(words) if words else 0.0,
         "body_share": min(_squash(total) - signals.get("page_words", 0.0), 0.0),
-        "body_sentences": sum(map(bool, map(_SENTENCE_END.search, lines))) / len(lines)
+        "body_sentences": sum(map(_ends_sentence, lines)) / len(lines)
         if lines else 0.0,
         "body_pitch": min(_reader_words(body or "") / total, 0.2) * 5 if total else 0.0,
         "headings_per_paragraph": signals.get("h2", 0.0) - signals.get("paragraphs", 0.0),
         "url_home": float(path.strip("/") == ""),
     }
+
+
+def _ends_sentence(line: str) -> bool:
+    """Whether a line with some text ends a sentence: its last character other than white
+    space is a full stop, a question or exclamation mark, a colon, a closing quote...
+
+    >>> _ends_sentence("It rained. \\t"), _ends_sentence("Rain, rain"), _ends_sentence("«Il pleut»")
+    (True, False, True)
+    """
+    return line.rstrip()[-1] in _SENTENCE_ENDS
 
 
 def _prices(text: str) -> int:
