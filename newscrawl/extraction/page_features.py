@@ -56,8 +56,11 @@ _SLUG_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 # regex engine then skips ahead to the characters that can start a match, three times faster.
 # A word boundary before a match is the look-behind just after its first letter.
 _PRICE = re.compile(r"[$€£¥\d](?:(?<=[$€£¥])\s?\d|(?<=\d)(?:[.,]\d\d)?\s?(?:€|EUR|USD)\b)")
-# Every price names its currency: a text with none of these holds no price, and is not searched.
-_CURRENCIES = ("$", "€", "£", "¥", "EUR", "USD")
+# Every price names its currency: a sign it starts with ("$5")...
+_CURRENCY_SIGNS = ("$", "€", "£", "¥")
+# ...or a currency it ends with, at most this many characters after its first ("12,99 EUR").
+_CURRENCY_CODES = ("€", "EUR", "USD")
+MAX_CODE_OFFSET = 5
 
 
 class Phrases(NamedTuple):
@@ -175,9 +178,20 @@ def count_phrases(phrases: Phrases, text: str) -> int:
     >>> count_phrases(_FORUM_WORDS, "3 replies, last post by ann; posts: 4 (reposted)"), count_phrases(_FORUM_WORDS, "")
     (3, 0)
     """
+    return _count_matches(phrases.pattern, text, _positions(text, phrases.openings))
+
+
+def _count_matches(pattern: re.Pattern, text: str, starts: set[int]) -> int:
+    """``len(pattern.findall(text))`` for a ``pattern`` that matches no empty string, given
+    ``starts``, the places where its matches may start: the matches that do not overlap,
+    each tried where it may start, in the order of the text, from the end of the match before.
+
+    >>> _count_matches(re.compile("aa"), "aaaa ba", {0, 1, 2, 5})
+    2
+    """
     count = end = 0
-    for start in sorted(_positions(text, phrases.openings)):
-        if start >= end and (match := phrases.pattern.match(text, start)):
+    for start in sorted(starts):
+        if start >= end and (match := pattern.match(text, start)):
             count, end = count + 1, match.end()
     return count
 
@@ -326,12 +340,18 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _prices(text: str) -> int:
-    """How many prices ``text`` shows ("$5", "12,99 EUR", "40 USD").
+    """How many prices ``text`` shows ("$5", "12,99 EUR", "40 USD"): ``len(_PRICE.findall(text))``,
+    tried only where a currency sign stands or just before a currency code, not at every digit.
 
     >>> _prices("Only $5.99, was 12,99 EUR or 40 USD"), _prices("On 12 May 2024 at 10.30")
     (3, 0)
+    >>> _prices("$5 EUR, 9.99€x, 1 USD1")
+    2
     """
-    return len(_PRICE.findall(text)) if any(currency in text for currency in _CURRENCIES) else 0
+    starts = _positions(text, _CURRENCY_SIGNS)
+    for at in _positions(text, _CURRENCY_CODES):
+        starts.update(range(max(at - MAX_CODE_OFFSET, 0), at))
+    return _count_matches(_PRICE, text, starts)
 
 
 def _reader_words(text: str) -> int:
