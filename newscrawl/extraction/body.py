@@ -30,7 +30,7 @@ from newscrawl.extraction.boilerplate import (
     prune_boilerplate,
 )
 from newscrawl.extraction.document import Document, text_of
-from newscrawl.extraction.structured import meta_content
+from newscrawl.extraction.structured import elements, meta_content
 
 # Blocks that may follow the last prose block: a closing list and its headings.
 _CLOSING_LIST_TAGS = HEADINGS | {"li", "tr"}
@@ -307,6 +307,8 @@ def _masthead_blocks(page: Layout, mastheads: set[etree._Element]) -> set[int]:
     >>> _masthead_blocks(page, {header, page.spans[2].element})
     set()
     """
+    if not mastheads:
+        return set()
     found = {i for span in page.spans if span.element in mastheads
              for i in range(span.start, span.end)}
     chars = sum(len(page.blocks[i].text) for i in found)
@@ -347,8 +349,9 @@ def _repeats_headline(block: Block, headlines: set[str]) -> bool:
 
 def _headlines(doc: Document) -> set[str]:
     """The page's headline as written in ``<h1>`` and ``og:title``, case-folded (read before
-    pruning, which drops ``<h1>``)."""
-    titles = [text_of(h1) for h1 in doc.root.iter("h1")]
+    pruning, which drops ``<h1>``). The ``<h1>`` elements are those the metadata found in its
+    walk of the tree: a walk for them alone cost more than all else here."""
+    titles = [text_of(h1) for h1 in elements(doc, "h1")]
     titles.append(meta_content(doc, "og:title", "twitter:title") or "")
     return {" ".join(title.split()).casefold() for title in titles}
 

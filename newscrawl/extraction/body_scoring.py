@@ -226,6 +226,8 @@ def best_span(page: Layout, weights: Weights) -> Span | None:
     totals = weights.totals
     best, best_total = None, 0
     for span in page.spans:
+        if span.start == span.end:  # an inline element inside a block weighs nothing, nor its children
+            continue
         bonus = ARTICLE_BODY_BONUS if span.element.get("itemprop") == "articleBody" else 1
         total = bonus * (totals[span.end] - totals[span.start])
         goal = MIN_RUN_GAIN * max(best_total, total)  # what a run of its children must weigh

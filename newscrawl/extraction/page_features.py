@@ -47,7 +47,8 @@ _ARTICLE_PATH = re.compile(
     r"learn|resources?|insights?|how-to|tips|magazine)(?:[/.-]|$)|/(?:19|20)\d\d/",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?…:;\"”»。！？]\s*$")
+# The characters a line that ends a sentence ends with, white space aside.
+_SENTENCE_ENDS = frozenset('.!?…:;"”»。！？')
 # Words of a page that speaks to its reader to sell: "we", "our", "your" (English pages).
 _PITCH_WORDS = re.compile(r"\b(?:we|our|us|your|you)\b", re.IGNORECASE)
 _SLUG_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -55,8 +56,11 @@ _SLUG_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 # regex engine then skips ahead to the characters that can start a match, three times faster.
 # A word boundary before a match is the look-behind just after its first letter.
 _PRICE = re.compile(r"[$€£¥\d](?:(?<=[$€£¥])\s?\d|(?<=\d)(?:[.,]\d\d)?\s?(?:€|EUR|USD)\b)")
-# Every price names its currency: a text with none of these holds no price, and is not searched.
-_CURRENCIES = ("$", "€", "£", "¥", "EUR", "USD")
+# Every price names its currency: a sign it starts with ("$5")...
+_CURRENCY_SIGNS = ("$", "€", "£", "¥")
+# ...or a currency it ends with, at most this many characters after its first ("12,99 EUR").
+_CURRENCY_CODES = ("€", "EUR", "USD")
+MAX_CODE_OFFSET = 5
 
 
 class Phrases(NamedTuple):
@@ -119,8 +123,9 @@ _NOT_CODE = "[not(parent::script or parent::style)]"
 _LINK_TEXT = etree.XPath(f"/descendant::body/descendant::a/descendant::text(){_NOT_CODE}", smart_strings=False)
 _LINK_TEXT_NOT_NOSCRIPT = etree.XPath(
     f"/descendant::body/descendant::a/descendant::text(){_NOT_CODE}[not(ancestor::noscript)]", smart_strings=False)
-# The text of links once the code elements are out of the tree.
-_LINK_TEXT_OF_SHOWN = etree.XPath("/descendant::body/descendant::a/descendant::text()", smart_strings=False)
+# The text of the links of an element (the page's one body) once its code elements are out of
+# the tree.
+_LINK_TEXT_OF_SHOWN = etree.XPath("descendant::a/descendant::text()", smart_strings=False)
 _SHOWN_TEXT = etree.XPath(
     f"/descendant::body/descendant::text(){_NOT_CODE}[not(ancestor::noscript)]", smart_strings=False)
 SAMPLE_CHARS = 100_000  # the shown text read for prices, shop, forum and byline words
@@ -173,9 +178,20 @@ def count_phrases(phrases: Phrases, text: str) -> int:
     >>> count_phrases(_FORUM_WORDS, "3 replies, last post by ann; posts: 4 (reposted)"), count_phrases(_FORUM_WORDS, "")
     (3, 0)
     """
+    return _count_matches(phrases.pattern, text, _positions(text, phrases.openings))
+
+
+def _count_matches(pattern: re.Pattern, text: str, starts: set[int]) -> int:
+    """``len(pattern.findall(text))`` for a ``pattern`` that matches no empty string, given
+    ``starts``, the places where its matches may start: the matches that do not overlap,
+    each tried where it may start, in the order of the text, from the end of the match before.
+
+    >>> _count_matches(re.compile("aa"), "aaaa ba", {0, 1, 2, 5})
+    2
+    """
     count = end = 0
-    for start in sorted(_positions(text, phrases.openings)):
-        if start >= end and (match := phrases.pattern.match(text, start)):
+    for start in sorted(starts):
+        if start >= end and (match := pattern.match(text, start)):
             count, end = count + 1, match.end()
     return count
 
@@ -229,7 +245,7 @@ def shown_and_link_text(root: etree._Element) -> tuple[str, list[str]]:
         return shown, _LINK_TEXT_NOT_NOSCRIPT(root) if _noscript_holds_text(root) else _LINK_TEXT(root)
     taken = [drop_element(code) for code in list(bodies[0].iter(*_CODE_TAGS))]
     try:
-        return text_of(bodies[0]), _LINK_TEXT_OF_SHOWN(root)
+        return text_of(bodies[0]), _LINK_TEXT_OF_SHOWN(bodies[0])
     finally:
         put_back(taken)
 
@@ -305,7 +321,7 @@ def page_features(
         "body_short_lines": sum(w < 8 for w in words) / len(words) if words else 1.0,
         "body_long_lines": sum(w >= 25 for w in words) / len(words) if words else 0.0,
         "body_share": min(_squash(total) - signals.get("page_words", 0.0), 0.0),
-        "body_sentences": sum(map(bool, map(_SENTENCE_END.search, lines))) / len(lines)
+        "body_sentences": sum(map(_ends_sentence, lines)) / len(lines)
         if lines else 0.0,
         "body_pitch": min(_reader_words(body or "") / total, 0.2) * 5 if total else 0.0,
         "headings_per_paragraph": signals.get("h2", 0.0) - signals.get("paragraphs", 0.0),
@@ -313,13 +329,29 @@ def page_features(
     }
 
 
+def _ends_sentence(line: str) -> bool:
+    """Whether a line with some text ends a sentence: its last character other than white
+    space is a full stop, a question or exclamation mark, a colon, a closing quote...
+
+    >>> _ends_sentence("It rained. \\t"), _ends_sentence("Rain, rain"), _ends_sentence("«Il pleut»")
+    (True, False, True)
+    """
+    return line.rstrip()[-1] in _SENTENCE_ENDS
+
+
 def _prices(text: str) -> int:
-    """How many prices ``text`` shows ("$5", "12,99 EUR", "40 USD").
+    """How many prices ``text`` shows ("$5", "12,99 EUR", "40 USD"): ``len(_PRICE.findall(text))``,
+    tried only where a currency sign stands or just before a currency code, not at every digit.
 
     >>> _prices("Only $5.99, was 12,99 EUR or 40 USD"), _prices("On 12 May 2024 at 10.30")
     (3, 0)
+    >>> _prices("$5 EUR, 9.99€x, 1 USD1")
+    2
     """
-    return len(_PRICE.findall(text)) if any(currency in text for currency in _CURRENCIES) else 0
+    starts = _positions(text, _CURRENCY_SIGNS)
+    for at in _positions(text, _CURRENCY_CODES):
+        starts.update(range(max(at - MAX_CODE_OFFSET, 0), at))
+    return _count_matches(_PRICE, text, starts)
 
 
 def _reader_words(text: str) -> int:
