@@ -196,6 +196,13 @@ def test_date_only_value_stays_a_date():
     assert metadata(page(head), "Europe/Berlin")["datePublished"] == "2025-10-20"
 
 
+@pytest.mark.parametrize("value", ["2020", "May 2020", "2020/05"])
+def test_a_year_or_a_month_is_no_publication_day(value):
+    # dateutil fills the missing month and day from today: a record must not change with the clock
+    head = f'<meta name="citation_publication_date" content="{value}">'
+    assert metadata(page(head), url="https://e.com/a")["datePublished"] is None
+
+
 def test_time_element_and_url_are_date_fallbacks():
     assert metadata(page(body='<article><time datetime="2024-01-02T03:04:05Z">x</time></article>'),
                     url="https://e.com/a")["datePublished"] == "2024-01-02T03:04:05+00:00"

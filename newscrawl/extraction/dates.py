@@ -38,6 +38,9 @@ _SHORT_NUMERIC = re.compile(r"\b(\d{1,2})([/-])(\d{1,2})\2(?:\d\d){1,2}\b")
 # Locales that write the month first (03/11/2026 is March 11); elsewhere the day comes first.
 _MONTH_FIRST_LOCALES = frozenset({"en", "en-us"})
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+# dateutil fills what a text leaves out from a default (today's date unless told): two defaults
+# that differ in every field of a day show whether the text named the year, month and day
+_FIRST_DEFAULT, _SECOND_DEFAULT = datetime(1, 1, 1), datetime(2, 2, 2)
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2]|[a-z]{3,9})[/-]?(0[1-9]|[12]\d|3[01])(?:[/_+-]|\.html|$)",
     re.IGNORECASE,
@@ -146,10 +149,13 @@ def utc_moment(value: str | None) -> datetime | None:
 
 
 def parse_datetime(text: str, month_first: bool = True) -> datetime | None:
-    """Parse one date string (ISO 8601, RFC 2822, ``dd.mm.yyyy``, epoch seconds); ``None`` if unsure.
+    """Parse one date string (ISO 8601, RFC 2822, ``dd.mm.yyyy``, epoch seconds); ``None`` if unsure,
+    or if it names no day: a year or a month is not a date of publication.
 
     >>> parse_datetime("1714751262")
     datetime.datetime(2024, 5, 3, 15, 47, 42, tzinfo=datetime.timezone.utc)
+    >>> parse_datetime("1 January 2020"), parse_datetime("2020"), parse_datetime("May 2020")
+    (datetime.datetime(2020, 1, 1, 0, 0), None, None)
     >>> parse_datetime("no date here") is None
     True
     """
@@ -162,9 +168,25 @@ def parse_datetime(text: str, month_first: bool = True) -> datetime | None:
     except ValueError:
         pass
     try:
-        return date_parser.parse(text, dayfirst=reads_day_first(text, month_first))
+        return _parse_whole_day(text, reads_day_first(text, month_first))
     except (ValueError, OverflowError):
         return None
+
+
+def _parse_whole_day(text: str, dayfirst: bool) -> datetime | None:
+    """dateutil's reading of ``text`` if the text names the year, the month and the day.
+
+    A second reading, with other defaults, is needed only when the first could have taken one
+    of them from its default (year 1, January, the 1st).
+
+    >>> _parse_whole_day("3 May 2020", False), _parse_whole_day("2020/05", False)
+    (datetime.datetime(2020, 5, 3, 0, 0), None)
+    """
+    parsed = date_parser.parse(text, dayfirst=dayfirst, default=_FIRST_DEFAULT)
+    may_be_default = 1 in (parsed.year, parsed.month, parsed.day)
+    if may_be_default and parsed != date_parser.parse(text, dayfirst=dayfirst, default=_SECOND_DEFAULT):
+        return None
+    return parsed
 
 
 def reads_day_first(text: str, month_first: bool) -> bool:
