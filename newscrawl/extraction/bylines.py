@@ -29,7 +29,6 @@ _AUTHOR_NAME_CLASS = etree.XPath(
     "[contains(., 'ame') or contains(., 'AME')]"
     f"/parent::*[string-length(normalize-space()) < {_MAX_BOX_NAME_CHARS}]"
 )
-_NAMED = re.compile("yline|uthor|YLINE|UTHOR")  # any capitalisation of byline and author
 _AUTHOR_PATH = re.compile("/auth?or")
 #: What an element marked or named as an author's holds in its class, id, ``itemprop``, ``rel``
 #: or link (see :func:`_is_marked_or_named`, :func:`author_box_names`): a page whose text holds
@@ -312,7 +311,7 @@ def _word_after(text: str, start: str) -> str | None:
 
 def _in_author_box(element: etree._Element) -> bool:
     """Whether an element is in one whose class says it is the author's, a few levels up."""
-    return any(_NAMED.search(parent.get("class", "")) for parent in islice(element.iterancestors(), _BOX_DEPTH))
+    return any(_names_author(parent.get("class")) for parent in islice(element.iterancestors(), _BOX_DEPTH))
 
 
 def _first_text_after(element: etree._Element) -> str | None:
@@ -394,7 +393,8 @@ def _is_marked_or_named(element: etree._Element) -> bool:
 
 
 def _names_author(value: str | None) -> bool:
-    """Whether a class or id says byline or author (:data:`_NAMED`), tested without a regex.
+    """Whether a class or id says byline or author, capitalised or not: holds one of the
+    first four :data:`AUTHOR_MARKS` (tested one by one, several times faster than a regex).
 
     >>> _names_author("post-Byline"), _names_author("AUTHOR"), _names_author("by-line"), _names_author(None)
     (True, True, False, False)
