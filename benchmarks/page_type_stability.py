@@ -86,7 +86,7 @@ def perturbed(rows: list, boosting: Boosting, stories: list[dict]) -> list[str]:
         for draw in range(DRAWS):
             picked = set(random.Random(f"{feature}/{draw}").sample(range(len(rows)), int(len(rows) * SHARE)))
             model = shipped_fit([(c, p, t, f | {feature: 1.0 - f[feature]}) if i in picked else (c, p, t, f)
-                          for i, (c, p, t, f) in enumerate(rows)], boosting)
+                                 for i, (c, p, t, f) in enumerate(rows)], boosting)
             changed = sum((model.score(r[3]) >= 0) != verdicts[i] for i, r in enumerate(rows) if i not in picked)
             scores = [model.score(s) for s in stories]
             lines.append(f"{feature} flipped, draw {draw}: {changed} of {len(rows) - len(picked)} verdicts "

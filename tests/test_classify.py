@@ -8,14 +8,13 @@ import random
 from re import _constants as sre, _parser
 
 import pytest
+from lxml import etree
 
 from newscrawl import extract_article
 from newscrawl.evaluation import train
 from newscrawl.extraction.classify import MODEL_FILE, PageTypeModel, page_type, shipped_model
 from newscrawl.extraction.document import parse_document
 from newscrawl.extraction import page_features
-from lxml import etree
-
 from newscrawl.extraction.page_features import _LINK_TEXT_NOT_NOSCRIPT, _SHOWN_TEXT, count_phrases, shown_and_link_text
 from newscrawl.extraction.record import extract_features
 from tests.conftest import CORPUS
