@@ -79,17 +79,22 @@ def text_width(text: str) -> int:
 @dataclass(slots=True)
 class Span:
     """An element, the half-open range ``[start, end)`` of the blocks inside it, and the
-    spans of its child elements."""
+    ``(start, end)`` of each of its child elements, those holding no block among them."""
 
     element: etree._Element
     start: int
     end: int
-    children: list[Span] = field(default_factory=list)
+    children: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
 class Layout:
-    """The blocks of a subtree and the span of every element holding at least one."""
+    """The blocks of a subtree and the span of every element holding at least one, in the
+    order the elements end.
+
+    Most elements of a big page (links, icons, the inline elements of a paragraph) hold no
+    block of their own: they get no span, and only their parent keeps their place.
+    """
 
     blocks: list[Block] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
@@ -164,9 +169,9 @@ def layout(root: etree._Element) -> Layout:
     >>> [b.text for b in page.blocks]
     ['in Syria.', 'Already taken aback', 'one', 'two']
     >>> [(s.element.tag, s.start, s.end) for s in page.spans]
-    [('p', 0, 1), ('b', 1, 1), ('p', 1, 2), ('br', 3, 3), ('div', 0, 4)]
-    >>> [s.element.tag for s in page.spans[-1].children]
-    ['p', 'p', 'br']
+    [('p', 0, 1), ('p', 1, 2), ('div', 0, 4)]
+    >>> page.spans[-1].children
+    ((0, 1), (1, 2), (3, 3))
     >>> [b.text for b in layout(etree.fromstring(
     ...     '<table><tr><th>Pos.</th><th>Driver</th></tr><tr><td>1</td><td>Busch</td></tr></table>'
     ... )).blocks]
@@ -174,7 +179,8 @@ def layout(root: etree._Element) -> Layout:
     """
     builder = _Builder()
     blocks, spans = builder.layout.blocks, builder.layout.spans
-    opened: list[tuple[int, list[Span], str, bool]] = []  # first block, children, tag, is a link
+    opened: list[tuple[int, str, bool, int]] = []  # first block, tag, is a link, first child
+    closed: list[tuple[int, int]] = []  # the (start, end) of the ended children of opened elements
     link_depth = 0
     # The builder's open and close are spelled out here: this loop runs for every element.
     # White space before any text of a block changes nothing in it, and is not added.
@@ -193,12 +199,12 @@ def layout(root: etree._Element) -> Layout:
                 tags.append(tag)
             elif tag in cell_tags:
                 add(" ", False)
-            opened.append((len(blocks), [], tag, link))
+            opened.append((len(blocks), tag, link, len(closed)))
             text = el.text if tag else None
             if text and (parts or not text.isspace()):
                 add(text, link_depth > 0)
             continue
-        start, children, tag, link = opened.pop()
+        start, tag, link, first_child = opened.pop()
         link_depth -= link
         if tag in block_tags:
             if parts:
@@ -206,10 +212,11 @@ def layout(root: etree._Element) -> Layout:
             tags.pop()
         elif tag in cell_tags:
             add(" ", False)
-        span = Span(el, start, len(blocks), children)
-        spans.append(span)
-        if opened:
-            opened[-1][1].append(span)
+        end = len(blocks)
+        if start < end:
+            spans.append(Span(el, start, end, tuple(closed[first_child:])))
+        del closed[first_child:]
+        closed.append((start, end))
         tail = el.tail if el is not root else None
         if tail and (parts or not tail.isspace()):
             add(tail, link_depth > 0)

@@ -226,8 +226,6 @@ def best_span(page: Layout, weights: Weights) -> Span | None:
     totals = weights.totals
     best, best_total = None, 0
     for span in page.spans:
-        if span.start == span.end:  # an inline element inside a block weighs nothing, nor its children
-            continue
         bonus = ARTICLE_BODY_BONUS if span.element.get("itemprop") == "articleBody" else 1
         total = bonus * (totals[span.end] - totals[span.start])
         goal = MIN_RUN_GAIN * max(best_total, total)  # what a run of its children must weigh
@@ -300,11 +298,11 @@ def _best_run(parent: Span, totals: list[int]) -> Span:
     """The run of consecutive children of ``parent`` whose blocks weigh the most (Kadane's scan)."""
     best = parent
     low = None  # the child start with the lowest running total so far
-    for child in parent.children:
-        if low is None or totals[child.start] < totals[low]:
-            low = child.start
-        if totals[child.end] - totals[low] > totals[best.end] - totals[best.start]:
-            best = Span(parent.element, low, child.end)
+    for start, end in parent.children:
+        if low is None or totals[start] < totals[low]:
+            low = start
+        if totals[end] - totals[low] > totals[best.end] - totals[best.start]:
+            best = Span(parent.element, low, end)
     return best
 
 
