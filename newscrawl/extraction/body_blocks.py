@@ -179,8 +179,10 @@ def layout(root: etree._Element) -> Layout:
     """
     builder = _Builder()
     blocks, spans = builder.layout.blocks, builder.layout.spans
-    opened: list[tuple[int, str, bool, int]] = []  # first block, tag, is a link, first child
-    closed: list[tuple[int, int]] = []  # the (start, end) of the ended children of opened elements
+    # Each open element's first block, tag, whether it is a link, and where in ``closed`` the
+    # (start, end) of its ended children begin.
+    opened: list[tuple[int, str, bool, int]] = []
+    closed: list[tuple[int, int]] = []
     link_depth = 0
     # The builder's open and close are spelled out here: this loop runs for every element.
     # White space before any text of a block changes nothing in it, and is not added.

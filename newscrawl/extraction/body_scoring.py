@@ -295,7 +295,19 @@ def _running_totals(values: Iterable[int]) -> list[int]:
 
 
 def _best_run(parent: Span, totals: list[int]) -> Span:
-    """The run of consecutive children of ``parent`` whose blocks weigh the most (Kadane's scan)."""
+    """The run of consecutive children of ``parent`` whose blocks weigh the most (Kadane's scan).
+
+    A child holding no block (a ``<br>``, a link inside a line) still marks where a run may
+    start or end:
+
+    >>> from lxml import etree
+    >>> from newscrawl.extraction.body_blocks import layout
+    >>> page = layout(etree.fromstring(
+    ...     '<div><a href="/">Home</a><br/>It rained all day, they said.<br/>Share</div>'))
+    >>> run = _best_run(page.spans[-1], weigh(page, set()).totals)
+    >>> [b.text for b in page.blocks[run.start:run.end]]
+    ['It rained all day, they said.']
+    """
     best = parent
     low = None  # the child start with the lowest running total so far
     for start, end in parent.children:
