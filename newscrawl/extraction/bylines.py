@@ -230,8 +230,7 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     bio: list[str] = []
     for element, text in _short_texts(root):
         own = " ".join(text.split())
-        parent = element.getparent() if len(own) < _MAX_LABEL_CHARS else None
-        if parent is not None and _LABEL_WORDS.match(own):
+        if len(own) < _MAX_LABEL_CHARS and _LABEL_WORDS.match(own) and (parent := element.getparent()) is not None:
             text = _labelled_text(element, parent, own)
         elif _SIGNED.match(own):
             text = own
@@ -265,7 +264,7 @@ def _short_texts(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
                         break
             if not (first and first.strip(XML_BLANKS)):
                 continue
-            text = text_of(element)
+            text = text_of(element) if len(element) else first  # a leaf's text is its first
             if folds_shorter(text, _MAX_PREFIXED_CHARS):
                 yield element, text
 
