@@ -112,7 +112,8 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]], has_ma
     (['Liz Kenny'], [])
     """
     best: tuple[int, list[str]] | None = None
-    for element in _candidates(root) if has_marks else ():
+    read = 0
+    for read, element in enumerate(_candidates(root) if has_marks else (), 1):
         if is_excluded(element.get("class", "")):
             continue
         texts = _texts(element)
@@ -125,7 +126,9 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]], has_ma
             break
     if best:
         return best[1]
-    return prefixed_names(root, split) or labelled_names(root, split) or (author_box_names(root, split) if has_marks else [])
+    # With no candidate, the body holds no element marked or named as an author's (see
+    # _candidates): nor one named as the author's name, and the author box is not searched.
+    return prefixed_names(root, split) or labelled_names(root, split) or (author_box_names(root, split) if read else [])
 
 
 def author_box_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
@@ -380,7 +383,8 @@ def is_visible_name(name: str) -> bool:
 
 
 def _candidates(root: etree._Element) -> Iterator[etree._Element]:
-    """The first elements marked or named as a byline after the ``<h1>``, else in the whole body.
+    """The first elements marked or named as a byline after the ``<h1>``, else in the whole body:
+    none when the body holds none.
 
     The page is read only as far as needed (an XPath would test every element of a big page):
     up to the byline taken, the first after the ``<h1>`` for most articles. With none after
