@@ -41,27 +41,23 @@ _BY_WORDS = ("By", "Von", "Por", "Par", "Door", "Written by", "Posted by", "Writ
 # "Written by" opens a short text anywhere: an author box at the foot of the page.
 _SIGNED = re.compile(r"^(?:Written|Posted|Article) [bB]y ")
 # "By" opens the element's own text (its first text that is not blank: pretty-printed markup
-# puts blanks before a child element), or is all of it ("<span>By <a>Ann</a></span>"). Texts
-# that do not start with the first letter of one of the words are passed over first.
-_BY_INITIALS = "".join(sorted({by[0] for by in _BY_WORDS}))
+# puts blanks before a child element), or is all of it ("<span>By <a>Ann</a></span>"). The
+# elements are walked in Python, their tag tested in C, and those whose text does not start
+# with the first letter of one of the words (nearly all) are passed over before an XPath test:
+# libxml2 takes longer to test each element.
+_PREFIXED_TAGS = ("p", "span", "div", "li")
+_BY_INITIALS = frozenset(by[0] for by in _BY_WORDS)
 # The words that are all of the text, and the one-word ones that open it, are each found with
 # one test of the text between line breaks (which no normalized text holds), not one per word:
 # the text is normalized for each test, and a page has thousands of texts starting with "P".
 _LEAD = "normalize-space(text()[normalize-space()])"
 _ALL_BY_WORDS = "\n" + "\n".join(_BY_WORDS) + "\n"
 _ONE_BY_WORDS = "\n" + "\n".join(by for by in _BY_WORDS if " " not in by) + "\n"
-# One predicate, ended by ``[1]``: libxml2 then stops at the first element that passes, where
-# ``[position() <= 6]`` tests every element after the headline.
-_IS_PREFIXED = (
-    "(self::p or self::span or self::div or self::li)"
-    f" and text()[normalize-space()] and contains('{_BY_INITIALS}', substring({_LEAD}, 1, 1))"
-    f" and (contains('{_ALL_BY_WORDS}', concat('\n', {_LEAD}, '\n'))"
+_IS_PREFIXED = etree.XPath(
+    f"contains('{_ALL_BY_WORDS}', concat('\n', {_LEAD}, '\n'))"
     f" or contains('{_ONE_BY_WORDS}', concat('\n', substring-before({_LEAD}, ' '), '\n'))"
     + "".join(f" or starts-with({_LEAD}, '{by} ')" for by in _BY_WORDS if " " in by)
-    + ")"
 )
-_PREFIXED_INSIDE = etree.XPath(f"descendant::*[{_IS_PREFIXED}][1]")
-_PREFIXED_AFTER = etree.XPath(f"following::*[{_IS_PREFIXED}][1]")
 _MAX_PREFIXED = 6
 _FIRST_TEXT = etree.XPath(_LEAD)
 _NAME_PARTS = etree.XPath("descendant::*[@itemprop='name']")
@@ -116,7 +112,8 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]], has_ma
     (['Liz Kenny'], [])
     """
     best: tuple[int, list[str]] | None = None
-    for element in _candidates(root) if has_marks else ():
+    read = 0
+    for read, element in enumerate(_candidates(root) if has_marks else (), 1):
         if is_excluded(element.get("class", "")):
             continue
         texts = _texts(element)
@@ -129,7 +126,9 @@ def byline_names(root: etree._Element, split: Callable[[str], list[str]], has_ma
             break
     if best:
         return best[1]
-    return prefixed_names(root, split) or labelled_names(root, split) or (author_box_names(root, split) if has_marks else [])
+    # With no candidate, the body holds no element marked or named as an author's (see
+    # _candidates): nor one named as the author's name, and the author box is not searched.
+    return prefixed_names(root, split) or labelled_names(root, split) or (author_box_names(root, split) if read else [])
 
 
 def author_box_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
@@ -190,10 +189,38 @@ def _prefixed_after(element: etree._Element) -> Iterator[etree._Element]:
     >>> [" ".join(e.itertext()) for e in _prefixed_after(page.find("h1"))]
     ['By A By B', 'By B', 'Von C']
     """
-    found = _PREFIXED_AFTER(element)
-    while found:
-        yield found[0]
-        found = _PREFIXED_INSIDE(found[0]) or _PREFIXED_AFTER(found[0])
+    for found in _following(element, _PREFIXED_TAGS):
+        if _lead_initial(found) in _BY_INITIALS and _IS_PREFIXED(found):
+            yield found
+
+
+def _following(element: etree._Element, tags: tuple[str, ...]) -> Iterator[etree._Element]:
+    """The elements after ``element`` and outside it that have one of ``tags``, in page order
+    (XPath's ``following::*``), read lazily; libxml2 skips the other tags.
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<div><p>a</p><h1>T<span>b</span></h1><div><span>c</span><b>x</b></div><p>d</p></div>')
+    >>> [e.text for e in _following(page.find("h1"), ("p", "span"))]
+    ['c', 'd']
+    """
+    ancestors = chain((element,), element.iterancestors())
+    return chain.from_iterable(sibling.iter(*tags) for ancestor in ancestors for sibling in ancestor.itersiblings())
+
+
+def _lead_initial(element: etree._Element) -> str:
+    """The first character of an element's own first text that is not blank (XPath's
+    ``substring(normalize-space(text()[normalize-space()]), 1, 1)``), ``""`` with none.
+
+    >>> from lxml import html
+    >>> _lead_initial(html.fromstring("<p>\\n <b>x</b> By</p>")), _lead_initial(html.fromstring("<p><b>x</b></p>"))
+    ('B', '')
+    """
+    lead = (element.text or "").lstrip(XML_BLANKS)
+    for child in element if not lead else ():
+        lead = (child.tail or "").lstrip(XML_BLANKS)
+        if lead:
+            break
+    return lead[:1]
 
 
 def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> list[str]:
@@ -230,8 +257,7 @@ def labelled_names(root: etree._Element, split: Callable[[str], list[str]]) -> l
     bio: list[str] = []
     for element, text in _short_texts(root):
         own = " ".join(text.split())
-        parent = element.getparent() if len(own) < _MAX_LABEL_CHARS else None
-        if parent is not None and _LABEL_WORDS.match(own):
+        if len(own) < _MAX_LABEL_CHARS and _LABEL_WORDS.match(own) and (parent := element.getparent()) is not None:
             text = _labelled_text(element, parent, own)
         elif _SIGNED.match(own):
             text = own
@@ -265,7 +291,7 @@ def _short_texts(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
                         break
             if not (first and first.strip(XML_BLANKS)):
                 continue
-            text = text_of(element)
+            text = text_of(element) if len(element) else first  # a leaf's text is its first
             if folds_shorter(text, _MAX_PREFIXED_CHARS):
                 yield element, text
 
@@ -357,7 +383,8 @@ def is_visible_name(name: str) -> bool:
 
 
 def _candidates(root: etree._Element) -> Iterator[etree._Element]:
-    """The first elements marked or named as a byline after the ``<h1>``, else in the whole body.
+    """The first elements marked or named as a byline after the ``<h1>``, else in the whole body:
+    none when the body holds none.
 
     The page is read only as far as needed (an XPath would test every element of a big page):
     up to the byline taken, the first after the ``<h1>`` for most articles. With none after
@@ -386,7 +413,12 @@ def _is_marked_or_named(element: etree._Element) -> bool:
     ...     '<span rel="author">', '<div class="by line">', '<p>')]
     [True, True, True, True, False, False]
     """
-    get = element.get  # this runs for every element of a page without a byline: each call counts
+    # This runs for every element of a page without a byline: all its attribute values are read
+    # in one call and the elements that hold none of AUTHOR_MARKS (most) pass no further.
+    values = " ".join(element.values())
+    if not ("uthor" in values or "yline" in values or "UTHOR" in values or "YLINE" in values or "/autor" in values):
+        return False
+    get = element.get
     return (_names_author(get("class")) or _names_author(get("id"))
             or get("itemprop") == "author" or get("rel") == "author"
             or (element.tag == "a" and _AUTHOR_PATH.search(get("href", "")) is not None))
