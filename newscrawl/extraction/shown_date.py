@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from lxml import etree
 
@@ -30,6 +31,12 @@ _CAPTION_TAGS = frozenset({"p", "div", "span", "figure"})
 _CAPTION_CANDIDATES = _CAPTION_TAGS | {"figcaption"}  # the tags is_caption can say yes to
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # a cheap test before the date pattern
 _MIN_TITLE_CHARS = 12
+# The texts that may hold a year (a date's, see _DATE), but not a script's or a style's: found by
+# libxml2, where walking every element of a big page in Python costs several times more.
+_YEAR_TEXTS = etree.XPath(
+    "descendant::text()[contains(., '19') or contains(., '20')][not(parent::script or parent::style)]"
+    " | following-sibling::node()[1][self::text()][contains(., '19') or contains(., '20')]"
+)
 _PUBLISHED = re.compile(
     r"(?:posted|published|publié|veröffentlicht|publicado|pubblicato|written)(?:\s+(?:on|am|le|el|il))?\W{0,3}$",
     re.IGNORECASE,
@@ -154,8 +161,7 @@ def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None,
     day; the first one labelled as an update."""
     key = ("printed_days", month_first)
     if key not in doc.cache:
-        before, after = _page_texts(doc)
-        everywhere = _dates_in(before + after, month_first, max_chars=None)
+        everywhere = _page_dates(doc, month_first)
         printed = {date.day for date in everywhere if not date.updated}
         labelled = next((date.day for date in everywhere if date.published and not date.updated), None)
         updated = next((date.day for date in everywhere if date.updated), None)
@@ -264,14 +270,114 @@ def _window(pieces: list[str], chars: int) -> list[str]:
 def _dates_in(pieces: list[str], month_first: bool, max_chars: int | None = MAX_DATELINE_CHARS) -> list[ShownDate]:
     dates = []
     for index, piece in enumerate(pieces):
-        if (max_chars and len(piece) > max_chars) or not _YEAR_DIGITS.search(piece):
-            continue
-        for match in _DATE.finditer(piece):
-            day = _as_iso(match, month_first)
-            if day:
-                label = ((pieces[index - 1] if index else "") + " " + piece[: match.start()])[-_LABEL_CHARS:]
-                dates.append(ShownDate(day, bool(_UPDATED.search(label)), bool(_PUBLISHED.search(label))))
+        if not max_chars or len(piece) <= max_chars:
+            dates += _dates_of(piece, lambda: pieces[index - 1] if index else "", month_first)
     return dates
+
+
+def _dates_of(piece: str, previous: Callable[[], str], month_first: bool) -> list[ShownDate]:
+    """The dates written in one text, each labelled by what is printed just before it: the
+    start of the text, and the end of the ``previous()`` text (asked once, and only for a date).
+
+    >>> [(d.day, d.updated) for d in _dates_of("May 3, 2024 · 9 May 2024", lambda: "Updated", True)]
+    [('2024-05-03', True), ('2024-05-09', False)]
+    >>> _dates_of("No date", lambda: 1 / 0, True)
+    []
+    """
+    if not _YEAR_DIGITS.search(piece):
+        return []
+    dates, before = [], None
+    for match in _DATE.finditer(piece):
+        day = _as_iso(match, month_first)
+        if day:
+            before = previous() if before is None else before
+            label = (before + " " + piece[: match.start()])[-_LABEL_CHARS:]
+            dates.append(ShownDate(day, bool(_UPDATED.search(label)), bool(_PUBLISHED.search(label))))
+    return dates
+
+
+def _page_dates(doc: Document, month_first: bool) -> list[ShownDate]:
+    """The dates of :func:`_dates_in` over all the texts the walk reads (see :func:`_walk_texts`),
+    found without the walk: libxml2 picks the few texts that may hold a year, and only around
+    those is the tree read (is the text read, which text is read before it).
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = "<p>Posted on</p><nav>May 9, 2024</nav><p>May 3, 2024<script>x</script>2 June 2024</p>"
+    >>> [(d.day, d.published) for d in _page_dates(parse_document(html, "https://e.com/"), True)]
+    [('2024-05-03', True), ('2024-06-02', False)]
+    """
+    headline = _story_heading(doc)
+    root, holders = _walk_root(doc.root), _holders(headline)
+    dates, seen = [], set()
+    for text in _YEAR_TEXTS(root):
+        element, tail = text.getparent(), text.is_tail
+        if (element, tail) not in seen and _is_read(element, tail, root, holders):
+            seen.add((element, tail))  # a text split in two nodes (a tail moved next to another) is read once
+            piece = fold_spaces(element.tail if tail else element.text)
+            dates += _dates_of(piece, lambda: _piece_before(element, tail, root, holders), month_first)
+    return dates
+
+
+def _is_read(element: etree._Element, tail: bool, root: etree._Element, holders: frozenset) -> bool:
+    """Whether the walk from ``root`` reads the element's tail (or its text): it enters the
+    element's ancestors (and, for its text, the element).
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<div><nav><b>n</b>t</nav>tail<p class="caption">c</p></div>')
+    >>> nav, b, p = root[0], root[0][0], root[1]
+    >>> _is_read(nav, True, root, frozenset()), _is_read(b, True, root, frozenset()), _is_read(p, False, root, frozenset())
+    (True, False, False)
+    """
+    if not isinstance(element.tag, str):
+        return False
+    if tail:
+        if element is root:
+            return True
+        element = element.getparent()
+    while element is not None:
+        if _skipped(element, holders):
+            return False
+        if element is root:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _piece_before(element: etree._Element, tail: bool, root: etree._Element, holders: frozenset) -> str:
+    """The last text the walk reads, folded, before the element's tail (or its text); ``""``
+    before the first.
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<div><p>Posted <b>on</b></p><script>x</script><p>May 3, 2024</p></div>')
+    >>> _piece_before(root[2], False, root, frozenset()), _piece_before(root, False, root, frozenset())
+    ('on', '')
+    """
+    texts = _texts_backwards(element, holders) if tail and not _skipped(element, holders) else iter(())
+    return next((fold_spaces(text) for text in chain(texts, _texts_before(element, root, holders))
+                 if text and not text.isspace()), "")
+
+
+def _texts_before(element: etree._Element, root: etree._Element, holders: frozenset) -> Iterator[str | None]:
+    """The texts the walk reads before it enters the element, last first."""
+    while element is not root:
+        yield from _texts_of_backwards(element.itersiblings(preceding=True), holders)
+        element = element.getparent()
+        yield element.text
+
+
+def _texts_backwards(element: etree._Element, holders: frozenset) -> Iterator[str | None]:
+    """The texts the walk reads inside an element it enters, last first."""
+    yield from _texts_of_backwards(reversed(element), holders)
+    yield element.text
+
+
+def _texts_of_backwards(elements: Iterable[etree._Element], holders: frozenset) -> Iterator[str | None]:
+    """The texts the walk reads in and after each of ``elements`` (siblings, last first)."""
+    for element in elements:
+        if isinstance(element.tag, str):
+            yield element.tail
+            if not _skipped(element, holders):
+                yield from _texts_backwards(element, holders)
 
 
 def _texts_around(
@@ -324,18 +430,14 @@ def _walk_texts(
     root: etree._Element, headline: etree._Element | None, before: list[str], after: list[str]
 ) -> Iterator[int]:
     """Adds the page's texts to ``before`` up to the headline's end, then to ``after``, yielding
-    the length of each added to ``after``. Scripts, navigation and buttons are left out, but not
-    one that holds the headline (markup broken so that the whole page nests in a menu's ``<button>``)."""
+    the length of each added to ``after``. Scripts, navigation, buttons and captions are left out
+    (see :func:`_skipped`)."""
     target = before if headline is not None else after
-    holders = frozenset(headline.iterancestors()) if headline is not None else frozenset()
-    body = root.find("body")
-    walker = etree.iterwalk(body if body is not None else root, events=("start", "end"))
-    # The checks and the adding of a text are spelled out here: this loop runs for every element.
+    holders = _holders(headline)
+    walker = etree.iterwalk(_walk_root(root), events=("start", "end"))
     for event, element in walker:
         if event == "start":
-            tag = element.tag
-            if (tag in _SKIPPED and element not in holders) or not isinstance(tag, str) or (
-                    tag in _CAPTION_CANDIDATES and is_caption(element)):
+            if _skipped(element, holders):
                 walker.skip_subtree()
                 continue
             text = element.text
@@ -347,6 +449,31 @@ def _walk_texts(
             target.append(fold_spaces(text))
             if target is after:
                 yield len(after[-1])
+
+
+def _walk_root(root: etree._Element) -> etree._Element:
+    """The page's ``<body>``, else its root: the element the page's texts are read from."""
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def _holders(headline: etree._Element | None) -> frozenset:
+    """The headline's ancestors: markup broken so that the whole page nests in a menu's ``<button>``."""
+    return frozenset(headline.iterancestors()) if headline is not None else frozenset()
+
+
+def _skipped(element: etree._Element, holders: frozenset) -> bool:
+    """Whether the page's texts leave out an element and all it holds: a script, a menu, a
+    button (but not one that holds the headline, see :func:`_holders`), a caption.
+
+    >>> from lxml import html
+    >>> menu = html.fromstring('<nav><h1>Title</h1></nav>')
+    >>> _skipped(menu, frozenset()), _skipped(menu, frozenset([menu])), _skipped(menu[0], frozenset())
+    (True, False, False)
+    """
+    tag = element.tag
+    return (tag in _SKIPPED and element not in holders) or not isinstance(tag, str) or (
+        tag in _CAPTION_CANDIDATES and is_caption(element))
 
 
 def is_caption(element: etree._Element) -> bool:
