@@ -9,7 +9,6 @@ just above it. Dates written with a month name (several languages), in ISO order
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -144,15 +143,14 @@ def _near(doc: Document, month_first: bool) -> list[ShownDate]:
     if key not in doc.cache:
         headline = _story_heading(doc)
         if headline is not None:
-            before, after = _page_walk(doc).around(AFTER_HEADLINE)
+            before, after = _around(doc, headline)
         else:
-            before, after = _split_at_title(_page_texts(doc)[1], _page_titles(doc), lambda text: _is_masthead(doc, text))
-            headline = None if before else _first_subheading(doc)
-            if headline is not None:
-                before, after = _texts_around(doc.root, headline, stop_after=AFTER_HEADLINE)
-        above = _window(before[::-1], BEFORE_HEADLINE)[::-1]
+            titled, after = _split_at_title(_page_texts(doc), _page_titles(doc), lambda text: _is_masthead(doc, text))
+            headline = None if titled else _first_subheading(doc)
+            before, after = _around(doc, headline) if headline is not None else (reversed(titled), iter(after))
+        above = _window(before, BEFORE_HEADLINE)[::-1]
         near = [*_dates_in(_window(after, AFTER_HEADLINE), month_first), *reversed(_dates_in(above, month_first))]
-        doc.cache[key] = near if (headline is not None or before) else []
+        doc.cache[key] = near if (headline is not None or above) else []
     return doc.cache[key]
 
 
@@ -169,16 +167,26 @@ def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None,
     return doc.cache[key]
 
 
-def _page_texts(doc: Document) -> tuple[list[str], list[str]]:
-    return _page_walk(doc).around(None)
+def _page_texts(doc: Document, holders: frozenset = frozenset()) -> list[str]:
+    """The page's texts (see :func:`_read`), whitespace-folded: those of a page without a story
+    heading, or around a heading they leave out."""
+    return list(_pieces(_read(_walk_root(doc.root), holders)))
 
 
-def _page_walk(doc: Document) -> TextWalk:
-    """The one walk of the page's texts around its story heading: the dates by the headline
-    read the start of it, the dates anywhere the rest, without walking the page again."""
-    if "page_walk" not in doc.cache:
-        doc.cache["page_walk"] = TextWalk(doc.root, _story_heading(doc))
-    return doc.cache["page_walk"]
+def _around(doc: Document, headline: etree._Element) -> tuple[Iterator[str], Iterator[str]]:
+    """The page's texts up to the headline's end, last first, and those after it, in order,
+    whitespace-folded; read only as far as asked. A headline the page's texts leave out (in a
+    caption) does not end: all the texts are before it.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> doc = parse_document('<p>Menu</p><div><h1>Title</h1><p>By Ann</p></div><p>May 3, 2024</p>', "https://e.com/")
+    >>> [list(texts) for texts in _around(doc, doc.root.find('.//h1'))]
+    [['Title', 'Menu'], ['By Ann', 'May 3, 2024']]
+    """
+    root, holders = _walk_root(doc.root), _holders(headline)
+    if not _is_read(headline, True, root, holders):
+        return reversed(_page_texts(doc, holders)), iter(())
+    return _pieces(_read_backwards(headline, True, root, holders)), _pieces(_texts_after(headline, root, holders))
 
 
 def _first_subheading(doc: Document) -> etree._Element | None:
@@ -256,7 +264,7 @@ def _split_at_title(
     return [], pieces
 
 
-def _window(pieces: list[str], chars: int) -> list[str]:
+def _window(pieces: Iterable[str], chars: int) -> list[str]:
     """The first pieces of text, up to the one that reaches ``chars`` characters."""
     kept, size = [], 0
     for piece in pieces:
@@ -352,9 +360,32 @@ def _piece_before(element: etree._Element, tail: bool, root: etree._Element, hol
     >>> _piece_before(root[2], False, root, frozenset()), _piece_before(root, False, root, frozenset())
     ('on', '')
     """
-    texts = _texts_backwards(element, holders) if tail and not _skipped(element, holders) else iter(())
-    return next((fold_spaces(text) for text in chain(texts, _texts_before(element, root, holders))
-                 if text and not text.isspace()), "")
+    return next(_pieces(_read_backwards(element, tail, root, holders)), "")
+
+
+def _read_backwards(
+    element: etree._Element, tail: bool, root: etree._Element, holders: frozenset
+) -> Iterator[str | None]:
+    """The texts the walk reads before the element's tail (or its text), last first."""
+    if tail and not _skipped(element, holders):
+        yield from _texts_backwards(element, holders)
+    yield from _texts_before(element, root, holders)
+
+
+def _texts_after(element: etree._Element, root: etree._Element, holders: frozenset) -> Iterator[str | None]:
+    """The texts the walk reads from the element's tail on, in order."""
+    while True:
+        yield element.tail
+        if element is root:
+            return
+        for sibling in element.itersiblings():
+            yield from _read(sibling, holders)
+        element = element.getparent()
+
+
+def _pieces(texts: Iterable[str | None]) -> Iterator[str]:
+    """The texts that are not blank, whitespace-folded."""
+    return (fold_spaces(text) for text in texts if text and not text.isspace())
 
 
 def _texts_before(element: etree._Element, root: etree._Element, holders: frozenset) -> Iterator[str | None]:
@@ -380,75 +411,26 @@ def _texts_of_backwards(elements: Iterable[etree._Element], holders: frozenset) 
                 yield from _texts_backwards(element, holders)
 
 
-def _texts_around(
-    root: etree._Element, headline: etree._Element | None, stop_after: int | None = None
-) -> tuple[list[str], list[str]]:
-    """The page's non-empty texts before the headline's end, and after it, whitespace-folded
-    (all of them after it when there is no headline); after ``stop_after`` characters past the
-    headline, no more are read (see :class:`TextWalk`).
+def _read(element: etree._Element, holders: frozenset) -> Iterator[str]:
+    """The texts in an element and its tail, in order, that are not blank: the page's texts
+    are those of its ``<body>`` (see :func:`_walk_root`). Scripts, navigation, buttons and
+    captions are left out (see :func:`_skipped`), and comments.
 
     >>> from lxml import html
-    >>> root = html.fromstring('<html><body><button>Menu<h1>Title</h1><p>May 3, 2024</p></body></html>')
-    >>> _texts_around(root, root.find('.//h1'))
-    (['Menu', 'Title'], ['May 3, 2024'])
+    >>> root = html.fromstring('<div><button>Menu</button><h1>Title</h1><p>May 3, 2024</p></div>')
+    >>> list(_read(root, frozenset())), list(_read(root[0], frozenset([root[0]])))
+    (['Title', 'May 3, 2024'], ['Menu'])
     """
-    return TextWalk(root, headline).around(stop_after)
-
-
-class TextWalk:
-    """The page's texts before a headline's end and after it, read only as far as asked: the
-    texts around the headline are the start of those of the whole page.
-
-    >>> from lxml import html
-    >>> root = html.fromstring('<html><body><p>Menu</p><h1>Title</h1><p>By Ann</p><p>May 3, 2024</p></body></html>')
-    >>> walk = TextWalk(root, root.find('.//h1'))
-    >>> walk.around(2), walk.around(None)
-    ((['Menu', 'Title'], ['By Ann']), (['Menu', 'Title'], ['By Ann', 'May 3, 2024']))
-    """
-
-    def __init__(self, root: etree._Element, headline: etree._Element | None) -> None:
-        self.before: list[str] = []
-        self.after: list[str] = []
-        self._sizes: list[int] = []  # characters of the texts after the headline, up to each
-        self._rest = _walk_texts(root, headline, self.before, self.after)
-
-    def around(self, stop_after: int | None) -> tuple[list[str], list[str]]:
-        """The texts before the headline's end, and those after it up to the one that brings
-        them past twice ``stop_after`` characters (all of them when ``stop_after`` is ``None``)."""
-        limit = 2 * stop_after if stop_after else None
-        while limit is None or not self._sizes or self._sizes[-1] <= limit:
-            size = next(self._rest, None)
-            if size is None:
-                break
-            self._sizes.append(size + (self._sizes[-1] if self._sizes else 0))
-        if limit is None:
-            return self.before, list(self.after)
-        return self.before, self.after[:bisect_right(self._sizes, limit) + 1]
-
-
-def _walk_texts(
-    root: etree._Element, headline: etree._Element | None, before: list[str], after: list[str]
-) -> Iterator[int]:
-    """Adds the page's texts to ``before`` up to the headline's end, then to ``after``, yielding
-    the length of each added to ``after``. Scripts, navigation, buttons and captions are left out
-    (see :func:`_skipped`)."""
-    target = before if headline is not None else after
-    holders = _holders(headline)
-    walker = etree.iterwalk(_walk_root(root), events=("start", "end"))
-    for event, element in walker:
-        if event == "start":
-            if _skipped(element, holders):
-                walker.skip_subtree()
-                continue
-            text = element.text
-        else:
-            if element is headline:
-                target = after
-            text = element.tail
+    if not isinstance(element.tag, str):
+        return
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if event == "start" and _skipped(node, holders):
+            walker.skip_subtree()
+            continue
+        text = node.text if event == "start" else node.tail
         if text and not text.isspace():
-            target.append(fold_spaces(text))
-            if target is after:
-                yield len(after[-1])
+            yield text
 
 
 def _walk_root(root: etree._Element) -> etree._Element:
