@@ -305,9 +305,9 @@ def _dates_of(piece: str, previous: Callable[[], str], month_first: bool) -> lis
 
 
 def _page_dates(doc: Document, month_first: bool) -> list[ShownDate]:
-    """The dates of :func:`_dates_in` over all the texts the walk reads (see :func:`_walk_texts`),
-    found without the walk: libxml2 picks the few texts that may hold a year, and only around
-    those is the tree read (is the text read, which text is read before it).
+    """The dates of :func:`_dates_in` over all the page's texts (see :func:`_read`), found
+    without reading them all: libxml2 picks the few texts that may hold a year, and only around
+    those is the tree read (is the text one of the page's, which text comes before it).
 
     >>> from newscrawl.extraction.document import parse_document
     >>> html = "<p>Posted on</p><nav>May 9, 2024</nav><p>May 3, 2024<script>x</script>2 June 2024</p>"
@@ -412,9 +412,9 @@ def _texts_of_backwards(elements: Iterable[etree._Element], holders: frozenset) 
 
 
 def _read(element: etree._Element, holders: frozenset) -> Iterator[str]:
-    """The texts in an element and its tail, in order, that are not blank: the page's texts
-    are those of its ``<body>`` (see :func:`_walk_root`). Scripts, navigation, buttons and
-    captions are left out (see :func:`_skipped`), and comments.
+    """The walk of the page's texts, here of an element and its tail: the texts that are not
+    blank, in order (the page's are those of its ``<body>``, see :func:`_walk_root`). Scripts,
+    navigation, buttons and captions are left out (see :func:`_skipped`), and comments.
 
     >>> from lxml import html
     >>> root = html.fromstring('<div><button>Menu</button><h1>Title</h1><p>May 3, 2024</p></div>')
