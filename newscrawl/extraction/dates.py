@@ -65,8 +65,9 @@ MODIFIED_META = (
     "date.modified", "lastmod",
 )
 # Found by the attribute, then its element (see _DATE_ELEMENTS): half the time of a test of every element.
-_ITEMPROP = etree.XPath(
-    "/descendant::*/@itemprop[. = $name]/parent::*[@datetime or @content]/@*[name()='datetime' or name()='content']"
+# Both dates in one search: the record asks for the modification date of every page.
+_ITEMPROP_DATES = etree.XPath(
+    "/descendant::*/@itemprop[. = 'datePublished' or . = 'dateModified']/parent::*[@datetime or @content]"
 )
 # RDFa, as Drupal prints it: <span property="dc:date dc:created" content="2026-11-10T14:05:00+00:00">
 _RDFA_CREATED = etree.XPath(
@@ -280,7 +281,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: [meta_content(doc, *PUBLISHED_META)],
         lambda: [parsely_page(doc).get("pub_date")],
         lambda: [meta_named(doc, _PUBLISHED_META_NAME)],
-        lambda: _ITEMPROP(doc.root, name="datePublished"),
+        lambda: _itemprop_dates(doc, "datePublished"),
         lambda: _RDFA_CREATED(doc.root),
         lambda: time_by_headline(doc, month_first),
         lambda: _jsonld_dates(doc, "dateCreated"),
@@ -466,9 +467,27 @@ def extract_modified(doc: Document, timezone: str | None = None) -> str | None:
         doc.cache[key] = _first_date((
             lambda: _jsonld_dates(doc, "dateModified"),
             lambda: [meta_content(doc, *MODIFIED_META)],
-            lambda: _ITEMPROP(doc.root, name="dateModified"),
+            lambda: _itemprop_dates(doc, "dateModified"),
         ), timezone, reads_month_first(doc))
     return doc.cache[key]
+
+
+def _itemprop_dates(doc: Document, name: str) -> list[str]:
+    """The ``datetime`` or ``content`` of the elements marked ``itemprop="datePublished"`` or
+    ``"dateModified"`` (``name``), in order; both are found in one search of the page.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> doc = parse_document('<time itemprop="dateModified" datetime="2025-02-01">1</time>'
+    ...                      '<meta itemprop="datePublished" content="2025-01-01"><p itemprop="datePublished">x</p>', "https://e.com/")
+    >>> _itemprop_dates(doc, "datePublished"), _itemprop_dates(doc, "dateModified")
+    (['2025-01-01'], ['2025-02-01'])
+    """
+    if "itemprop_dates" not in doc.cache:
+        doc.cache["itemprop_dates"] = [
+            (element.get("itemprop"), [value for key, value in element.items() if key in ("datetime", "content")])
+            for element in _ITEMPROP_DATES(doc.root)
+        ]
+    return [value for marked, values in doc.cache["itemprop_dates"] if marked == name for value in values]
 
 
 def _first_date(

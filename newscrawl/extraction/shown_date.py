@@ -9,9 +9,9 @@ just above it. Dates written with a month name (several languages), in ISO order
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from lxml import etree
 
@@ -30,6 +30,12 @@ _CAPTION_TAGS = frozenset({"p", "div", "span", "figure"})
 _CAPTION_CANDIDATES = _CAPTION_TAGS | {"figcaption"}  # the tags is_caption can say yes to
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # a cheap test before the date pattern
 _MIN_TITLE_CHARS = 12
+# The texts that may hold a year (a date's, see _DATE), but not a script's or a style's: found by
+# libxml2, where walking every element of a big page in Python costs several times more.
+_YEAR_TEXTS = etree.XPath(
+    "descendant::text()[contains(., '19') or contains(., '20')][not(parent::script or parent::style)]"
+    " | following-sibling::node()[1][self::text()][contains(., '19') or contains(., '20')]"
+)
 _PUBLISHED = re.compile(
     r"(?:posted|published|publié|veröffentlicht|publicado|pubblicato|written)(?:\s+(?:on|am|le|el|il))?\W{0,3}$",
     re.IGNORECASE,
@@ -137,15 +143,14 @@ def _near(doc: Document, month_first: bool) -> list[ShownDate]:
     if key not in doc.cache:
         headline = _story_heading(doc)
         if headline is not None:
-            before, after = _page_walk(doc).around(AFTER_HEADLINE)
+            before, after = _around(doc, headline)
         else:
-            before, after = _split_at_title(_page_texts(doc)[1], _page_titles(doc), lambda text: _is_masthead(doc, text))
-            headline = None if before else _first_subheading(doc)
-            if headline is not None:
-                before, after = _texts_around(doc.root, headline, stop_after=AFTER_HEADLINE)
-        above = _window(before[::-1], BEFORE_HEADLINE)[::-1]
+            titled, after = _split_at_title(_page_texts(doc), _page_titles(doc), lambda text: _is_masthead(doc, text))
+            headline = None if titled else _first_subheading(doc)
+            before, after = _around(doc, headline) if headline is not None else (reversed(titled), iter(after))
+        above = _window(before, BEFORE_HEADLINE)[::-1]
         near = [*_dates_in(_window(after, AFTER_HEADLINE), month_first), *reversed(_dates_in(above, month_first))]
-        doc.cache[key] = near if (headline is not None or before) else []
+        doc.cache[key] = near if (headline is not None or above) else []
     return doc.cache[key]
 
 
@@ -154,8 +159,7 @@ def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None,
     day; the first one labelled as an update."""
     key = ("printed_days", month_first)
     if key not in doc.cache:
-        before, after = _page_texts(doc)
-        everywhere = _dates_in(before + after, month_first, max_chars=None)
+        everywhere = _page_dates(doc, month_first)
         printed = {date.day for date in everywhere if not date.updated}
         labelled = next((date.day for date in everywhere if date.published and not date.updated), None)
         updated = next((date.day for date in everywhere if date.updated), None)
@@ -163,16 +167,26 @@ def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None,
     return doc.cache[key]
 
 
-def _page_texts(doc: Document) -> tuple[list[str], list[str]]:
-    return _page_walk(doc).around(None)
+def _page_texts(doc: Document, holders: frozenset = frozenset()) -> list[str]:
+    """The page's texts (see :func:`_read`), whitespace-folded: those of a page without a story
+    heading, or around a heading they leave out."""
+    return list(_pieces(_read(_walk_root(doc.root), holders)))
 
 
-def _page_walk(doc: Document) -> TextWalk:
-    """The one walk of the page's texts around its story heading: the dates by the headline
-    read the start of it, the dates anywhere the rest, without walking the page again."""
-    if "page_walk" not in doc.cache:
-        doc.cache["page_walk"] = TextWalk(doc.root, _story_heading(doc))
-    return doc.cache["page_walk"]
+def _around(doc: Document, headline: etree._Element) -> tuple[Iterator[str], Iterator[str]]:
+    """The page's texts up to the headline's end, last first, and those after it, in order,
+    whitespace-folded; read only as far as asked. A headline the page's texts leave out (in a
+    caption) does not end: all the texts are before it.
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> doc = parse_document('<p>Menu</p><div><h1>Title</h1><p>By Ann</p></div><p>May 3, 2024</p>', "https://e.com/")
+    >>> [list(texts) for texts in _around(doc, doc.root.find('.//h1'))]
+    [['Title', 'Menu'], ['By Ann', 'May 3, 2024']]
+    """
+    root, holders = _walk_root(doc.root), _holders(headline)
+    if not _is_read(headline, True, root, holders):
+        return reversed(_page_texts(doc, holders)), iter(())
+    return _pieces(_read_backwards(headline, True, root, holders)), _pieces(_texts_after(headline, root, holders))
 
 
 def _first_subheading(doc: Document) -> etree._Element | None:
@@ -250,7 +264,7 @@ def _split_at_title(
     return [], pieces
 
 
-def _window(pieces: list[str], chars: int) -> list[str]:
+def _window(pieces: Iterable[str], chars: int) -> list[str]:
     """The first pieces of text, up to the one that reaches ``chars`` characters."""
     kept, size = [], 0
     for piece in pieces:
@@ -264,89 +278,184 @@ def _window(pieces: list[str], chars: int) -> list[str]:
 def _dates_in(pieces: list[str], month_first: bool, max_chars: int | None = MAX_DATELINE_CHARS) -> list[ShownDate]:
     dates = []
     for index, piece in enumerate(pieces):
-        if (max_chars and len(piece) > max_chars) or not _YEAR_DIGITS.search(piece):
-            continue
-        for match in _DATE.finditer(piece):
-            day = _as_iso(match, month_first)
-            if day:
-                label = ((pieces[index - 1] if index else "") + " " + piece[: match.start()])[-_LABEL_CHARS:]
-                dates.append(ShownDate(day, bool(_UPDATED.search(label)), bool(_PUBLISHED.search(label))))
+        if not max_chars or len(piece) <= max_chars:
+            dates += _dates_of(piece, lambda: pieces[index - 1] if index else "", month_first)
     return dates
 
 
-def _texts_around(
-    root: etree._Element, headline: etree._Element | None, stop_after: int | None = None
-) -> tuple[list[str], list[str]]:
-    """The page's non-empty texts before the headline's end, and after it, whitespace-folded
-    (all of them after it when there is no headline); after ``stop_after`` characters past the
-    headline, no more are read (see :class:`TextWalk`).
+def _dates_of(piece: str, previous: Callable[[], str], month_first: bool) -> list[ShownDate]:
+    """The dates written in one text, each labelled by what is printed just before it: the
+    start of the text, and the end of the ``previous()`` text (asked once, and only for a date).
+
+    >>> [(d.day, d.updated) for d in _dates_of("May 3, 2024 · 9 May 2024", lambda: "Updated", True)]
+    [('2024-05-03', True), ('2024-05-09', False)]
+    >>> _dates_of("No date", lambda: 1 / 0, True)
+    []
+    """
+    if not _YEAR_DIGITS.search(piece):
+        return []
+    dates, before = [], None
+    for match in _DATE.finditer(piece):
+        day = _as_iso(match, month_first)
+        if day:
+            before = previous() if before is None else before
+            label = (before + " " + piece[: match.start()])[-_LABEL_CHARS:]
+            dates.append(ShownDate(day, bool(_UPDATED.search(label)), bool(_PUBLISHED.search(label))))
+    return dates
+
+
+def _page_dates(doc: Document, month_first: bool) -> list[ShownDate]:
+    """The dates of :func:`_dates_in` over all the page's texts (see :func:`_read`), found
+    without reading them all: libxml2 picks the few texts that may hold a year, and only around
+    those is the tree read (is the text one of the page's, which text comes before it).
+
+    >>> from newscrawl.extraction.document import parse_document
+    >>> html = "<p>Posted on</p><nav>May 9, 2024</nav><p>May 3, 2024<script>x</script>2 June 2024</p>"
+    >>> [(d.day, d.published) for d in _page_dates(parse_document(html, "https://e.com/"), True)]
+    [('2024-05-03', True), ('2024-06-02', False)]
+    """
+    headline = _story_heading(doc)
+    root, holders = _walk_root(doc.root), _holders(headline)
+    dates, seen = [], set()
+    for text in _YEAR_TEXTS(root):
+        element, tail = text.getparent(), text.is_tail
+        if (element, tail) not in seen and _is_read(element, tail, root, holders):
+            seen.add((element, tail))  # a text split in two nodes (a tail moved next to another) is read once
+            piece = fold_spaces(element.tail if tail else element.text)
+            dates += _dates_of(piece, lambda: _piece_before(element, tail, root, holders), month_first)
+    return dates
+
+
+def _is_read(element: etree._Element, tail: bool, root: etree._Element, holders: frozenset) -> bool:
+    """Whether the walk from ``root`` reads the element's tail (or its text): it enters the
+    element's ancestors (and, for its text, the element).
 
     >>> from lxml import html
-    >>> root = html.fromstring('<html><body><button>Menu<h1>Title</h1><p>May 3, 2024</p></body></html>')
-    >>> _texts_around(root, root.find('.//h1'))
-    (['Menu', 'Title'], ['May 3, 2024'])
+    >>> root = html.fromstring('<div><nav><b>n</b>t</nav>tail<p class="caption">c</p></div>')
+    >>> nav, b, p = root[0], root[0][0], root[1]
+    >>> _is_read(nav, True, root, frozenset()), _is_read(b, True, root, frozenset()), _is_read(p, False, root, frozenset())
+    (True, False, False)
     """
-    return TextWalk(root, headline).around(stop_after)
+    if not isinstance(element.tag, str):
+        return False
+    if tail:
+        if element is root:
+            return True
+        element = element.getparent()
+    while element is not None:
+        if _skipped(element, holders):
+            return False
+        if element is root:
+            return True
+        element = element.getparent()
+    return False
 
 
-class TextWalk:
-    """The page's texts before a headline's end and after it, read only as far as asked: the
-    texts around the headline are the start of those of the whole page.
+def _piece_before(element: etree._Element, tail: bool, root: etree._Element, holders: frozenset) -> str:
+    """The last text the walk reads, folded, before the element's tail (or its text); ``""``
+    before the first.
 
     >>> from lxml import html
-    >>> root = html.fromstring('<html><body><p>Menu</p><h1>Title</h1><p>By Ann</p><p>May 3, 2024</p></body></html>')
-    >>> walk = TextWalk(root, root.find('.//h1'))
-    >>> walk.around(2), walk.around(None)
-    ((['Menu', 'Title'], ['By Ann']), (['Menu', 'Title'], ['By Ann', 'May 3, 2024']))
+    >>> root = html.fromstring('<div><p>Posted <b>on</b></p><script>x</script><p>May 3, 2024</p></div>')
+    >>> _piece_before(root[2], False, root, frozenset()), _piece_before(root, False, root, frozenset())
+    ('on', '')
     """
-
-    def __init__(self, root: etree._Element, headline: etree._Element | None) -> None:
-        self.before: list[str] = []
-        self.after: list[str] = []
-        self._sizes: list[int] = []  # characters of the texts after the headline, up to each
-        self._rest = _walk_texts(root, headline, self.before, self.after)
-
-    def around(self, stop_after: int | None) -> tuple[list[str], list[str]]:
-        """The texts before the headline's end, and those after it up to the one that brings
-        them past twice ``stop_after`` characters (all of them when ``stop_after`` is ``None``)."""
-        limit = 2 * stop_after if stop_after else None
-        while limit is None or not self._sizes or self._sizes[-1] <= limit:
-            size = next(self._rest, None)
-            if size is None:
-                break
-            self._sizes.append(size + (self._sizes[-1] if self._sizes else 0))
-        if limit is None:
-            return self.before, list(self.after)
-        return self.before, self.after[:bisect_right(self._sizes, limit) + 1]
+    return next(_pieces(_read_backwards(element, tail, root, holders)), "")
 
 
-def _walk_texts(
-    root: etree._Element, headline: etree._Element | None, before: list[str], after: list[str]
-) -> Iterator[int]:
-    """Adds the page's texts to ``before`` up to the headline's end, then to ``after``, yielding
-    the length of each added to ``after``. Scripts, navigation and buttons are left out, but not
-    one that holds the headline (markup broken so that the whole page nests in a menu's ``<button>``)."""
-    target = before if headline is not None else after
-    holders = frozenset(headline.iterancestors()) if headline is not None else frozenset()
-    body = root.find("body")
-    walker = etree.iterwalk(body if body is not None else root, events=("start", "end"))
-    # The checks and the adding of a text are spelled out here: this loop runs for every element.
-    for event, element in walker:
-        if event == "start":
-            tag = element.tag
-            if (tag in _SKIPPED and element not in holders) or not isinstance(tag, str) or (
-                    tag in _CAPTION_CANDIDATES and is_caption(element)):
-                walker.skip_subtree()
-                continue
-            text = element.text
-        else:
-            if element is headline:
-                target = after
-            text = element.tail
+def _read_backwards(
+    element: etree._Element, tail: bool, root: etree._Element, holders: frozenset
+) -> Iterator[str | None]:
+    """The texts the walk reads before the element's tail (or its text), last first."""
+    if tail and not _skipped(element, holders):
+        yield from _texts_backwards(element, holders)
+    yield from _texts_before(element, root, holders)
+
+
+def _texts_after(element: etree._Element, root: etree._Element, holders: frozenset) -> Iterator[str | None]:
+    """The texts the walk reads from the element's tail on, in order."""
+    while True:
+        yield element.tail
+        if element is root:
+            return
+        for sibling in element.itersiblings():
+            yield from _read(sibling, holders)
+        element = element.getparent()
+
+
+def _pieces(texts: Iterable[str | None]) -> Iterator[str]:
+    """The texts that are not blank, whitespace-folded."""
+    return (fold_spaces(text) for text in texts if text and not text.isspace())
+
+
+def _texts_before(element: etree._Element, root: etree._Element, holders: frozenset) -> Iterator[str | None]:
+    """The texts the walk reads before it enters the element, last first."""
+    while element is not root:
+        yield from _texts_of_backwards(element.itersiblings(preceding=True), holders)
+        element = element.getparent()
+        yield element.text
+
+
+def _texts_backwards(element: etree._Element, holders: frozenset) -> Iterator[str | None]:
+    """The texts the walk reads inside an element it enters, last first."""
+    yield from _texts_of_backwards(reversed(element), holders)
+    yield element.text
+
+
+def _texts_of_backwards(elements: Iterable[etree._Element], holders: frozenset) -> Iterator[str | None]:
+    """The texts the walk reads in and after each of ``elements`` (siblings, last first)."""
+    for element in elements:
+        if isinstance(element.tag, str):
+            yield element.tail
+            if not _skipped(element, holders):
+                yield from _texts_backwards(element, holders)
+
+
+def _read(element: etree._Element, holders: frozenset) -> Iterator[str]:
+    """The walk of the page's texts, here of an element and its tail: the texts that are not
+    blank, in order (the page's are those of its ``<body>``, see :func:`_walk_root`). Scripts,
+    navigation, buttons and captions are left out (see :func:`_skipped`), and comments.
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<div><button>Menu</button><h1>Title</h1><p>May 3, 2024</p></div>')
+    >>> list(_read(root, frozenset())), list(_read(root[0], frozenset([root[0]])))
+    (['Title', 'May 3, 2024'], ['Menu'])
+    """
+    if not isinstance(element.tag, str):
+        return
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if event == "start" and _skipped(node, holders):
+            walker.skip_subtree()
+            continue
+        text = node.text if event == "start" else node.tail
         if text and not text.isspace():
-            target.append(fold_spaces(text))
-            if target is after:
-                yield len(after[-1])
+            yield text
+
+
+def _walk_root(root: etree._Element) -> etree._Element:
+    """The page's ``<body>``, else its root: the element the page's texts are read from."""
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def _holders(headline: etree._Element | None) -> frozenset:
+    """The headline's ancestors: markup broken so that the whole page nests in a menu's ``<button>``."""
+    return frozenset(headline.iterancestors()) if headline is not None else frozenset()
+
+
+def _skipped(element: etree._Element, holders: frozenset) -> bool:
+    """Whether the page's texts leave out an element and all it holds: a script, a menu, a
+    button (but not one that holds the headline, see :func:`_holders`), a caption.
+
+    >>> from lxml import html
+    >>> menu = html.fromstring('<nav><h1>Title</h1></nav>')
+    >>> _skipped(menu, frozenset()), _skipped(menu, frozenset([menu])), _skipped(menu[0], frozenset())
+    (True, False, False)
+    """
+    tag = element.tag
+    return (tag in _SKIPPED and element not in holders) or not isinstance(tag, str) or (
+        tag in _CAPTION_CANDIDATES and is_caption(element))
 
 
 def is_caption(element: etree._Element) -> bool:
