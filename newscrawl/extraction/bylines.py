@@ -416,7 +416,7 @@ def _is_marked_or_named(element: etree._Element) -> bool:
     # This runs for every element of a page without a byline: all its attribute values are read
     # in one call and the elements that hold none of AUTHOR_MARKS (most) pass no further.
     values = " ".join(element.values())
-    if not ("uthor" in values or "yline" in values or "UTHOR" in values or "YLINE" in values or "/autor" in values):
+    if not (_names_author(values) or "/autor" in values):
         return False
     get = element.get
     return (_names_author(get("class")) or _names_author(get("id"))
