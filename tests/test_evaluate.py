@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import logging
@@ -354,6 +355,15 @@ def test_each_extractor_goes_over_the_whole_set_in_turn():
     assert [run.summary.extractor for run in runs] == ["a", "b"]
     assert [[page.id for page in run.pages] for run in runs] == [["0", "1"]] * 2
     assert all(run.summary.median_cpu_ms >= 0 for run in runs)
+
+
+def test_each_pass_runs_with_the_harness_frozen_out_of_the_collectors_walks():
+    frozen = []
+    harness = [Page(str(n), f"https://e.org/{n}", b"<p>x</p>", {"articleBody": "x"}) for n in range(2)]
+    extractor = Extractor("a", lambda html, url: frozen.append(gc.get_freeze_count()), record_to_prediction)
+    runner.evaluate_corpus("set", harness, [extractor])
+    assert len(frozen) == 2 and all(count > len(harness) for count in frozen)
+    assert gc.get_freeze_count() == 0
 
 
 # --- page types and snippets -----------------------------------------------------------------
