@@ -324,7 +324,7 @@ def test_end_to_end_with_real_extractor_markdown_worst_and_limit(corpus, tmp_pat
     assert "-- p1  F1 " in out
 
 
-@pytest.mark.parametrize("extra", [[], ["--limit", "0"], ["--worst", "-1"]])
+@pytest.mark.parametrize("extra", [[], ["--limit", "0"], ["--worst", "-1"], ["--repeat", "0"]])
 def test_usage_errors(corpus, tmp_path, extra):
     folder = tmp_path if not extra else corpus  # tmp_path itself has no truth.jsonl
     with pytest.raises(SystemExit) as stop:
@@ -355,6 +355,22 @@ def test_each_extractor_goes_over_the_whole_set_in_turn():
     assert [run.summary.extractor for run in runs] == ["a", "b"]
     assert [[page.id for page in run.pages] for run in runs] == [["0", "1"]] * 2
     assert all(run.summary.median_cpu_ms >= 0 for run in runs)
+
+
+def test_repeated_passes_take_turns_and_score_the_first_output():
+    calls = []
+
+    def extractor(name):
+        def call(html, url):
+            calls.append((name, url))
+            return {"articleBody": f"{name} call {len(calls)}"}
+        return Extractor(name, call, record_to_prediction)
+
+    pages = [Page(str(n), f"https://e.org/{n}", b"<p>x</p>", {"articleBody": f"a call {n + 1}"}) for n in range(2)]
+    runs = runner.evaluate_corpus("set", pages, [extractor("a"), extractor("b")], repeat=2)
+    assert [name for name, _ in calls] == ["a", "a", "b", "b"] * 2
+    assert [run.summary.extractor for run in runs] == ["a", "b"]
+    assert [(page.body.fp, page.body.fn) for page in runs[0].pages] == [(0, 0), (0, 0)]  # calls 1 and 2 scored
 
 
 def test_each_pass_runs_with_the_harness_frozen_out_of_the_collectors_walks():

@@ -228,21 +228,43 @@ def page_type_confusion(pages: Sequence[PageResult]) -> dict[str, dict[str, int]
     return {true: dict(sorted(row.items())) for true, row in sorted(table.items())}
 
 
-def evaluate_corpus(corpus: str, pages: Sequence[Page], extractors: Sequence[Extractor]) -> list[Run]:
+def evaluate_corpus(
+    corpus: str, pages: Sequence[Page], extractors: Sequence[Extractor], repeat: int = 1
+) -> list[Run]:
     """Run and score every extractor on every page of a corpus, one extractor after the other.
 
     Each goes over the whole set on its own, as it would in a crawl: given each page in turn,
     each extractor would pay for the other's footprint in the CPU caches (newscrawl's median CPU
     time on fundus-dev, 12.0 ms alone, is 13.6 ms right after trafilatura on each page). Each
     pass runs with what the harness holds set aside from the garbage collector (see
-    :func:`harness_set_aside`).
+    :func:`harness_set_aside`). With ``repeat`` above 1 the extractors take turns over the set
+    that many times and each page keeps its fastest call of each clock: a few seconds of other
+    work on a shared machine then slow no single pass's figures.
     """
+    calls: dict[str, list[tuple[Prediction, Timing, bool]]] = {extractor.name: [] for extractor in extractors}
+    for _ in range(repeat):
+        for extractor in extractors:
+            with harness_set_aside():
+                timed = [timed_call(extractor, page) for page in pages]
+            earlier = calls[extractor.name] or timed
+            calls[extractor.name] = [fastest(*pair) for pair in zip(earlier, timed)]
     runs = []
     for extractor in extractors:
-        with harness_set_aside():
-            results = [score_page(page, *timed_call(extractor, page)) for page in pages]
+        results = [score_page(page, *call) for page, call in zip(pages, calls[extractor.name])]
         runs.append(Run(summarize(corpus, extractor.name, results), results))
     return runs
+
+
+def fastest(
+    first: tuple[Prediction, Timing, bool], again: tuple[Prediction, Timing, bool]
+) -> tuple[Prediction, Timing, bool]:
+    """The first call of a page, timed as the faster of the two calls on each clock.
+
+    >>> fastest((Prediction("a"), Timing(5.0, 4.0), False), (Prediction("a"), Timing(6.0, 3.0), False))
+    (Prediction(body='a', headline=None, authors=(), date=None, page_type=None), Timing(wall_ms=5.0, cpu_ms=3.0), False)
+    """
+    prediction, timing, failed = first
+    return prediction, Timing(min(timing.wall_ms, again[1].wall_ms), min(timing.cpu_ms, again[1].cpu_ms)), failed
 
 
 @contextmanager
@@ -274,13 +296,13 @@ def harness_set_aside() -> Iterator[None]:
 
 
 def evaluate_corpora(
-    corpus_dirs: Sequence[Path], extractors: Sequence[Extractor], limit: int | None
+    corpus_dirs: Sequence[Path], extractors: Sequence[Extractor], limit: int | None, repeat: int = 1
 ) -> list[Run]:
     """Evaluate every extractor on every corpus, loading each corpus once."""
     runs = []
     for corpus_dir in corpus_dirs:
         pages = load_corpus(corpus_dir, limit)
-        runs.extend(evaluate_corpus(corpus_name(corpus_dir), pages, extractors))
+        runs.extend(evaluate_corpus(corpus_name(corpus_dir), pages, extractors, repeat))
     return runs
 
 
