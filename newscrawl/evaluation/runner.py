@@ -238,8 +238,9 @@ def evaluate_corpus(
     time on fundus-dev, 12.0 ms alone, is 13.6 ms right after trafilatura on each page). Each
     pass runs with what the harness holds set aside from the garbage collector (see
     :func:`harness_set_aside`). With ``repeat`` above 1 the extractors take turns over the set
-    that many times and each page keeps its fastest call of each clock: a few seconds of other
-    work on a shared machine then slow no single pass's figures.
+    that many times and each page keeps its fastest call of each clock, so that a few seconds of
+    other work on a shared machine, which move a single pass's median by up to a quarter, do not
+    decide the figures.
     """
     calls: dict[str, list[tuple[Prediction, Timing, bool]]] = {extractor.name: [] for extractor in extractors}
     for _ in range(repeat):
@@ -274,7 +275,7 @@ def harness_set_aside() -> Iterator[None]:
 
     A full collection walks every object the process tracks; the evaluator's process holds every
     page and truth record, every score so far and both extractors' modules, and one walk of it
-    took 75-115 ms on this project's machine: whichever page set one off paid for it, and the
+    took 90-115 ms on this project's machine: whichever page set one off paid for it, and the
     garbage the other extractor's pass left set one off sooner. Both extractors get the same.
     What the caller had frozen stays frozen.
 
