@@ -2,7 +2,7 @@
 
 Block-level elements and ``<br>`` start a new block; inline elements and their
 whitespace are kept as written, so words are never glued nor split. Every element
-also gets the span of blocks it holds, so containers can be compared cheaply.
+holding a block also gets the span of blocks it holds, so containers can be compared cheaply.
 """
 
 from __future__ import annotations
