@@ -22,8 +22,6 @@ HOSTILE = [
     "<h1>Split texts</h1><p>Last <i>updated</i>:</p><p>12/11/2025 and 2025-11-13</p><button>2025-11-14</button>",
     "<p>No headline, Posted 1 January 2020</p><script>var d = '2020-01-02'</script>tail 3 January 2020",
 ]
-
-
 SOURCES = [*HOSTILE, *PAGES]
 
 
