@@ -275,7 +275,7 @@ def harness_set_aside() -> Iterator[None]:
 
     A full collection walks every object the process tracks; the evaluator's process holds every
     page and truth record, every score so far and both extractors' modules, and one walk of it
-    took 90-115 ms on this project's machine: whichever page set one off paid for it, and the
+    took 75-115 ms on this project's machine: whichever page set one off paid for it, and the
     garbage the other extractor's pass left set one off sooner. Both extractors get the same.
     What the caller had frozen stays frozen.
 
