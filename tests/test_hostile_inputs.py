@@ -74,6 +74,17 @@ def test_deep_nesting_keeps_the_whole_article(depth):
     assert record["articleBody"].split("\n\n")[-3:] == PARAGRAPHS
 
 
+@pytest.mark.parametrize("depth", [600, 1_000])
+def test_deep_nesting_before_the_headline_keeps_the_record(depth):
+    """The texts before the headline are read backwards for its date; that walk recursed once per
+    level and raised RecursionError past ~500. Found by running tests/test_mutations.py's
+    ``nest_deeply`` over every corpus page with random draws."""
+    menu = "<div>" * depth + "<p>Menu</p>" + "</div>" * depth
+    record = body_of(article("Deep", body="<p>May 3, 2024</p>").replace("<article>", menu + "<article>"))
+    assert record["datePublished"].startswith("2024-05-03")
+    assert record["articleBody"].split("\n\n")[-3:] == PARAGRAPHS
+
+
 @pytest.mark.parametrize("char", ["\ufffe", "\uffff"])
 @pytest.mark.parametrize("encode", [str, lambda page: page.encode("utf-8")], ids=["text", "utf-8"])
 def test_non_characters_after_dropped_furniture_are_left_out(char, encode):

@@ -403,12 +403,27 @@ def _texts_backwards(element: etree._Element, holders: frozenset) -> Iterator[st
 
 
 def _texts_of_backwards(elements: Iterable[etree._Element], holders: frozenset) -> Iterator[str | None]:
-    """The texts the walk reads in and after each of ``elements`` (siblings, last first)."""
-    for element in elements:
-        if isinstance(element.tag, str):
+    """The texts the walk reads in and after each of ``elements`` (siblings, last first).
+
+    A stack of the elements entered, not recursion: pages nest deeper than Python recurses.
+
+    >>> from lxml import html
+    >>> root = html.fromstring('<div><p>a<b>b</b>c</p>d<nav>n</nav>e</div>')
+    >>> [text for text in _texts_of_backwards(reversed(root), frozenset()) if text]
+    ['e', 'd', 'c', 'b', 'a']
+    """
+    entered = [(None, iter(elements))]
+    while entered:
+        parent, children = entered[-1]
+        element = next(children, None)
+        if element is None:
+            entered.pop()
+            if parent is not None:
+                yield parent.text
+        elif isinstance(element.tag, str):
             yield element.tail
             if not _skipped(element, holders):
-                yield from _texts_backwards(element, holders)
+                entered.append((element, reversed(element)))
 
 
 def _read(element: etree._Element, holders: frozenset) -> Iterator[str]:
