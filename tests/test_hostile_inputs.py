@@ -253,6 +253,15 @@ def test_json_ld_of_the_wrong_types_gives_no_wrong_values():
     assert record["publisher"] is None and record["mainImage"] is None
 
 
+def test_json_ld_not_a_number_gives_no_date():
+    """Python's JSON reader takes the NaN and Infinity that JavaScript writes; read as epoch
+    seconds they raised ValueError and OverflowError out of extract_article (found by fuzzing
+    the JSON-LD of corpus pages)."""
+    record = body_of(jsonld_page('{"@type": "NewsArticle", "datePublished": NaN, "dateModified": -Infinity}'))
+    assert record["datePublished"] is None and record["dateModified"] is None
+    assert record["articleBody"].split("\n\n")[-3:] == PARAGRAPHS
+
+
 # -- dates ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("value", "timezone", "expected"), [

@@ -7,6 +7,7 @@ Structured data first (the article's JSON-LD object), then ``<meta>`` tags, then
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone as dt_timezone
@@ -116,9 +117,14 @@ def normalize_date(value: object, timezone: str | None = None, month_first: bool
 
     >>> normalize_date(1714751262), normalize_date(1714751262389)
     ('2024-05-03T15:47:42+00:00', '2024-05-03T15:47:42+00:00')
+
+    Python's JSON reader takes ``NaN`` and ``Infinity``, which are no time:
+
+    >>> normalize_date(float("nan")), normalize_date(float("-inf"))
+    (None, None)
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(int(value))
+        value = str(int(value)) if math.isfinite(value) else None
     text = clean_text(value, 100)
     if not text:
         return None
