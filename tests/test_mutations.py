@@ -1,7 +1,8 @@
 """extract_article never raises: real corpus pages, broken on purpose by hypothesis.
 
 A fixed sample of shared corpus pages (the same pages on every run) is cut, pruned, padded,
-nested and re-encoded; whatever comes out, extraction must give a full record. An empty body
+nested and re-encoded, and its JSON-LD given values of any type; whatever comes out, extraction
+must give a full record. An empty body
 is allowed; an exception never is. Examples are derandomized and no example database is kept,
 so a run in CI tries the same pages as a run here.
 """
@@ -10,7 +11,10 @@ from __future__ import annotations
 
 import copy
 import gzip
+import json
+import math
 import random
+import re
 from functools import cache
 
 import pytest
@@ -123,8 +127,45 @@ def control_characters(page: str, data) -> str:
     return page
 
 
+_JSON_LD = re.compile(r"(<script[^>]*ld\+json[^>]*>)(.*?)(</script>)", re.IGNORECASE | re.DOTALL)
+JSON_LD_KEYS = ["datePublished", "dateModified", "dateCreated", "headline", "name", "author", "@type",
+                "@graph", "@id", "publisher", "inLanguage", "keywords", "articleBody", "image", "url"]
+# What JavaScript writes and Python's JSON reader takes: wrong types, NaN, Infinity, huge numbers.
+ODD_NUMBERS = st.sampled_from([math.nan, math.inf, -math.inf, 10**30, -1, 0, 1714751262389, 1e308])
+JSON_VALUES = ODD_NUMBERS | st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30) | ODD_NUMBERS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(JSON_LD_KEYS), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def json_ld_values(page: str, data, key: str | None = None) -> str:
+    """One JSON-LD key (drawn unless given) set to a drawn value wherever the page's JSON-LD has
+    it, and in a ``NewsArticle`` added before the page's own."""
+    key = key or data.draw(st.sampled_from(JSON_LD_KEYS), label="key")
+    value = data.draw(JSON_VALUES, label="value")
+
+    def replace(script: re.Match) -> str:
+        try:
+            found = json.loads(script.group(2))
+        except ValueError:
+            return script.group(0)
+        return script.group(1) + json.dumps(_with_value(found, key, value)) + script.group(3)
+
+    added = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", key: value})
+    return f'<script type="application/ld+json">{added}</script>' + _JSON_LD.sub(replace, page)
+
+
+def _with_value(found, key: str, value):
+    if isinstance(found, list):
+        return [_with_value(item, key, value) for item in found]
+    if isinstance(found, dict):
+        return {name: value if name == key else _with_value(item, key, value) for name, item in found.items()}
+    return found
+
+
 STRUCTURAL = [truncate, delete_element, duplicate_element, strip_text, nest_deeply, open_tags,
-              control_characters]
+              control_characters, json_ld_values]
 
 
 # -- encodings: each gives the bytes sent and the Content-Type header (or None) -------------------
@@ -185,3 +226,11 @@ def test_odd_encodings_give_a_full_record(index, encode, data):
 @given(pages, st.sampled_from(STRUCTURAL), st.sampled_from(ENCODINGS), st.data())
 def test_broken_html_in_odd_encodings_gives_a_full_record(index, mutate, encode, data):
     assert_full_record(*encode(mutate(page_text(index), data), data))
+
+
+@needs_corpus
+@pytest.mark.parametrize("key", JSON_LD_KEYS)
+@settings(EXAMPLES, max_examples=20)
+@given(pages, st.data())
+def test_json_ld_of_any_value_gives_a_full_record(key, index, data):
+    assert_full_record(json_ld_values(page_text(index), data, key))
