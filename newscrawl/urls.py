@@ -16,18 +16,31 @@ _TRACKING_PARAM = re.compile(
 
 
 def is_http_url(url: object) -> bool:
-    """True for an absolute http(s) URL with a host.
+    """True for an absolute http(s) URL with a host, one :func:`canonical_url` can read.
 
     >>> is_http_url("https://example.com/a"), is_http_url("javascript:alert(1)")
     (True, False)
+    >>> is_http_url("https://example.com:99999/a"), is_http_url("http://[zz]/a")
+    (False, False)
     """
-    if not isinstance(url, str):
+    if not isinstance(url, str) or url_problem(url):
         return False
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be read as a URL (its port, a bracketed host, a lone surrogate), or None.
+
+    >>> url_problem("https://e.com:99999/a"), url_problem("https://[::1"), url_problem("https://e.com/a")
+    ('Port out of range 0-65535', 'Invalid IPv6 URL', None)
+    """
     try:
-        parts = urlsplit(url.strip())
-        return parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False
+        urlsplit(url.strip()).port
+        url.encode("utf-8")
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def canonical_url(url: str) -> str:

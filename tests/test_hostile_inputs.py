@@ -203,6 +203,20 @@ def test_empty_and_broken_pages_give_no_article(page):
     assert record["metadata"]["pageType"] == "other" or not record["headline"]
 
 
+@pytest.mark.parametrize("href", ["https://herald.example:99999/a", "https://herald.example:-1/a"])
+def test_a_canonical_link_that_cannot_be_parsed_is_not_the_canonical_url(href):
+    """A canonical link on the page's own host with a port out of range raised ValueError out of
+    extract_article (found by fuzzing the URLs of corpus pages)."""
+    record = body_of(article("Ferry fares frozen").replace("</head>", f'<link rel="canonical" href="{href}"></head>'))
+    assert record["canonicalUrl"] == URL
+
+
+@pytest.mark.parametrize("url", ["https://herald.example:99999/a", "https://[::1", "https://herald.example/\ud800"])
+def test_a_page_url_that_cannot_be_parsed_is_a_clear_error(url):
+    with pytest.raises(ValueError, match="the page's URL cannot be parsed"):
+        extract_article(article("Ferry fares frozen"), url)
+
+
 # -- JSON-LD --------------------------------------------------------------------------------------
 
 def jsonld_page(*scripts: str) -> str:

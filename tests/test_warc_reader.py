@@ -67,6 +67,13 @@ def test_no_damage_makes_the_reader_raise(data):
     assert sum(isinstance(e, ArchivedPage) for e in got) <= len(RECORDS)
 
 
+def test_a_target_uri_that_cannot_be_parsed_is_counted_not_extracted():
+    """A port out of range passed the http(s) check and raised in extraction, ending a backfill."""
+    bad = [response_record(url, PAGE) for url in ("https://e.com:99999/a", "http://[zz]/a")]
+    got = entries(RECORDS[0] + b"".join(bad) + RECORDS[1])
+    assert [getattr(e, "reason", "page") for e in got] == ["page", "not_http_url", "not_http_url", "page"]
+
+
 def test_members_of_an_empty_stream():
     assert list(iter_members(io.BytesIO(b""), MAX)) == []
     assert [(type(m), m.reason) for m in iter_members(io.BytesIO(b"\x1f\x8b"), MAX)] == [(Broken, "corrupt")]

@@ -19,7 +19,7 @@ from newscrawl.extraction.page_features import page_features, page_signals
 from newscrawl.extraction.items import SCHEMA_VERSION, empty_record
 from newscrawl.extraction.loader import ArticleLoader
 from newscrawl.extraction.processors import word_count
-from newscrawl.urls import canonical_id, canonical_url, is_http_url
+from newscrawl.urls import canonical_id, canonical_url, is_http_url, url_problem
 
 logger = logging.getLogger(__name__)
 _METADATA_FIELDS = (
@@ -59,7 +59,8 @@ def extract_article(
     hints: dict[str, str | None] | None = None,
     listed: bool = False,
 ) -> dict:
-    """Turn one page into an article record; never raises on page content.
+    """Turn one page into an article record; never raises on page content (a ``url`` that cannot
+    be parsed, such as one with a port out of range, is a ValueError).
 
     ``selectors`` (record field -> CSS or XPath) win over generic extraction;
     ``timezone`` (an IANA name) applies to dates the page gives without an offset;
@@ -107,6 +108,8 @@ def extract_page(
     >>> page.links, page.record["metadata"]["pageType"], page.listing
     (['https://e.com/a'], 'other', None)
     """
+    if problem := url_problem(url):
+        raise ValueError(f"the page's URL cannot be parsed ({problem}): {url!r}")
     limits, found = limits or Limits(), []
     try:  # around the deadline: its one signal may come as it is disarmed
         with cpu_deadline(limits.max_seconds):
