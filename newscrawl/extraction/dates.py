@@ -286,6 +286,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: time_by_headline(doc, month_first),
         lambda: _jsonld_dates(doc, "dateCreated"),
     ), timezone, month_first)
+    structured = other_reading_printed(structured, lambda: printed_days(doc, month_first))
     structured = marked_day_over(_first_date((lambda: pubdate_time(doc),), timezone, month_first), structured)
     url_day = date_from_url(doc.url)
     if structured and url_day == structured[:10]:
@@ -350,6 +351,27 @@ def pubdate_time(doc: Document) -> list[str]:
     """
     marked = (time.get("datetime") for time in elements(doc, "time") if time.get("pubdate") is not None)
     return [value for value in marked if value is not None][:1]
+
+
+def other_reading_printed(structured: str | None, printed: Callable[[], set[str]]) -> str | None:
+    """The structured day with its month and day swapped when the page prints only that day:
+    ``<time datetime="02-12-2025">`` read month first, on a page whose list of posts shows this
+    one as "December 02, 2025". ``printed`` is asked only for a day that can be read both ways.
+
+    >>> other_reading_printed("2025-02-12", lambda: {"2025-12-02", "2024-12-11"})
+    '2025-12-02'
+    >>> other_reading_printed("2025-02-12", lambda: {"2025-12-02", "2025-02-12"})
+    '2025-02-12'
+    >>> other_reading_printed("2025-02-12T09:30:00+00:00", lambda: {"2025-12-02"})
+    '2025-02-12T09:30:00+00:00'
+    >>> other_reading_printed("2025-02-13", lambda: 1 / 0), other_reading_printed(None, lambda: 1 / 0)
+    ('2025-02-13', None)
+    """
+    swapped = swap_month_day(structured) if structured and len(structured) == 10 else None
+    if swapped is None:
+        return structured
+    days = printed()
+    return swapped if swapped in days and structured not in days else structured
 
 
 def marked_day_over(marked: str | None, structured: str | None) -> str | None:
