@@ -312,6 +312,14 @@ def test_ambiguous_slash_date_in_meta_is_day_first_outside_en_us():
 BLOG_URL = "https://blog.example/notes/"
 
 
+def test_numeric_time_is_read_in_the_order_the_page_prints_it_with_a_month_name():
+    body = ('<h1>Pixel-perfect UI</h1><ul><li>Bence</li><li><time datetime="02-12-2025">02-12-2025</time></li></ul>'
+            f'<p>{"Story text. " * 20}</p><aside><h4><a href="/pixel-perfect-ui">Pixel-perfect UI</a></h4>'
+            '<time datetime="2025-12-02">December 02, 2025</time><h4><a href="/older">Older post</a></h4>'
+            '<time datetime="2024-12-11">December 11, 2024</time></aside>')
+    assert metadata(page(body=body), url=BLOG_URL)["datePublished"] == "2025-12-02"
+
+
 def test_day_shown_by_the_headline_beats_a_structured_day_the_page_never_prints():
     head = '<meta property="article:published_time" content="2012-09-12T16:45:28+00:00">'
     body = '<h1>How to rent a car</h1><p>Travel</p><p>September 8, 2021 &middot; 5 min read</p><p>Story.</p>'

@@ -282,7 +282,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
     last, the page's modification date, given or printed after an "Updated" label (a page that
     gives only that one dates itself by it)."""
     month_first = reads_month_first(doc)
-    structured = _first_date((
+    structured, written = _first_written((
         lambda: _jsonld_dates(doc, "datePublished"),
         lambda: [meta_content(doc, *PUBLISHED_META)],
         lambda: [parsely_page(doc).get("pub_date")],
@@ -292,6 +292,7 @@ def extract_published(doc: Document, timezone: str | None = None) -> str | None:
         lambda: time_by_headline(doc, month_first),
         lambda: _jsonld_dates(doc, "dateCreated"),
     ), timezone, month_first)
+    structured = other_reading_printed(structured, written, lambda: printed_days(doc, month_first))
     structured = marked_day_over(_first_date((lambda: pubdate_time(doc),), timezone, month_first), structured)
     url_day = date_from_url(doc.url)
     if structured and url_day == structured[:10]:
@@ -356,6 +357,41 @@ def pubdate_time(doc: Document) -> list[str]:
     """
     marked = (time.get("datetime") for time in elements(doc, "time") if time.get("pubdate") is not None)
     return [value for value in marked if value is not None][:1]
+
+
+def other_reading_printed(structured: str | None, written: str, printed: Callable[[], set[str]]) -> str | None:
+    """The structured day with its month and day swapped when it was ``written`` so that it
+    reads both ways and the page prints only the other day: ``<time datetime="02-12-2025">``
+    read month first, on a page whose list of posts shows this one as "December 02, 2025".
+    ``printed`` is asked only for a day written both ways.
+
+    >>> other_reading_printed("2025-02-12", "02-12-2025", lambda: {"2025-12-02", "2024-12-11"})
+    '2025-12-02'
+    >>> other_reading_printed("2025-02-12T09:30:00", "02/12/2025 09:30", lambda: {"2025-12-02"})
+    '2025-12-02T09:30:00'
+    >>> other_reading_printed("2025-02-12", "02-12-2025", lambda: {"2025-12-02", "2025-02-12"})
+    '2025-02-12'
+    >>> other_reading_printed("2025-02-12", "2025-02-12", lambda: 1 / 0), other_reading_printed(None, "", lambda: 1 / 0)
+    ('2025-02-12', None)
+    """
+    swapped = swap_month_day(structured[:10]) if structured and reads_both_ways(written) else None
+    if swapped is None:
+        return structured
+    days = printed()
+    return swapped + structured[10:] if swapped in days and structured[:10] not in days else structured
+
+
+def reads_both_ways(text: str) -> bool:
+    """Whether ``text`` writes a day with the month and the day both 12 or less, before the year
+    and without dots (``03.11.2026`` is day first everywhere): ``03/11/2026``, ``3-11-26``.
+
+    >>> reads_both_ways("02-12-2025"), reads_both_ways("02/12/2025 09:30"), reads_both_ways("13/02/2025")
+    (True, True, False)
+    >>> reads_both_ways("2025-02-12"), reads_both_ways("02.12.2025")
+    (False, False)
+    """
+    match = _SHORT_NUMERIC.search(text)
+    return match is not None and not _DAY_FIRST.search(text) and int(match[1]) <= 12 and int(match[3]) <= 12
 
 
 def marked_day_over(marked: str | None, structured: str | None) -> str | None:
@@ -500,12 +536,23 @@ def _first_date(
     sources: tuple[Callable[[], list], ...], timezone: str | None, month_first: bool
 ) -> str | None:
     """The first value that parses, asking each source only when the ones before gave nothing."""
+    return _first_written(sources, timezone, month_first)[0]
+
+
+def _first_written(
+    sources: tuple[Callable[[], list], ...], timezone: str | None, month_first: bool
+) -> tuple[str | None, str]:
+    """The first value that parses (see :func:`_first_date`), and the text it was written as.
+
+    >>> _first_written((lambda: [None, "soon"], lambda: ["02/12/2025"]), None, True)
+    ('2025-02-12', '02/12/2025')
+    """
     for source in sources:
         for value in source():
             date = normalize_date(value, timezone, month_first)
             if date:
-                return date
-    return None
+                return date, str(value)
+    return None, ""
 
 
 def _jsonld_dates(doc: Document, key: str) -> list:
