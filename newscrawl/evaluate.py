@@ -56,7 +56,7 @@ from newscrawl.evaluation.extractors import (
     NEWSCRAWL, Extractor, newscrawl_extractor, trafilatura_available, trafilatura_extractor,
 )
 from newscrawl.evaluation.report import format_worst, page_type_table, report_json, report_table
-from newscrawl.evaluation.runner import TRUTH_FILE, Run, evaluate_corpora
+from newscrawl.evaluation.runner import TRUTH_FILE, Run, evaluate_corpora, halves
 
 #: Where the shared development sets live, seen from a worktree.
 DEFAULT_CORPUS_ROOT = Path("../shared/corpus")
@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N pages")
     parser.add_argument("--repeat", type=int, default=1, metavar="N",
                         help="time each page N times, keeping the fastest call (default 1)")
+    parser.add_argument("--halves", action="store_true",
+                        help="also score each set's halves A and B (SHA-1 of the page id, first "
+                             "hex digit even or odd): tune on A, check on held-out B")
     return parser
 
 
@@ -137,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check_arguments(parser, args)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     runs = evaluate_corpora(args.corpus_dirs, chosen_extractors(args), args.limit, args.repeat)
-    print_reports(runs, args)
+    print_reports([*runs, *halves(runs)] if args.halves else runs, args)
     return 0
 
 

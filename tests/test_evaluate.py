@@ -324,6 +324,15 @@ def test_end_to_end_with_real_extractor_markdown_worst_and_limit(corpus, tmp_pat
     assert "-- p1  F1 " in out
 
 
+def test_halves_are_scored_apart(corpus, tmp_path, monkeypatch):
+    """p1's id falls in half B (SHA-1 starts with an odd hex digit), p2's in half A."""
+    monkeypatch.setattr(extractors, "extract_article", fake_extract_article)
+    runs = run_json(corpus, tmp_path, "--halves")["runs"]
+    assert [(run["corpus"], [page["id"] for page in run["pages"]]) for run in runs] == [
+        ("tiny-set", ["p1", "p2"]), ("tiny-set A", ["p2"]), ("tiny-set B", ["p1"])]
+    assert [(run["headline_exact"], run["exceptions"]) for run in runs[1:]] == [(0.0, 1), (1.0, 0)]
+
+
 @pytest.mark.parametrize("extra", [[], ["--limit", "0"], ["--worst", "-1"], ["--repeat", "0"]])
 def test_usage_errors(corpus, tmp_path, extra):
     folder = tmp_path if not extra else corpus  # tmp_path itself has no truth.jsonl
