@@ -783,9 +783,9 @@ def test_title_the_url_slug_names_beats_an_h1_worded_otherwise():
 
 def test_h1_the_url_slug_names_beats_a_title_worded_otherwise():
     head = '<meta property="og:title" content="Climate change: 5 innovative solutions">'
-    html = page(head, "<h1>Five innovative solutions to climate change: learning from hotspots</h1><p>Text.</p>")
+    html = page(head, "<h1>Five innovative solutions to climate change: learning from global hotspots</h1><p>Text.</p>")
     url = "https://e.com/insights/hotspots-of-climate-change"
-    assert metadata(html, url=url)["headline"] == "Five innovative solutions to climate change: learning from hotspots"
+    assert metadata(html, url=url)["headline"] == "Five innovative solutions to climate change: learning from global hotspots"
 
 
 @pytest.mark.parametrize("kind, title, h1", [
