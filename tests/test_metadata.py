@@ -795,3 +795,10 @@ def test_h1_the_url_slug_names_beats_a_title_worded_otherwise():
 def test_url_slug_does_not_settle_news_or_titles_worded_alike(kind, title, h1):
     html = page(jsonld({"@type": kind, "headline": title}), f"<h1>{h1}</h1><p>Text.</p>")
     assert metadata(html, url="https://e.com/news/rail-strike-ends-after-night-of-talks")["headline"] == title
+
+
+def test_page_title_the_url_slug_names_beats_the_h1_of_a_page_without_social_titles():
+    html = page("<title>10 Best Marketing Companies for Small Business (2024) - Podium</title>",
+                "<h1>10 Top Agencies to Grow Your Business in 2024</h1><p>Text.</p>")
+    url = "https://www.podium.com/article/the-best-marketing-companies-for-small-businesses"
+    assert metadata(html, url=url)["headline"] == "10 Best Marketing Companies for Small Business (2024)"

@@ -112,8 +112,10 @@ def extract_headline(doc: Document) -> str | None:
         chosen = title_the_heading_confirms(chosen, [structured], shown)
         chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
         chosen = heading_that_continues(chosen, shown)
+    chosen = chosen or _untitled_headline(doc, names, page_title)
+    if not _is_news(doc):
         chosen = wording_the_url_names(chosen, title, shown, doc.url)
-    return without_section_suffix(without_markdown(chosen or _untitled_headline(doc, names, page_title)), doc.url)
+    return without_section_suffix(without_markdown(chosen), doc.url)
 
 
 def wording_the_url_names(chosen: str | None, title: str | None, heading: str | None, url: str) -> str | None:
