@@ -780,3 +780,33 @@ def test_h1_that_goes_on_longer_than_the_title_holds_more_than_the_headline():
     html = page(head, "<h1>IAM overview <button>Stay organized with collections</button> "
                       "<button>Save and categorize content based on your preferences.</button></h1><p>Text.</p>")
     assert metadata(html, url=BLOG_URL)["headline"] == "IAM overview"
+
+
+def test_title_the_url_slug_names_beats_an_h1_worded_otherwise():
+    head = '<meta property="og:title" content="10 Free Accounting Tools for Small Businesses">'
+    html = page(head, "<h1>10 Free Accounting Tools for Your Small Business</h1><p>Text.</p>")
+    url = "https://e.com/finance/free-accounting-tools-for-small-businesses"
+    assert metadata(html, url=url)["headline"] == "10 Free Accounting Tools for Small Businesses"
+
+
+def test_h1_the_url_slug_names_beats_a_title_worded_otherwise():
+    head = '<meta property="og:title" content="Climate change: 5 innovative solutions">'
+    html = page(head, "<h1>Five innovative solutions to climate change: learning from global hotspots</h1><p>Text.</p>")
+    url = "https://e.com/insights/hotspots-of-climate-change"
+    assert metadata(html, url=url)["headline"] == "Five innovative solutions to climate change: learning from global hotspots"
+
+
+@pytest.mark.parametrize("kind, title, h1", [
+    ("NewsArticle", "Rail workers end their strike", "Rail strike ends after night of talks"),  # news: the rules decide
+    ("Article", "Rail workers end strike after talks", "Rail workers end strike after night talks"),  # one word apart
+])
+def test_url_slug_does_not_settle_news_or_titles_worded_alike(kind, title, h1):
+    html = page(jsonld({"@type": kind, "headline": title}), f"<h1>{h1}</h1><p>Text.</p>")
+    assert metadata(html, url="https://e.com/news/rail-strike-ends-after-night-of-talks")["headline"] == title
+
+
+def test_page_title_the_url_slug_names_beats_the_h1_of_a_page_without_social_titles():
+    html = page("<title>10 Best Marketing Companies for Small Business (2024) - Podium</title>",
+                "<h1>10 Top Agencies to Grow Your Business in 2024</h1><p>Text.</p>")
+    url = "https://www.podium.com/article/the-best-marketing-companies-for-small-businesses"
+    assert metadata(html, url=url)["headline"] == "10 Best Marketing Companies for Small Business (2024)"

@@ -34,6 +34,8 @@ _SEPARATED_TAIL = re.compile(r"\s*[|/]")
 _BYLINE_TAIL = re.compile(r"\b(?:posted|published|updated|written)\s+(?:on|by)\b", re.IGNORECASE)
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1(?![\w*])")
+_SLUG_WORDS = re.compile(r"[^\W_]+")
+_FILE_EXTENSION = re.compile(r"\.\w{2,5}$")
 
 
 def strip_site_suffix(title: object, names: list[str] | tuple[str, ...] = ()) -> str | None:
@@ -86,7 +88,9 @@ def extract_headline(doc: Document) -> str | None:
     h1 sets another one apart from the headline (:func:`drop_unshown_kicker`); and when the
     titles disagree with each other and with the h1, the h1 (:func:`heading_if_titles_disagree`);
     on a page that is not news, the JSON-LD headline when the h1 repeats it, the h1 when it words the
-    story otherwise (:func:`heading_over_seo_wording`) or continues the title (:func:`heading_that_continues`).
+    story otherwise (:func:`heading_over_seo_wording`) or continues the title (:func:`heading_that_continues`),
+    and of the h1 and the title worded apart, the one that names more of the URL's slug
+    (:func:`wording_the_url_names`).
     """
     names = site_names(doc)
     structured = strip_site_suffix(_first((article_object(doc) or {}).get("headline")), names)
@@ -96,6 +100,7 @@ def extract_headline(doc: Document) -> str | None:
     page_title = strip_site_suffix(doc.root.findtext(".//title"), names)
     chosen = prefer_social(structured, socials, page_title) or next(iter(socials), None)
     chosen = title_not_cut_short(chosen, socials)
+    title = chosen or page_title
     heading = article_heading(doc)
     shown = _text(heading)
     chosen = prefer_shown_kicker(chosen, [structured, *socials], shown)
@@ -107,7 +112,75 @@ def extract_headline(doc: Document) -> str | None:
         chosen = title_the_heading_confirms(chosen, [structured], shown)
         chosen = heading_over_seo_wording(chosen, [structured, *socials, page_title], shown, names)
         chosen = heading_that_continues(chosen, shown)
-    return without_section_suffix(without_markdown(chosen or _untitled_headline(doc, names, page_title)), doc.url)
+    chosen = chosen or _untitled_headline(doc, names, page_title)
+    if not _is_news(doc):
+        chosen = wording_the_url_names(chosen, title, shown, doc.url)
+    return without_section_suffix(without_markdown(chosen), doc.url)
+
+
+def wording_the_url_names(chosen: str | None, title: str | None, heading: str | None, url: str) -> str | None:
+    """Of the h1 and the title, when ``chosen`` is one of them and they word the story apart,
+    the one that has more of the words of the URL's last segment: the CMS wrote that slug from
+    the headline the editor gave first, and the other wording came later (for search engines,
+    or a restyled h1).
+
+    >>> url = "https://e.com/blog/free-accounting-tools-for-small-businesses"
+    >>> wording_the_url_names("10 Free Accounting Tools for Your Small Business",
+    ...                       "10 Free Accounting Tools for Small Businesses", "10 Free Accounting Tools for Your Small Business", url)
+    '10 Free Accounting Tools for Small Businesses'
+    >>> wording_the_url_names("Climate change: 5 solutions", "Climate change: 5 solutions",
+    ...                       "Five solutions to climate change: learning from hotspots", "https://e.com/hotspots-of-climate-change")
+    'Five solutions to climate change: learning from hotspots'
+    >>> wording_the_url_names("Storm hits coast", "Storm hits coast", "Coast braces for storm", "https://e.com/news/12345")
+    'Storm hits coast'
+    """
+    if not (chosen and title and heading) or _worded_alike(title, heading):
+        return chosen
+    other = {name_key(heading): title, name_key(title): heading}.get(name_key(chosen))
+    slug = url_slug_words(url)
+    if other is None or len(slug) < 2:
+        return chosen
+    return other if _words_named(slug, other) > _words_named(slug, chosen) else chosen
+
+
+def _worded_alike(first: str, second: str) -> bool:
+    """Whether one text contains the other (letters and digits compared) or has one word more.
+
+    >>> _worded_alike("Storm hits coast", "Storm hits coast, ports shut"), _worded_alike("Storm & rain", "Storm and rain")
+    (True, True)
+    >>> _worded_alike("Storm hits coast", "Coast braces for storm")
+    False
+    """
+    one, two = name_key(first), name_key(second)
+    return one in two or two in one or _one_word_apart(_WORDS.findall(_key(first)), _WORDS.findall(_key(second)))
+
+
+def url_slug_words(url: str) -> list[str]:
+    """The words of the URL path's last segment, casefolded, plural ``s`` dropped; numbers and
+    ids (words with digits) are left out.
+
+    >>> url_slug_words("https://e.com/2024/05/best-crm-software.html?x=1"), url_slug_words("https://e.com/")
+    (['best', 'crm', 'software'], [])
+    >>> url_slug_words("https://e.com/cars/car-maintenance-checklists-a6808357212/")
+    ['car', 'maintenance', 'checklist']
+    """
+    segment = next((part for part in reversed(unquote(urlsplit(url).path).split("/")) if part), "")
+    words = _SLUG_WORDS.findall(_FILE_EXTENSION.sub("", segment).casefold())
+    return [_singular(word) for word in words if word.isalpha()]
+
+
+def _words_named(slug: list[str], text: str) -> int:
+    """How many of the slug's words ``text`` has (plural ``s`` dropped on both sides).
+
+    >>> _words_named(["best", "crm", "software"], "The Best CRMs")
+    2
+    """
+    words = {_singular(word) for word in _WORDS.findall(text.casefold())}
+    return sum(word in words for word in slug)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
 def _untitled_headline(doc: Document, names: list[str], page_title: str | None) -> str | None:
@@ -393,10 +466,7 @@ def heading_over_seo_wording(chosen: str, titles: list[str | None], heading: str
     """
     if not heading or len(heading.split()) < 3:
         return chosen
-    shown, key = name_key(heading), name_key(chosen)
-    if shown in key or key in shown or _names_site(heading, [name_key(name) for name in names]):
-        return chosen
-    if _one_word_apart(_WORDS.findall(_key(heading)), _WORDS.findall(_key(chosen))):
+    if _worded_alike(heading, chosen) or _names_site(heading, [name_key(name) for name in names]):
         return chosen
     words = _story_words(heading)
     found = words & _story_words(chosen, *titles)
