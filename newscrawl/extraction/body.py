@@ -29,7 +29,7 @@ from newscrawl.extraction.boilerplate import (
     is_furniture_label,
     prune_boilerplate,
 )
-from newscrawl.extraction.document import Document, text_of
+from newscrawl.extraction.document import Document, body_or_root, text_of
 from newscrawl.extraction.structured import elements, meta_content
 
 # Blocks that may follow the last prose block: a closing list and its headings.
@@ -181,12 +181,7 @@ def _pruned(root: etree._Element) -> _Pruned:
     """``root`` pruned in place, and laid out."""
     mastheads = {el for el in root.iter("header") if _IS_MASTHEAD(el)}  # before h1 goes
     restore_named = prune_boilerplate(root)
-    return _Pruned(root, _body_layout(root), mastheads, restore_named)
-
-
-def _body_layout(root: etree._Element) -> Layout:
-    body = root.find("body")
-    return layout(body if body is not None else root)
+    return _Pruned(root, layout(body_or_root(root)), mastheads, restore_named)
 
 
 def _second_look(pruned: _Pruned, headlines: set[str]) -> list[Block]:
@@ -197,7 +192,7 @@ def _second_look(pruned: _Pruned, headlines: set[str]) -> list[Block]:
     furniture ("under-menu", "sidebar-enabled") may have taken the article with it.
     """
     pruned.restore_named()
-    return _dom_blocks(replace(pruned, page=_body_layout(pruned.root)), headlines)[0]
+    return _dom_blocks(replace(pruned, page=layout(body_or_root(pruned.root))), headlines)[0]
 
 
 def _cards_as_text(pruned: _Pruned, headlines: set[str]) -> list[Block]:

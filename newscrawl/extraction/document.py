@@ -290,6 +290,16 @@ def text_of(element: etree._Element) -> str:
     return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
+def body_or_root(root: etree._Element) -> etree._Element:
+    """The page's ``<body>``, else its root (a fragment, or a page whose body did not parse).
+
+    >>> body_or_root(lxml_html.document_fromstring("<p>x</p>")).tag, body_or_root(etree.Element("div")).tag
+    ('body', 'div')
+    """
+    body = root.find("body")
+    return body if body is not None else root
+
+
 def following_elements(element: etree._Element) -> Iterator[etree._Element]:
     """The elements after ``element`` and outside it, in document order (XPath's ``following::*``),
     read lazily: a search that stops at its first finds does not walk the rest of the page.

@@ -15,7 +15,7 @@ from itertools import chain
 
 from lxml import etree
 
-from newscrawl.extraction.document import Document, text_of
+from newscrawl.extraction.document import Document, body_or_root, text_of
 from newscrawl.extraction.headline import article_heading
 from newscrawl.extraction.structured import meta_content, site_names
 from newscrawl.extraction.values import name_key, names_match
@@ -170,7 +170,7 @@ def _everywhere(doc: Document, month_first: bool) -> tuple[set[str], str | None,
 def _page_texts(doc: Document, holders: frozenset = frozenset()) -> list[str]:
     """The page's texts (see :func:`_read`), whitespace-folded: those of a page without a story
     heading, or around a heading they leave out."""
-    return list(_pieces(_read(_walk_root(doc.root), holders)))
+    return list(_pieces(_read(body_or_root(doc.root), holders)))
 
 
 def _around(doc: Document, headline: etree._Element) -> tuple[Iterator[str], Iterator[str]]:
@@ -183,7 +183,7 @@ def _around(doc: Document, headline: etree._Element) -> tuple[Iterator[str], Ite
     >>> [list(texts) for texts in _around(doc, doc.root.find('.//h1'))]
     [['Title', 'Menu'], ['By Ann', 'May 3, 2024']]
     """
-    root, holders = _walk_root(doc.root), _holders(headline)
+    root, holders = body_or_root(doc.root), _holders(headline)
     if not _is_read(headline, True, root, holders):
         return reversed(_page_texts(doc, holders)), iter(())
     return _pieces(_read_backwards(headline, True, root, holders)), _pieces(_texts_after(headline, root, holders))
@@ -315,7 +315,7 @@ def _page_dates(doc: Document, month_first: bool) -> list[ShownDate]:
     [('2024-05-03', True), ('2024-06-02', False)]
     """
     headline = _story_heading(doc)
-    root, holders = _walk_root(doc.root), _holders(headline)
+    root, holders = body_or_root(doc.root), _holders(headline)
     dates, seen = [], set()
     for text in _YEAR_TEXTS(root):
         element, tail = text.getparent(), text.is_tail
@@ -428,8 +428,8 @@ def _texts_of_backwards(elements: Iterable[etree._Element], holders: frozenset) 
 
 def _read(element: etree._Element, holders: frozenset) -> Iterator[str]:
     """The walk of the page's texts, here of an element and its tail: the texts that are not
-    blank, in order (the page's are those of its ``<body>``, see :func:`_walk_root`). Scripts,
-    navigation, buttons and captions are left out (see :func:`_skipped`), and comments.
+    blank, in order (the page's are those of its ``<body>``, else its root: ``body_or_root``).
+    Scripts, navigation, buttons and captions are left out (see :func:`_skipped`), and comments.
 
     >>> from lxml import html
     >>> root = html.fromstring('<div><button>Menu</button><h1>Title</h1><p>May 3, 2024</p></div>')
@@ -446,12 +446,6 @@ def _read(element: etree._Element, holders: frozenset) -> Iterator[str]:
         text = node.text if event == "start" else node.tail
         if text and not text.isspace():
             yield text
-
-
-def _walk_root(root: etree._Element) -> etree._Element:
-    """The page's ``<body>``, else its root: the element the page's texts are read from."""
-    body = root.find("body")
-    return body if body is not None else root
 
 
 def _holders(headline: etree._Element | None) -> frozenset:
