@@ -326,6 +326,36 @@ def test_feed_with_undefined_entities_and_broken_dates_still_gives_its_links():
     assert [link.published for link in links] == [None, None]
 
 
+def rss(*items: str) -> bytes:
+    return ('<?xml version="1.0"?><rss version="2.0"><channel>' + "".join(
+        f"<item><link>{link}</link><pubDate>{date}</pubDate></item>" for link, date in items) + "</channel></rss>").encode()
+
+
+def test_feed_entries_with_a_zero_date_or_a_link_that_cannot_be_parsed_leave_the_others():
+    """A MySQL zero date (0000-00-00) became year -1 in feedparser and raised ValueError, as did a
+    link with a bracketed host that is no address: the whole feed was lost (found by fuzzing)."""
+    links = feed_links(rss(("https://e.example/a", "0000-00-00"), ("http://[zz]/b", ""),
+                           ("https://e.example/c", "Tue, 10 Nov 2026 08:00:00 +0100")), "https://e.example/feed")
+    assert [(link.url, link.published) for link in links] == [
+        ("https://e.example/a", None), ("https://e.example/c", "2026-11-10T07:00:00+00:00")]
+
+
+def test_feed_that_feedparser_cannot_read_is_refused_with_a_warning(caplog):
+    """A character reference to a surrogate made feedparser's lenient parser raise UnicodeEncodeError."""
+    assert feed_links(rss(("https://e.example/a", ""), ("https://e.example/&#xd800;", "")), "https://e.example/feed") == []
+    assert "feed could not be parsed" in caplog.text
+
+
+def test_sitemap_entries_with_a_reference_to_a_surrogate_leave_the_others():
+    """libxml2 keeps ``&#xd800;`` as bytes that are not UTF-8 and lxml raised UnicodeDecodeError
+    reading them: the whole sitemap was lost (found by fuzzing)."""
+    body = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+            b' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://e.example/a</loc></url>'
+            b"<url><loc>https://e.example/b</loc><news:news><news:title>&#xd800;</news:title></news:news></url>"
+            b"<url><loc>https://e.example/c</loc></url></urlset>")
+    assert [link.url for link in parse_sitemap(body).links] == ["https://e.example/a", "https://e.example/c"]
+
+
 def test_sitemap_declaring_entities_gives_no_links():
     body = (HOSTILE / "site" / "sitemaps" / "xxe.xml").read_bytes()
     assert parse_sitemap(body).links == [] and parse_sitemap(gzip.compress(body)).kind == ""

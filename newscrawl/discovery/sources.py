@@ -92,15 +92,31 @@ def feed_links(body: bytes, base_url: str = "") -> list[Link]:
     if declares_entities(body):
         logger.warning("feed declares XML entities (XXE or entity expansion); refused: %s", base_url)
         return []
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    except ValueError as exc:  # its lenient parser encodes a character reference to a surrogate
+        logger.warning("feed could not be parsed (%s); refused: %s", exc, base_url)
+        return []
     if parsed.bozo and parsed.entries:
         logger.warning("feed is not well-formed (%s); read leniently: %s", parsed.bozo_exception, base_url)
     links = []
     for entry in parsed.entries:
-        url = urljoin(base_url, (entry.get("link") or "").strip())
+        url = _joined(base_url, entry.get("link"))
         if is_http_url(url):
             links.append(Link(url, entry.get("title") or None, *_entry_dates(entry)))
     return links
+
+
+def _joined(base_url: str, link: str | None) -> str | None:
+    """``link`` resolved against the feed's URL; None when it cannot be parsed.
+
+    >>> _joined("https://e.com/feed", " /a "), _joined("https://e.com/feed", "http://[zz]/a")
+    ('https://e.com/a', None)
+    """
+    try:
+        return urljoin(base_url, (link or "").strip())
+    except ValueError:  # a bracketed host that is no IP address
+        return None
 
 
 def _entry_dates(entry: dict) -> tuple[str | None, str | None]:
@@ -115,10 +131,14 @@ def _struct_time_iso(value) -> str | None:
     >>> import time
     >>> _struct_time_iso(time.gmtime(0)), _struct_time_iso(None)
     ('1970-01-01T00:00:00+00:00', None)
+    >>> _struct_time_iso(time.struct_time((-1, 1, 1, 0, 0, 0, 0, 1, 0)))  # a feed's year "-1"
     """
     if value is None:
         return None
-    return datetime.fromtimestamp(calendar.timegm(value), timezone.utc).isoformat()
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), timezone.utc).isoformat()
+    except (ValueError, OverflowError, OSError):  # a year out of the calendar's range
+        return None
 
 
 def parse_sitemap(body: bytes, limits: SitemapLimits = SitemapLimits()) -> SitemapPage:
@@ -196,10 +216,15 @@ def _read_sitemap(xml: bytes, max_urls: int) -> SitemapPage:
 
 
 def _sitemap_entry(element) -> Link | None:
-    """A ``<url>`` or ``<sitemap>`` element as a :class:`Link`, if its ``<loc>`` is http(s)."""
-    fields = {_local_name(child.tag): (child.text or "").strip() for child in element}
-    news = {_local_name(child.tag): (child.text or "").strip()
-            for child in element.iter(f"{{{_NEWS_NS}}}*")}
+    """A ``<url>`` or ``<sitemap>`` element as a :class:`Link`, if its ``<loc>`` is http(s) and
+    its texts are text: libxml2's recovering parser keeps bytes that are not UTF-8, which lxml
+    then refuses to decode."""
+    try:
+        fields = {_local_name(child.tag): (child.text or "").strip() for child in element}
+        news = {_local_name(child.tag): (child.text or "").strip()
+                for child in element.iter(f"{{{_NEWS_NS}}}*")}
+    except UnicodeDecodeError:
+        return None
     url = fields.get("loc")
     if not is_http_url(url):
         return None
