@@ -173,6 +173,8 @@ CASES = [
          "newscrawl/safety/redirect/not_http", "redirects to file:"),
     Case("/redirect/ftp.html", Fault(302, {"Location": "ftp://127.0.0.1/pub/secret.txt"}),
          "newscrawl/safety/redirect/not_http", "redirects to ftp:"),
+    Case("/redirect/bad-host.html", Fault(302, {"Location": "http://[zz]/2026/11/x.html"}),
+         "newscrawl/safety/redirect/bad_location", "redirects to a URL that cannot be parsed"),
     Case("/redirect/other-host.html", Fault(302, {"Location": "http://localhost:{{port}}/2026/11/unclosed-tags.html"}),
          "downloader/response_status_count/302", "Redirecting (302) to <GET http://localhost:"),
 ]

@@ -44,7 +44,12 @@ class SafeRedirectMiddleware(RedirectMiddleware):
     """Follow redirects as Scrapy does; drop and count loops, long chains and other schemes."""
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        target = redirect_target(request, response)
+        try:
+            target = redirect_target(request, response)
+        except ValueError as exc:  # a port out of range, a bracketed host that is no address
+            if self._follows(request, response):
+                raise self._refused("bad_location", request, f"redirects to a URL that cannot be parsed ({exc})") from exc
+            return response
         if target and urlsplit(target).scheme not in HTTP_SCHEMES and self._follows(request, response):
             raise self._refused("not_http", request, f"redirects to {target.split(':', 1)[0]}:")
         try:
