@@ -114,8 +114,10 @@ LINE_ROUNDS = [
 #: Kill after this share of the time a complete run of the demo crawl takes on this
 #: machine (measured first), each in a fresh directory: startup, crawl and publication.
 TIMED_FRACTIONS = [0.15, 0.3, 0.45, 0.55, 0.65, 0.72, 0.79, 0.85, 0.9, 0.95]
-#: Moments a kill must have interrupted a live run at (a few planned ones may find the run done).
-MIN_KILLS = 20
+#: Timed kills that must interrupt a live run: every kill after a log line does, but a run may
+#: be done before a late timed kill when the machine is quicker than it was for the baseline
+#: (on a quiet machine 7 of the 10 kill; the early fractions always do).
+MIN_TIMED_KILLS = 3
 
 
 def demo_crawl_command(sites: Path, workdir: Path, **settings: str) -> list[str]:
@@ -189,16 +191,17 @@ def check_round(workdir: Path) -> None:
 
 
 def test_sigkill_at_many_moments_loses_and_repeats_nothing(demo_sites, tmp_path):
-    rounds = [[partial(kill_after_line, pattern=p, occurrence=n) for p, n in kills]
-              for kills in LINE_ROUNDS]
+    line_rounds = [[partial(kill_after_line, pattern=p, occurrence=n) for p, n in kills]
+                   for kills in LINE_ROUNDS]
     full_run = timed_complete_run(demo_sites, tmp_path / "baseline")
-    rounds += [[partial(kill_after_seconds, seconds=f * full_run)] for f in TIMED_FRACTIONS]
-    killed = 0
-    for number, kills in enumerate(rounds):
+    timed_rounds = [[partial(kill_after_seconds, seconds=f * full_run)] for f in TIMED_FRACTIONS]
+    killed = []
+    for number, kills in enumerate(line_rounds + timed_rounds):
         workdir = tmp_path / f"round{number}"
-        killed += complete_round(demo_sites, workdir, kills)
+        killed.append(complete_round(demo_sites, workdir, kills))
         check_round(workdir)
-    assert killed >= MIN_KILLS
+    assert killed[:len(line_rounds)] == [len(kills) for kills in LINE_ROUNDS]
+    assert sum(killed[len(line_rounds):]) >= MIN_TIMED_KILLS
 
 
 # -- a full disk and a read-only output directory ----------------------------------------
