@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 _ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+# Characters no Latin-1 byte decodes to: those the surrogate references became.
+_FROM_REFERENCES = re.compile("[\ud800-\udfff\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,9 @@ def feed_links(body: bytes, base_url: str = "") -> list[Link]:
         logger.warning("feed declares XML entities (XXE or entity expansion); refused: %s", base_url)
         return []
     try:
-        parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
-    except ValueError as exc:  # its lenient parser encodes a character reference to a surrogate
-        logger.warning("feed could not be parsed (%s); refused: %s", exc, base_url)
-        return []
+        parsed = _parsed_feed(body)
+    except ValueError:  # its lenient parser encodes a character reference to a surrogate
+        parsed = _parsed_feed(surrogates_resolved(body))
     if parsed.bozo and parsed.entries:
         logger.warning("feed is not well-formed (%s); read leniently: %s", parsed.bozo_exception, base_url)
     links = []
@@ -105,6 +107,33 @@ def feed_links(body: bytes, base_url: str = "") -> list[Link]:
         if is_http_url(url):
             links.append(Link(url, entry.get("title") or None, *_entry_dates(entry)))
     return links
+
+
+def _parsed_feed(body: bytes) -> feedparser.FeedParserDict:
+    return feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+
+
+def surrogates_resolved(body: bytes) -> bytes:
+    """The feed with its character references to UTF-16 surrogates resolved: a high one and a low
+    one in a row (an emoji, as some encoders write it) become the character they make, any other
+    U+FFFD. The feed's bytes are read as Latin-1 so that any ASCII-compatible encoding passes.
+
+    >>> surrogates_resolved(b"Hi &#55357;&#56832; &#xD83D;&#xde00; &#xd800; &amp; &#233; \\xc3\\xa9")
+    b'Hi &#128512; &#128512; &#65533; &amp; &#233; \\xc3\\xa9'
+    """
+    text = _CHARACTER_REFERENCE.sub(_as_surrogate, body.decode("latin-1"))
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")  # pairs joined
+    return _FROM_REFERENCES.sub(_as_reference, text).encode("latin-1")
+
+
+def _as_surrogate(reference: re.Match) -> str:
+    code = int(reference[1], 16) if reference[1] else int(reference[2])
+    return chr(code) if 0xD800 <= code <= 0xDFFF else reference[0]
+
+
+def _as_reference(character: re.Match) -> str:
+    code = ord(character[0])
+    return f"&#{0xFFFD if code <= 0xDFFF else code};"
 
 
 def _joined(base_url: str, link: str | None) -> str | None:
