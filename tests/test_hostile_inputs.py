@@ -348,14 +348,16 @@ def test_feed_with_references_to_surrogates_gives_its_entries():
     assert [(link.url, link.title) for link in links] == [("https://e.example/a", "Hi 😀 \ufffd"), ("https://e.example/b", "Hi 😀 \ufffd")]
 
 
-def test_sitemap_entries_with_a_reference_to_a_surrogate_leave_the_others():
+def test_sitemap_entries_with_references_to_surrogates_are_read():
     """libxml2 keeps ``&#xd800;`` as bytes that are not UTF-8 and lxml raised UnicodeDecodeError
     reading them: the whole sitemap was lost (found by fuzzing)."""
     body = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
             b' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://e.example/a</loc></url>'
-            b"<url><loc>https://e.example/b</loc><news:news><news:title>&#xd800;</news:title></news:news></url>"
+            b"<url><loc>https://e.example/b</loc><news:news><news:title>&#55357;&#56832; &#xd800;</news:title></news:news></url>"
             b"<url><loc>https://e.example/c</loc></url></urlset>")
-    assert [link.url for link in parse_sitemap(body).links] == ["https://e.example/a", "https://e.example/c"]
+    links = parse_sitemap(body).links
+    assert [(link.url, link.title) for link in links] == [
+        ("https://e.example/a", None), ("https://e.example/b", "😀 \ufffd"), ("https://e.example/c", None)]
 
 
 def test_sitemap_declaring_entities_gives_no_links():

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 _ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_SURROGATE_REFERENCE = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7][0-9]{3});")  # and a few others
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
 # Characters no Latin-1 byte decodes to: those the surrogate references became.
 _FROM_REFERENCES = re.compile("[\ud800-\udfff\U00010000-\U0010ffff]")
@@ -95,10 +96,7 @@ def feed_links(body: bytes, base_url: str = "") -> list[Link]:
     if declares_entities(body):
         logger.warning("feed declares XML entities (XXE or entity expansion); refused: %s", base_url)
         return []
-    try:
-        parsed = _parsed_feed(body)
-    except ValueError:  # its lenient parser encodes a character reference to a surrogate
-        parsed = _parsed_feed(surrogates_resolved(body))
+    parsed = feedparser.parse(surrogates_resolved(body), sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and parsed.entries:
         logger.warning("feed is not well-formed (%s); read leniently: %s", parsed.bozo_exception, base_url)
     links = []
@@ -109,18 +107,18 @@ def feed_links(body: bytes, base_url: str = "") -> list[Link]:
     return links
 
 
-def _parsed_feed(body: bytes) -> feedparser.FeedParserDict:
-    return feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
-
-
 def surrogates_resolved(body: bytes) -> bytes:
-    """The feed with its character references to UTF-16 surrogates resolved: a high one and a low
-    one in a row (an emoji, as some encoders write it) become the character they make, any other
-    U+FFFD. The feed's bytes are read as Latin-1 so that any ASCII-compatible encoding passes.
+    """The feed or sitemap with its character references to UTF-16 surrogates resolved: a high
+    one and a low one in a row (an emoji, as some encoders write it) become the character they
+    make, any other U+FFFD. feedparser's lenient parser raises on them, and libxml2 keeps them as
+    bytes lxml refuses to decode. The bytes are read as Latin-1, so any ASCII-compatible encoding
+    passes.
 
     >>> surrogates_resolved(b"Hi &#55357;&#56832; &#xD83D;&#xde00; &#xd800; &amp; &#233; \\xc3\\xa9")
     b'Hi &#128512; &#128512; &#65533; &amp; &#233; \\xc3\\xa9'
     """
+    if not _SURROGATE_REFERENCE.search(body):
+        return body
     text = _CHARACTER_REFERENCE.sub(_as_surrogate, body.decode("latin-1"))
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")  # pairs joined
     return _FROM_REFERENCES.sub(_as_reference, text).encode("latin-1")
@@ -196,7 +194,7 @@ def parse_sitemap(body: bytes, limits: SitemapLimits = SitemapLimits()) -> Sitem
         logger.warning("sitemap declares XML entities (XXE or entity expansion); refused")
         return SitemapPage("", [])
     try:
-        return _read_sitemap(xml, limits.max_urls)
+        return _read_sitemap(surrogates_resolved(xml), limits.max_urls)
     except lxml.etree.LxmlError as exc:
         logger.warning("unparsable sitemap body: %s", exc)
         return SitemapPage("", [])
@@ -245,15 +243,10 @@ def _read_sitemap(xml: bytes, max_urls: int) -> SitemapPage:
 
 
 def _sitemap_entry(element) -> Link | None:
-    """A ``<url>`` or ``<sitemap>`` element as a :class:`Link`, if its ``<loc>`` is http(s) and
-    its texts are text: libxml2's recovering parser keeps bytes that are not UTF-8, which lxml
-    then refuses to decode."""
-    try:
-        fields = {_local_name(child.tag): (child.text or "").strip() for child in element}
-        news = {_local_name(child.tag): (child.text or "").strip()
-                for child in element.iter(f"{{{_NEWS_NS}}}*")}
-    except UnicodeDecodeError:
-        return None
+    """A ``<url>`` or ``<sitemap>`` element as a :class:`Link`, if its ``<loc>`` is http(s)."""
+    fields = {_local_name(child.tag): (child.text or "").strip() for child in element}
+    news = {_local_name(child.tag): (child.text or "").strip()
+            for child in element.iter(f"{{{_NEWS_NS}}}*")}
     url = fields.get("loc")
     if not is_http_url(url):
         return None
