@@ -96,6 +96,7 @@ def test_plain_urls_come_out_of_scrapy_steps_unchanged(url, response_url, base_u
 def test_host_and_extension_of_any_url_as_urllib_and_scrapy_read_them(url):
     try:
         parts = urlsplit(url.strip())
+        parts.port  # raises on a port out of range, a URL Scrapy could not fetch either
         host = parts.hostname if parts.scheme in ("http", "https") else None
     except ValueError:
         host = None

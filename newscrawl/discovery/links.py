@@ -24,6 +24,8 @@ def http_host(url: str) -> str | None:
 
     >>> http_host("https://News.Example.com/a"), http_host("file:///etc/passwd"), http_host("https:///a")
     ('news.example.com', None, None)
+    >>> http_host("https://example.com:99999/a"), http_host("https://example.com:8080/a")
+    (None, 'example.com')
     """
     plain = PLAIN_URL.fullmatch(url)
     if plain:
@@ -31,6 +33,7 @@ def http_host(url: str) -> str | None:
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
+        parts.port  # raises on a port out of range
     except ValueError:
         return None
     return host if host and parts.scheme in ("http", "https") else None

@@ -34,7 +34,9 @@ logger = logging.getLogger(__name__)
 _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 _ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_SURROGATE_REFERENCE = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7][0-9]{3});")  # and a few others
+# A reference to a surrogate (55296-57343 in decimal; the decimal form also takes a few
+# references on either side, which surrogates_resolved leaves as they are).
+_SURROGATE_REFERENCE = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7][0-9]{3});")
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
 # Characters no Latin-1 byte decodes to: those the surrogate references became.
 _FROM_REFERENCES = re.compile("[\ud800-\udfff\U00010000-\U0010ffff]")
