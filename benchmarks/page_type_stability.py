@@ -17,11 +17,11 @@ Slow: about 14 fits, 2 to 10 minutes on a loaded 2-core machine.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 from collections import Counter
 from pathlib import Path
 
+from newscrawl.evaluation.runner import page_half
 from newscrawl.evaluation.train import SHIPPED, Boosting, DEFAULT_ROOT, judged_right, labelled_pages, shipped_fit
 from newscrawl.extraction.record import extract_features
 
@@ -48,7 +48,7 @@ def group(corpus: str, page_id: str, mixed: set[str]) -> str:
     """
     if corpus not in mixed:
         return corpus
-    return "half A" if int(hashlib.sha1(page_id.encode()).hexdigest()[0], 16) % 2 == 0 else "half B"
+    return f"half {page_half(page_id)}"
 
 
 def _source(corpus: str) -> str:
