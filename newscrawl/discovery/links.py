@@ -10,6 +10,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from newscrawl.extraction.links import PLAIN_URL, TreeLinkExtractor, is_plain_url
+from newscrawl.urls import url_problem
 
 __all__ = ["TreeLinkExtractor", "host_in_domains", "http_host", "is_plain_url"]
 
@@ -19,8 +20,8 @@ _HOST_CACHE_SIZE = 4096
 def http_host(url: str) -> str | None:
     """The lower-case host of an absolute http(s) URL; ``None`` for anything else.
 
-    The same URLs pass as :func:`newscrawl.urls.is_http_url`'s, with one split, or none
-    for a plain URL (:func:`is_plain_url`).
+    The same URLs pass as :func:`newscrawl.urls.is_http_url`'s (checked by the same
+    :func:`~newscrawl.urls.url_problem`); a plain URL (:func:`is_plain_url`) is not split at all.
 
     >>> http_host("https://News.Example.com/a"), http_host("file:///etc/passwd"), http_host("https:///a")
     ('news.example.com', None, None)
@@ -30,13 +31,10 @@ def http_host(url: str) -> str | None:
     plain = PLAIN_URL.fullmatch(url)
     if plain:
         return plain["host"]
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-        parts.port  # raises on a port out of range
-    except ValueError:
+    if url_problem(url):
         return None
-    return host if host and parts.scheme in ("http", "https") else None
+    parts = urlsplit(url.strip())
+    return parts.hostname if parts.hostname and parts.scheme in ("http", "https") else None
 
 
 @lru_cache(maxsize=_HOST_CACHE_SIZE)
