@@ -3,7 +3,7 @@
 Usage::
 
     python -m newscrawl.evaluate [CORPUS_DIR...] [--no-trafilatura]
-        [--json FILE] [--markdown] [--worst N] [--limit N] [--repeat N]
+        [--json FILE] [--markdown] [--worst N] [--limit N] [--repeat N] [--halves]
 
 (also installed as the ``newscrawl-evaluate`` console script). A corpus folder holds
 ``<id>.html.gz`` pages and ``truth.jsonl``, one truth record a line with ``id``, ``url`` and
