@@ -189,22 +189,9 @@ def _prefixed_after(element: etree._Element) -> Iterator[etree._Element]:
     >>> [" ".join(e.itertext()) for e in _prefixed_after(page.find("h1"))]
     ['By A By B', 'By B', 'Von C']
     """
-    for found in _following(element, _PREFIXED_TAGS):
+    for found in following_elements(element, *_PREFIXED_TAGS):
         if _lead_initial(found) in _BY_INITIALS and _IS_PREFIXED(found):
             yield found
-
-
-def _following(element: etree._Element, tags: tuple[str, ...]) -> Iterator[etree._Element]:
-    """The elements after ``element`` and outside it that have one of ``tags``, in page order
-    (XPath's ``following::*``), read lazily; libxml2 skips the other tags.
-
-    >>> from lxml import html
-    >>> page = html.fromstring('<div><p>a</p><h1>T<span>b</span></h1><div><span>c</span><b>x</b></div><p>d</p></div>')
-    >>> [e.text for e in _following(page.find("h1"), ("p", "span"))]
-    ['c', 'd']
-    """
-    ancestors = chain((element,), element.iterancestors())
-    return chain.from_iterable(sibling.iter(*tags) for ancestor in ancestors for sibling in ancestor.itersiblings())
 
 
 def _lead_initial(element: etree._Element) -> str:

@@ -270,8 +270,7 @@ def visible_dates(doc: Document, month_first: bool = True) -> list[str]:
 def _under_headline(doc: Document) -> list[etree._Element]:
     """The first short paragraphs, divisions, spans, times and list items after the first ``<h1>``."""
     headline = elements(doc, "h1")
-    under = (element for element in following_elements(headline[0]) if element.tag in _UNDER_HEADLINE_TAGS
-             and _IS_SHORT(element)) if headline else ()
+    under = filter(_IS_SHORT, following_elements(headline[0], *_UNDER_HEADLINE_TAGS)) if headline else ()
     return list(islice(under, _UNDER_HEADLINE_ELEMENTS))
 
 

@@ -300,17 +300,21 @@ def body_or_root(root: etree._Element) -> etree._Element:
     return body if body is not None else root
 
 
-def following_elements(element: etree._Element) -> Iterator[etree._Element]:
+def following_elements(element: etree._Element, *tags: str) -> Iterator[etree._Element]:
     """The elements after ``element`` and outside it, in document order (XPath's ``following::*``),
     read lazily: a search that stops at its first finds does not walk the rest of the page.
+    Given ``tags``, only the elements with one of them (libxml2 skips the others).
 
     >>> page = lxml_html.fromstring('<div><p>a<b>b</b></p><h1>T<i>i</i></h1><p><a>c</a></p></div><ul><li>d</li></ul>')
     >>> [e.tag for e in following_elements(page.find(".//h1"))]
     ['p', 'a', 'ul', 'li']
+    >>> [e.tag for e in following_elements(page.find(".//h1"), "a", "li")]
+    ['a', 'li']
     """
+    tags = tags or (etree.Element,)
     while element is not None:
         for sibling in element.itersiblings():
-            yield from sibling.iter(etree.Element)
+            yield from sibling.iter(*tags)
         element = element.getparent()
 
 
